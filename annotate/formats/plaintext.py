@@ -1,0 +1,40 @@
+"""Plain text files: one document per file, the text kept exactly as written."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import AnnotatedDocument, Document
+from .reading import read_text_file
+
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+def text_files(path: Path) -> list[Path]:
+    """The text files a path names: the file itself, or the .txt files under a folder."""
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        if not files:
+            raise InputError("the folder has no .txt files", source=str(path))
+        return files
+    if not path.exists():
+        raise InputError("no such file or folder", source=str(path))
+    return [path]
+
+
+def document_id_for(path: Path, taken: set[str]) -> str:
+    base = re.sub(r"[^\w.\-]+", "-", path.stem).strip("-") or "document"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def read(path: Path, taken: set[str]) -> AnnotatedDocument:
+    text = read_text_file(path)
+    if not text.strip():
+        raise InputError("the file has only white space", source=str(path))
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return AnnotatedDocument(Document(document_id_for(path, taken), text, {"title": title[:200], "source": path.name}))

@@ -1,0 +1,92 @@
+"""Check annotations against their document and the schema before anything is stored."""
+from __future__ import annotations
+
+from .errors import ValidationError
+from .model import CLAIM, DECISIONS, ENTITY, Annotations, Document, Span
+from .schema import Schema
+
+
+def check_offsets(text: str, start: object, end: object, what: str) -> None:
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise ValidationError(f"{what}: offsets must be integers, got start={start!r} end={end!r}")
+    if not 0 <= start < end <= len(text):
+        raise ValidationError(
+            f"{what}: offsets [{start}, {end}) are not a non-empty range inside the text (length {len(text)})")
+
+
+def validate(document: Document, annotations: Annotations, schema: Schema) -> None:
+    """Raise ValidationError naming the first offending annotation; return None when all is well."""
+    text = document.text
+    spans: dict[str, Span] = {}
+    for span in annotations.spans:
+        what = f"{span.layer} {span.id!r}"
+        if span.id in spans:
+            raise ValidationError(f"{what}: id is used twice in document {document.id!r}")
+        spans[span.id] = span
+        if span.layer not in (ENTITY, CLAIM):
+            raise ValidationError(f"{what}: unknown layer {span.layer!r}")
+        check_offsets(text, span.start, span.end, what)
+        if span.decision not in DECISIONS:
+            raise ValidationError(f"{what}: unknown decision {span.decision!r}")
+        if span.layer == ENTITY and schema.entity(span.label) is None:
+            raise ValidationError(f"{what}: unknown entity label {span.label!r}")
+        if span.layer == CLAIM:
+            if span.claim_type is not None and span.claim_type not in schema.claim_types:
+                raise ValidationError(f"{what}: unknown claim type {span.claim_type!r}")
+    for span in annotations.spans:
+        if span.claimant is not None:
+            claimant = spans.get(span.claimant)
+            if claimant is None:
+                raise ValidationError(f"claim {span.id!r}: claimant {span.claimant!r} is not an id in this document")
+            if claimant.layer != ENTITY:
+                raise ValidationError(f"claim {span.id!r}: claimant {span.claimant!r} is not an entity")
+        if span.replaces is not None and span.replaces not in spans:
+            raise ValidationError(f"{span.layer} {span.id!r}: replaces {span.replaces!r}, which is not in this document")
+
+    ids = set(spans)
+    for stance in annotations.stances:
+        what = f"stance {stance.id!r}"
+        if stance.id in ids:
+            raise ValidationError(f"{what}: id is used twice in document {document.id!r}")
+        ids.add(stance.id)
+        holder = spans.get(stance.holder)
+        if holder is None:
+            raise ValidationError(f"{what}: holder {stance.holder!r} is not an id in this document")
+        if holder.layer != ENTITY:
+            raise ValidationError(f"{what}: holder {stance.holder!r} is not an entity")
+        if stance.target not in spans:
+            raise ValidationError(f"{what}: target {stance.target!r} is not an entity or claim in this document")
+        if stance.evidence is not None and stance.evidence not in spans:
+            raise ValidationError(f"{what}: evidence {stance.evidence!r} is not a claim or span in this document")
+        if stance.polarity not in schema.polarities:
+            raise ValidationError(f"{what}: unknown polarity {stance.polarity!r}")
+
+    for relation in annotations.relations:
+        what = f"relation {relation.id!r}"
+        if relation.id in ids:
+            raise ValidationError(f"{what}: id is used twice in document {document.id!r}")
+        ids.add(relation.id)
+        ends = []
+        for end in ("head", "tail"):
+            ref = getattr(relation, end)
+            span = spans.get(ref)
+            if span is None:
+                raise ValidationError(f"{what}: {end} {ref!r} is not an id in this document")
+            if span.layer != ENTITY:
+                raise ValidationError(f"{what}: {end} {ref!r} is not an entity")
+            ends.append(span)
+        check_relation(schema, relation.label, ends[0].label, ends[1].label, what)
+
+    for label in annotations.labels:
+        if label not in schema.document_labels:
+            raise ValidationError(f"document {document.id!r}: unknown document label {label!r}")
+
+
+def check_relation(schema: Schema, label: str, head_label: str, tail_label: str, what: str = "relation") -> None:
+    relation = schema.relation(label)
+    if relation is None:
+        raise ValidationError(f"{what}: unknown relation label {label!r}")
+    if not relation.allows(head_label, tail_label):
+        raise ValidationError(
+            f"{what}: {label} goes from {'/'.join(relation.head) or 'any'} to {'/'.join(relation.tail) or 'any'}, "
+            f"not from {head_label} to {tail_label}")

@@ -1,0 +1,132 @@
+"""The database schema as a sequence of migrations (sqlite-utils ``Migrations``).
+
+A database records which migrations it has; opening one applies the missing ones in order, each
+in its own transaction. Never edit a migration that has shipped: add a new one.
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "marginalia"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.executescript("""
+    CREATE TABLE marginalia (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE schemas (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE spans (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        id TEXT NOT NULL,
+        layer TEXT NOT NULL CHECK (layer IN ('entity', 'claim')),
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('suggested', 'accepted', 'rejected', 'manual')),
+        annotator TEXT,
+        score REAL,
+        claimant TEXT,
+        claimant_text TEXT,
+        claim_type TEXT,
+        checkworthy INTEGER,
+        replaces TEXT,
+        attrs TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, id),
+        CHECK (start >= 0 AND start < "end"),
+        FOREIGN KEY (doc_id, claimant) REFERENCES spans(doc_id, id)
+    );
+    CREATE TABLE stances (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        id TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        target TEXT NOT NULL,
+        polarity TEXT NOT NULL,
+        evidence TEXT,
+        origin TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('suggested', 'accepted', 'rejected', 'manual')),
+        annotator TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, id),
+        FOREIGN KEY (doc_id, holder) REFERENCES spans(doc_id, id),
+        FOREIGN KEY (doc_id, target) REFERENCES spans(doc_id, id),
+        FOREIGN KEY (doc_id, evidence) REFERENCES spans(doc_id, id)
+    );
+    CREATE TABLE relations (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        id TEXT NOT NULL,
+        head TEXT NOT NULL,
+        tail TEXT NOT NULL,
+        label TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('suggested', 'accepted', 'rejected', 'manual')),
+        annotator TEXT,
+        score REAL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, id),
+        FOREIGN KEY (doc_id, head) REFERENCES spans(doc_id, id),
+        FOREIGN KEY (doc_id, tail) REFERENCES spans(doc_id, id)
+    );
+    CREATE TABLE doc_labels (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        label TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, label, annotator)
+    );
+    CREATE TABLE doc_status (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+        reason TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, annotator)
+    );
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        doc_id TEXT,
+        changes TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """)
+
+
+@migrations()
+def m002_lookup_indexes(db: Database) -> None:
+    # The window asks "next unreviewed suggestion" and "documents with suggestions left" on
+    # every keypress and filter; these indexes keep both independent of corpus size.
+    db.executescript("""
+    CREATE INDEX spans_by_decision ON spans(decision, doc_id);
+    CREATE INDEX spans_by_position ON spans(doc_id, start);
+    CREATE INDEX stances_by_doc ON stances(doc_id);
+    CREATE INDEX relations_by_doc ON relations(doc_id);
+    CREATE INDEX status_by_annotator ON doc_status(annotator, status);
+    CREATE INDEX audit_by_doc ON audit(doc_id, seq);
+    CREATE INDEX documents_by_sha ON documents(sha256);
+    """)
+
+
+#: Every migration this version knows, in order; a database that has applied others is newer.
+KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__]

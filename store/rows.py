@@ -1,0 +1,85 @@
+"""Conversion between domain objects and table rows, and the tables' keys."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from annotate.model import Relation, Span, Stance
+
+#: Each audited table and the columns that identify one of its rows.
+KEYS: dict[str, tuple[str, ...]] = {
+    "documents": ("id",),
+    "spans": ("doc_id", "id"),
+    "stances": ("doc_id", "id"),
+    "relations": ("doc_id", "id"),
+    "doc_labels": ("doc_id", "label", "annotator"),
+    "doc_status": ("doc_id", "annotator"),
+}
+
+SPAN_COLUMNS = ("doc_id", "id", "layer", "start", "end", "label", "origin", "decision", "annotator", "score",
+                "claimant", "claimant_text", "claim_type", "checkworthy", "replaces", "attrs",
+                "created_at", "updated_at")
+STANCE_COLUMNS = ("doc_id", "id", "holder", "target", "polarity", "evidence", "origin", "decision", "annotator",
+                  "created_at", "updated_at")
+RELATION_COLUMNS = ("doc_id", "id", "head", "tail", "label", "origin", "decision", "annotator", "score",
+                    "created_at", "updated_at")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def key_of(table: str, row: dict) -> tuple:
+    return tuple(row[c] for c in KEYS[table])
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def span_row(doc_id: str, span: Span, at: str) -> dict:
+    return {
+        "doc_id": doc_id, "id": span.id, "layer": span.layer, "start": span.start, "end": span.end,
+        "label": span.label, "origin": span.origin, "decision": span.decision, "annotator": span.annotator,
+        "score": None if span.score is None else float(span.score),
+        "claimant": span.claimant, "claimant_text": span.claimant_text, "claim_type": span.claim_type,
+        "checkworthy": None if span.checkworthy is None else int(bool(span.checkworthy)),
+        "replaces": span.replaces, "attrs": dumps(span.attrs or {}), "created_at": at, "updated_at": at,
+    }
+
+
+def span_from_row(row: dict) -> Span:
+    return Span(id=row["id"], start=row["start"], end=row["end"], label=row["label"], layer=row["layer"],
+                origin=row["origin"], decision=row["decision"], annotator=row["annotator"], score=row["score"],
+                claimant=row["claimant"], claimant_text=row["claimant_text"], claim_type=row["claim_type"],
+                checkworthy=None if row["checkworthy"] is None else bool(row["checkworthy"]),
+                replaces=row["replaces"], attrs=json.loads(row["attrs"] or "{}"))
+
+
+def stance_row(doc_id: str, stance: Stance, at: str) -> dict:
+    return {"doc_id": doc_id, "id": stance.id, "holder": stance.holder, "target": stance.target,
+            "polarity": stance.polarity, "evidence": stance.evidence, "origin": stance.origin,
+            "decision": stance.decision, "annotator": stance.annotator, "created_at": at, "updated_at": at}
+
+
+def stance_from_row(row: dict) -> Stance:
+    return Stance(id=row["id"], holder=row["holder"], target=row["target"], polarity=row["polarity"],
+                  evidence=row["evidence"], origin=row["origin"], decision=row["decision"],
+                  annotator=row["annotator"])
+
+
+def relation_row(doc_id: str, relation: Relation, at: str) -> dict:
+    return {"doc_id": doc_id, "id": relation.id, "head": relation.head, "tail": relation.tail,
+            "label": relation.label, "origin": relation.origin, "decision": relation.decision,
+            "annotator": relation.annotator, "score": None if relation.score is None else float(relation.score),
+            "created_at": at, "updated_at": at}
+
+
+def relation_from_row(row: dict) -> Relation:
+    return Relation(id=row["id"], head=row["head"], tail=row["tail"], label=row["label"], origin=row["origin"],
+                    decision=row["decision"], annotator=row["annotator"], score=row["score"])
+
+
+def audited_document_row(row: dict) -> dict:
+    """A document as the audit log records it: the text is represented by its hash."""
+    return {k: v for k, v in row.items() if k != "text"}

@@ -1,0 +1,1 @@
+"""The window (PySide6). Calls annotate/ and store/; nothing below imports this package."""
