@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--only-done", action="store_true", help="only documents marked done")
     exp.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
+    shot = command("screenshot", "render the window for a document to PNG, without a screen")
+    shot.add_argument("--doc", help="document id (default: the next unfinished one)")
+    shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    shot.add_argument("--theme", choices=["light", "dark"], default="light")
+    shot.add_argument("--size", default="1400x860", help="window size, WIDTHxHEIGHT")
+
     stats = command("stats", "counts by document status, label, annotator, origin, decision")
     stats.add_argument("--json", action="store_true", help="print JSON")
 
@@ -78,7 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["gui"])
     args.db = args.db or default_db_path()
-    args.annotator = args.annotator or default_annotator()
+    if args.command != "gui":
+        # The window asks for the name once and remembers it; batch commands fall back to the login.
+        args.annotator = args.annotator or default_annotator()
+    else:
+        args.annotator = args.annotator or os.environ.get("MARGINALIA_ANNOTATOR")
     handler = globals()[f"cmd_{args.command}"]
     try:
         return handler(args)
@@ -105,6 +115,20 @@ def cmd_gui(args) -> int:
     from ui.app import run_gui
     return run_gui(db_path=args.db, annotator=args.annotator, doc_id=getattr(args, "doc", None),
                    seed_if_new=args.db == default_db_path())
+
+
+def cmd_screenshot(args) -> int:
+    from annotate.errors import InputError
+    from ui.app import screenshot
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise InputError(f"--size must look like 1400x860, not {args.size!r}") from None
+    out = screenshot(db_path=args.db, annotator=args.annotator, doc_id=args.doc, out=args.out, theme=args.theme,
+                     width=width, height=height)
+    print(f"wrote {out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_import(args) -> int:

@@ -1,0 +1,203 @@
+"""The article: read-only plain text with span highlights, selection and hover.
+
+The text goes in through ``setPlainText`` only: it is never parsed as HTML or rich text.
+"""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+
+from annotate.model import CLAIM, SUGGESTED, Span
+
+from .highlighter import SpanHighlighter
+from .offsets import OffsetMap
+from .theme import LIGHT, Theme, article_font
+
+
+class ArticleView(QPlainTextEdit):
+    #: An annotation was clicked: its id and the keyboard modifiers held (for picking pairs).
+    annotationClicked = Signal(str, object)
+    #: A click on plain text, away from any annotation.
+    backgroundClicked = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setUndoRedoEnabled(False)
+        self.setFont(article_font())
+        self.setMouseTracking(True)
+        self.document().setDocumentMargin(18)
+        self.highlighter = SpanHighlighter(self.document())
+        self.offsets = OffsetMap("")
+        self.text = ""
+        self.theme: Theme = LIGHT
+        self.colors: dict[str, str] = {}
+        self._selected: str | None = None
+        self._marked: list[str] = []
+        self._press_pos = None
+
+    # ---- content -------------------------------------------------------------------------
+
+    def configure(self, theme: Theme, colors: dict[str, str]) -> None:
+        self.theme, self.colors = theme, colors
+        self.highlighter.configure(theme, colors)
+        self.highlighter.rehighlight()
+        self._refresh_marks()
+
+    def show_document(self, text: str, spans: list[Span]) -> None:
+        self.text = text
+        self.offsets = OffsetMap(text)
+        self._selected, self._marked = None, []
+        self.setPlainText(text)
+        self.highlighter.set_spans(self.offsets, spans)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._refresh_marks()
+
+    def update_spans(self, changed: dict[str, Span | None]) -> None:
+        self.highlighter.update_spans(changed)
+        if self._selected in changed and changed[self._selected] is None:
+            self._selected = None
+        self._marked = [m for m in self._marked if not (m in changed and changed[m] is None)]
+        self._refresh_marks()
+
+    # ---- selection of text -----------------------------------------------------------------
+
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected text as code-point offsets, or None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.offsets.from_qt(cursor.selectionStart())
+        end = self.offsets.from_qt(cursor.selectionEnd())
+        # A selection ending inside a surrogate pair still includes that whole character.
+        if self.offsets.to_qt(end) < cursor.selectionEnd():
+            end += 1
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # ---- the selected annotation and marks (transient: ExtraSelections) --------------------
+
+    @property
+    def selected(self) -> str | None:
+        return self._selected
+
+    def set_selected(self, span_id: str | None, *, scroll: bool = True) -> None:
+        self._selected = span_id
+        self._refresh_marks()
+        if span_id and scroll:
+            qt_range = self.highlighter.qt_range(span_id)
+            if qt_range:
+                cursor = QTextCursor(self.document())
+                cursor.setPosition(qt_range[0])
+                self.setTextCursor(cursor)
+                self.ensureCursorVisible()
+
+    def set_marked(self, span_ids: list[str]) -> None:
+        self._marked = list(span_ids)
+        self._refresh_marks()
+
+    def _refresh_marks(self) -> None:
+        selections = []
+        for span_id in self._marked:
+            selections += self._mark(span_id, QColor("#3D7DCA"), outline_only=True)
+        if self._selected:
+            selections += self._mark(self._selected, QColor(self.colors.get(
+                self.highlighter.spans().get(self._selected, Span("", 0, 1, "")).label, "#888888")))
+        self.setExtraSelections(selections)
+
+    def _mark(self, span_id: str, color: QColor, outline_only: bool = False) -> list:
+        qt_range = self.highlighter.qt_range(span_id)
+        if not qt_range:
+            return []
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(qt_range[0])
+        cursor.setPosition(qt_range[1], QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        if outline_only:
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(color)
+        else:
+            strong = QColor(color)
+            strong.setAlpha(230)
+            fmt.setBackground(strong)
+            fmt.setForeground(QColor("#000000") if strong.lightnessF() > 0.5 else QColor("#FFFFFF"))
+            fmt.setProperty(QTextFormat.Property.FontWeight, 700)
+        selection.format = fmt
+        return [selection]
+
+    # ---- finding annotations under the mouse ------------------------------------------------
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans covering a code-point offset, innermost first, entities before claims."""
+        hits = [s for s in self.highlighter.spans().values() if s.start <= offset < s.end]
+        return sorted(hits, key=lambda s: (s.layer == CLAIM, s.end - s.start))
+
+    def offset_at(self, point) -> int:
+        return self.offsets.from_qt(self.cursorForPosition(point).position())
+
+    def _span_under(self, point) -> Span | None:
+        cursor = self.cursorForPosition(point)
+        rect = self.cursorRect(cursor)
+        # cursorForPosition gives the nearest gap; the character is the one the pointer is over.
+        position = cursor.position() if point.x() >= rect.x() else max(0, cursor.position() - 1)
+        hits = self.spans_at(self.offsets.from_qt(position))
+        return hits[0] if hits else None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        if self._press_pos is not None and (point - self._press_pos).manhattanLength() < 4 \
+                and not self.textCursor().hasSelection():
+            span = self._span_under(point)
+            if span is not None:
+                self.annotationClicked.emit(span.id, event.modifiers())
+            else:
+                self.backgroundClicked.emit()
+        self._press_pos = None
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            span = self._span_under(event.pos())
+            if span is None:
+                QToolTip.hideText()
+                return True
+            QToolTip.showText(event.globalPos(), self.describe(span), self)
+            return True
+        return super().event(event)
+
+    def describe(self, span: Span) -> str:
+        """Hover text; escaped and marked as rich text so nothing in it is ever interpreted."""
+        kind = "claim" if span.layer == CLAIM else span.label
+        lines = [f"<b>{html.escape(kind)}</b>: {html.escape(self.text[span.start:span.end][:120])}"]
+        if span.decision == SUGGESTED:
+            score = f", score {span.score:.2f}" if span.score is not None else ""
+            lines.append(f"suggestion by {html.escape(span.origin)}{score} — A accept, X reject")
+        else:
+            lines.append(f"{html.escape(span.decision)} by {html.escape(span.annotator or span.origin)}")
+        if span.layer == CLAIM and span.claim_type:
+            lines.append(f"type {html.escape(span.claim_type)}"
+                         + (", check-worthy" if span.checkworthy else ""))
+        return "<qt>" + "<br>".join(lines) + "</qt>"

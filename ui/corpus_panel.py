@@ -1,0 +1,153 @@
+"""The corpus panel: documents with status and progress, search, filters; paged from SQLite."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QTableView, QVBoxLayout, QWidget)
+
+from store import queries
+
+PAGE = 200
+STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+STATUS_COLORS = {"done": "#009E73", "in_progress": "#E69F00", "skipped": "#888888", "new": "#56B4E9"}
+FILTERS = [("all", "All documents"), ("unreviewed", "Has unreviewed suggestions"), ("new", "New"),
+           ("in_progress", "In progress"), ("done", "Done"), ("skipped", "Skipped")]
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Documents a page at a time (canFetchMore/fetchMore), so 100,000 of them open at once."""
+
+    COLUMNS = ("Document", "Status", "Suggestions")
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.rows: list[queries.DocumentRow] = []
+        self.search = ""
+        self.status = "all"
+        self._exhausted = False
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.rows = queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
+                                           status=self.status, limit=PAGE)
+        self._exhausted = len(self.rows) < PAGE
+        self.endResetModel()
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
+        more = queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
+                                      status=self.status, offset=len(self.rows), limit=PAGE)
+        self._exhausted = len(more) < PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
+
+    def refresh_row(self, doc_id: str) -> None:
+        for i, row in enumerate(self.rows):
+            if row.id == doc_id:
+                self.rows[i] = _reload_one(self.store, doc_id) or row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+                return
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title, STATUS_LABELS.get(row.status, row.status),
+                    str(row.suggestions) if row.suggestions else "")[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.id}: {row.status}, {row.gold} gold annotations, {row.suggestions} suggestions to review"
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return QColor(STATUS_COLORS.get(row.status, "#888888"))
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def row_of(self, doc_id: str) -> int | None:
+        return next((i for i, row in enumerate(self.rows) if row.id == doc_id), None)
+
+
+def _reload_one(store, doc_id: str) -> queries.DocumentRow | None:
+    rows = queries.list_documents(store.conn, store.annotator, doc_id=doc_id, limit=1)
+    return rows[0] if rows else None
+
+
+class CorpusPanel(QWidget):
+    documentActivated = Signal(str)
+
+    def __init__(self, store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.search = QLineEdit(placeholderText="Search text or title…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Search the documents' text and titles (Ctrl+F)")
+        self.filter = QComboBox()
+        for key, label in FILTERS:
+            self.filter.addItem(label, key)
+        self.filter.setToolTip("Show only documents with this status")
+        self.progress = QLabel()
+        self.model = DocumentListModel(store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        row.addWidget(self.filter, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.filter.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.table.clicked.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
+        self.table.activated.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
+        self.reload()
+
+    def _apply_filter(self) -> None:
+        self.model.search = self.search.text().strip()
+        self.model.status = self.filter.currentData()
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.reload()
+        self.update_progress()
+
+    def update_progress(self) -> None:
+        done, total = queries.progress(self.store.conn, self.store.annotator)
+        self.progress.setText(f"{done} / {total} done")
+
+    def refresh_document(self, doc_id: str) -> None:
+        self.model.refresh_row(doc_id)
+        self.update_progress()
+
+    def show_current(self, doc_id: str) -> None:
+        row = self.model.row_of(doc_id)
+        if row is not None:
+            self.table.selectRow(row)

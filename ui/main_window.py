@@ -1,0 +1,462 @@
+"""The main window: corpus, article, inspector, and every action with its shortcut."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
+                               QTextBrowser, QToolBar, QVBoxLayout)
+
+from annotate.changes import Changes
+from annotate.errors import ConflictError, MarginaliaError
+from annotate.model import CLAIM, DONE, SKIPPED, SUGGESTED
+from annotate.tokens import nudge, snap_to_tokens
+
+from .article_view import ArticleView
+from .corpus_panel import CorpusPanel
+from .document_state import DocumentState
+from .inspector import Inspector
+from .theme import THEMES, Theme, apply_theme
+
+#: Keys the window itself uses; a schema hotkey on one of them is not bound (and is reported).
+RESERVED_KEYS = {"a", "x", "j", "k", "[", "]", "?"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store, *, theme: str = "light"):
+        super().__init__()
+        self.store = store
+        self.schema = store.schema
+        self.colors = {e.label: e.color for e in self.schema.entities}
+        self.state: DocumentState | None = None
+        self.theme: Theme = THEMES[theme]
+        self.last_error = ""
+        self.setWindowTitle("Marginalia")
+
+        self.corpus = CorpusPanel(store)
+        self.view = ArticleView()
+        self.inspector = Inspector()
+        splitter = QSplitter()
+        splitter.addWidget(self.corpus)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.inspector)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([260, 760, 380])
+        self.setCentralWidget(splitter)
+
+        self._build_status_bar()
+        self._build_actions()
+        self.corpus.documentActivated.connect(self.open_document)
+        self.view.annotationClicked.connect(lambda span_id, _mods: self.select_annotation(span_id))
+        self.view.backgroundClicked.connect(lambda: self.select_annotation(None))
+        self.inspector.annotationSelected.connect(self.select_annotation)
+        self.inspector.documentLabelsChanged.connect(self._set_document_labels)
+        self.apply_theme(self.theme.name)
+        self.resize(1400, 860)
+        self.view.setFocus()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.annotator_label = QLabel(f"👤 {self.store.annotator}")
+        self.annotator_label.setToolTip("Annotator: every decision is recorded under this name")
+        self.db_label = QLabel(str(self.store.path or ":memory:"))
+        self.db_label.setToolTip("The database file; every action is saved to it at once")
+        self.saved_label = QLabel("Saved")
+        self.saved_label.setToolTip("Every action is committed to the database as soon as you make it")
+        self.timer_label = QLabel("0:00")
+        self.timer_label.setToolTip("Time spent on this document")
+        self.message_label = QLabel("")
+        bar.addWidget(self.message_label, 1)
+        for widget in (self.saved_label, self.timer_label, self.annotator_label, self.db_label):
+            bar.addPermanentWidget(widget)
+        self._elapsed = QElapsedTimer()
+        self._elapsed.start()
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
+
+    def _tick(self) -> None:
+        seconds = self._elapsed.elapsed() // 1000
+        self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
+
+    def _action(self, menu, text: str, shortcuts, tip: str, slot, *, toolbar: bool = False) -> QAction:
+        action = QAction(text, self)
+        keys = [QKeySequence(s) for s in ([shortcuts] if isinstance(shortcuts, (str, QKeySequence.StandardKey))
+                                          else shortcuts or [])]
+        action.setShortcuts(keys)
+        shortcut_text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
+        action.setStatusTip(tip)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.shortcut_sheet.append((menu.title().replace("&", ""), text.replace("&", ""), shortcut_text, tip))
+        return action
+
+    def _build_actions(self) -> None:
+        self.shortcut_sheet: list[tuple[str, str, str, str]] = []
+        self.toolbar = QToolBar("Actions")
+        self.toolbar.setObjectName("actions")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        edit = menus.addMenu("&Edit")
+        review = menus.addMenu("&Review")
+        labels = menus.addMenu("&Label")
+        document = menus.addMenu("&Document")
+        view = menus.addMenu("&View")
+        help_menu = menus.addMenu("&Help")
+
+        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, "Close Marginalia",
+                                        self.close)
+        self.undo_action = self._action(edit, "&Undo", QKeySequence.StandardKey.Undo, "Undo the last action",
+                                        self.undo, toolbar=True)
+        self.redo_action = self._action(edit, "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo the action just undone",
+                                        self.redo, toolbar=True)
+        self.delete_action = self._action(edit, "&Delete annotation", ["Delete", "Backspace"],
+                                          "Delete the selected annotation", self.delete_selected)
+        self._action(edit, "Resize to selection", "Ctrl+R",
+                     "Make the selected annotation cover the selected text", self.resize_to_selection)
+        self._action(edit, "Start one token earlier", "Alt+Left", "Move the annotation's start left by a token",
+                     lambda: self.nudge("start", False))
+        self._action(edit, "Start one token later", "Alt+Right", "Move the annotation's start right by a token",
+                     lambda: self.nudge("start", True))
+        self._action(edit, "End one token earlier", "Alt+Shift+Left", "Move the annotation's end left by a token",
+                     lambda: self.nudge("end", False))
+        self._action(edit, "End one token later", "Alt+Shift+Right", "Move the annotation's end right by a token",
+                     lambda: self.nudge("end", True))
+
+        self.accept_action = self._action(review, "&Accept suggestion", "A", "Accept the selected suggestion",
+                                          self.accept_selected, toolbar=True)
+        self.reject_action = self._action(review, "&Reject suggestion", "X", "Reject the selected suggestion",
+                                          self.reject_selected, toolbar=True)
+        self.accept_all_action = self._action(review, "Accept &all remaining", "Ctrl+Shift+A",
+                                              "Accept every suggestion left in this document (one undo step)",
+                                              self.accept_all, toolbar=True)
+        self._action(review, "&Next suggestion", "J", "Select the next unreviewed suggestion",
+                     lambda: self.step(True, suggestions_only=True))
+        self._action(review, "&Previous suggestion", "K", "Select the previous unreviewed suggestion",
+                     lambda: self.step(False, suggestions_only=True))
+        self._action(review, "Next annotation", "]", "Select the next annotation in the text",
+                     lambda: self.step(True))
+        self._action(review, "Previous annotation", "[", "Select the previous annotation in the text",
+                     lambda: self.step(False))
+
+        self.label_actions: dict[str, QAction] = {}
+        skipped = []
+        for entity in self.schema.entities:
+            keys = []
+            if entity.hotkey and entity.hotkey not in RESERVED_KEYS:
+                keys = [entity.hotkey.upper(), "Shift+" + entity.hotkey.upper()]
+            elif entity.hotkey:
+                skipped.append(entity.label)
+            self.label_actions[entity.label] = self._action(
+                labels, entity.label, keys,
+                f"Label the selection {entity.label} (snapped to whole tokens; with Shift, exactly as selected), "
+                "or relabel the selected entity", lambda label=entity.label: self.label_selection(label))
+        if skipped:
+            self.message(f"hotkeys of {', '.join(skipped)} clash with the window's own keys and are not bound")
+
+        self.done_action = self._action(document, "&Done, next", ["Ctrl+Return", "Ctrl+Enter"],
+                                        "Mark this document done and open the next unfinished one",
+                                        self.done_and_next, toolbar=True)
+        self._action(document, "&Skip…", "Ctrl+Shift+Return", "Skip this document, with a reason",
+                     self.skip_document)
+        self._action(document, "Next document", "Ctrl+PgDown", "Open the next document in the list",
+                     lambda: self._neighbour_document(1))
+        self._action(document, "Previous document", "Ctrl+PgUp", "Open the previous document in the list",
+                     lambda: self._neighbour_document(-1))
+        self._action(document, "Find document", "Ctrl+F", "Search the corpus", self.corpus.search.setFocus)
+
+        self._action(view, "Zoom &in", ["Ctrl++", "Ctrl+="], "Larger text", lambda: self.view.zoomIn(1))
+        self._action(view, "Zoom &out", "Ctrl+-", "Smaller text", lambda: self.view.zoomOut(1))
+        self._action(view, "&Dark theme", "Ctrl+Shift+D", "Switch between light and dark",
+                     lambda: self.apply_theme("dark" if self.theme.name == "light" else "light"))
+        self._action(help_menu, "&Keyboard shortcuts", ["F1", "?"], "Show every action and its key",
+                     self.show_shortcuts)
+        self.update_undo_actions()
+
+    # ---- documents --------------------------------------------------------------------------
+
+    def open_document(self, doc_id: str | None) -> None:
+        if doc_id is None:
+            self.message("no documents left to annotate")
+            return
+        if self.state is not None and self.state.id == doc_id:
+            return
+        try:
+            self.state = DocumentState.load(self.store, doc_id)
+        except MarginaliaError as exc:
+            self.error(str(exc))
+            return
+        state = self.state
+        self.view.show_document(state.text, state.visible_spans())
+        self.inspector.show_document(state.text, dict(state.spans), state.stances, state.relations, state.labels,
+                                     self.schema.document_labels)
+        self.corpus.show_current(doc_id)
+        self._elapsed.restart()
+        self._tick()
+        title = state.document.meta.get("title") or doc_id
+        self.setWindowTitle(f"{title} — Marginalia")
+        self.view.setFocus()
+
+    def done_and_next(self) -> None:
+        if self.state is None:
+            return
+        current = self.state.id
+        if self.run(lambda: self.store.set_status(current, DONE)) is not None:
+            self.open_document(self.store.next_unfinished(after=current))
+
+    def skip_document(self) -> None:
+        if self.state is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Skip document", "Why skip this document?")
+        if not ok:
+            return
+        current = self.state.id
+        if self.run(lambda: self.store.set_status(current, SKIPPED, reason.strip() or "no reason given")) is not None:
+            self.open_document(self.store.next_unfinished(after=current))
+
+    def _neighbour_document(self, delta: int) -> None:
+        model = self.corpus.model
+        row = model.row_of(self.state.id) if self.state else None
+        target = 0 if row is None else row + delta
+        if model.canFetchMore() and target >= model.rowCount():
+            model.fetchMore()
+        if 0 <= target < model.rowCount():
+            self.open_document(model.rows[target].id)
+
+    # ---- running actions --------------------------------------------------------------------
+
+    def run(self, action) -> Changes | None:
+        """Run one store action: on success refresh what it changed, on failure say why."""
+        try:
+            changes = action()
+        except ConflictError as exc:
+            self.error(str(exc))
+            QMessageBox.warning(self, "Changed elsewhere", str(exc))
+            self._reload_current()
+            return None
+        except MarginaliaError as exc:
+            self.error(str(exc))
+            return None
+        self.apply_changes(changes)
+        return changes
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.event is not None:
+            self.saved_label.setText("Saved ✓")
+            self.message(changes.action)
+        if self.state is not None and self.state.id in changes.doc_ids:
+            spans, stances, relations = self.state.refresh(self.store, changes)
+            self.view.update_spans(spans)
+            self.inspector.update_spans(spans)
+            for key, value in stances.items():
+                self.inspector.put_stance(key, value)
+            for key, value in relations.items():
+                self.inspector.put_relation(key, value)
+            if changes.action.endswith("set document labels"):
+                self.state.labels = self.store.annotations(self.state.id).labels
+        for doc_id in changes.doc_ids:
+            self.corpus.refresh_document(doc_id)
+        self.update_undo_actions()
+
+    def _reload_current(self) -> None:
+        if self.state is not None:
+            doc_id, self.state = self.state.id, None
+            self.open_document(doc_id)
+
+    def update_undo_actions(self) -> None:
+        status = self.store.undo_status()
+        self.undo_action.setEnabled(status.can_undo)
+        self.redo_action.setEnabled(status.can_redo)
+        self.undo_action.setText(f"&Undo {status.undo_label}" if status.undo_label else "&Undo")
+        self.redo_action.setText(f"&Redo {status.redo_label}" if status.redo_label else "&Redo")
+
+    def message(self, text: str) -> None:
+        self.message_label.setStyleSheet("")
+        self.message_label.setText(text)
+
+    def error(self, text: str) -> None:
+        self.last_error = text
+        self.message_label.setStyleSheet("color: #C0392B;")
+        self.message_label.setText(text)
+
+    # ---- selection ----------------------------------------------------------------------------
+
+    def select_annotation(self, annotation_id: str | None) -> None:
+        self.view.set_selected(annotation_id if annotation_id in (self.state.spans if self.state else {}) else None)
+        self.inspector.select(annotation_id)
+        if self.state and annotation_id in self.state.spans:
+            span = self.state.spans[annotation_id]
+            kind = "claim" if span.layer == CLAIM else span.label
+            extra = f" — suggestion{f' ({span.score:.2f})' if span.score is not None else ''}: A accept, X reject" \
+                if span.decision == SUGGESTED else ""
+            self.message(f"{kind}: {self.state.text[span.start:span.end][:80]}{extra}")
+
+    @property
+    def selected(self) -> str | None:
+        return self.view.selected
+
+    def step(self, forward: bool, *, suggestions_only: bool = False) -> None:
+        if self.state is None:
+            return
+        target = self.state.step(self.selected, forward=forward, suggestions_only=suggestions_only)
+        if target is None:
+            self.message("no suggestions left to review" if suggestions_only else "no annotations yet")
+        self.select_annotation(target)
+
+    # ---- annotating ------------------------------------------------------------------------------
+
+    def label_selection(self, label: str) -> None:
+        if self.state is None:
+            return
+        exact = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+        selection = self.view.selection_range()
+        doc_id = self.state.id
+        if selection is None:
+            if self.selected and self.state.spans[self.selected].layer != CLAIM:
+                span_id = self.selected
+                self.run(lambda: self.store.relabel(doc_id, span_id, label))
+                self._reselect_after_correction(span_id)
+            else:
+                self.message("select some text first, then press a label key")
+            return
+        start, end = selection
+        if not exact:
+            snapped = snap_to_tokens(self.state.text, start, end)
+            if snapped is None:
+                self.message("the selection holds no word to label")
+                return
+            start, end = snapped
+        changes = self.run(lambda: self.store.add_entity(doc_id, start, end, label))
+        if changes is not None and changes.created:
+            self.view.clear_text_selection()
+            self.select_annotation(changes.created[0])
+
+    def _reselect_after_correction(self, old_id: str) -> None:
+        span = self.state.spans.get(old_id)
+        if span is not None and span.decision == "rejected":
+            replacement = next((s.id for s in self.state.spans.values() if s.replaces == old_id
+                                and s.decision != "rejected"), None)
+            self.select_annotation(replacement)
+        else:
+            self.select_annotation(old_id)
+
+    def accept_selected(self) -> None:
+        self._decide(self.store.accept)
+
+    def reject_selected(self) -> None:
+        self._decide(self.store.reject)
+
+    def _decide(self, decide) -> None:
+        if self.state is None:
+            return
+        span_id = self.selected
+        if span_id is None or self.state.spans.get(span_id) is None \
+                or self.state.spans[span_id].decision != SUGGESTED:
+            self.message("select a suggestion first (J steps to the next one)")
+            return
+        doc_id = self.state.id
+        if self.run(lambda: decide(doc_id, span_id)) is not None:
+            following = self.state.step(span_id, forward=True, suggestions_only=True)
+            self.select_annotation(following if following != span_id else None)
+
+    def accept_all(self) -> None:
+        if self.state is not None:
+            doc_id = self.state.id
+            changes = self.run(lambda: self.store.accept_all(doc_id))
+            if changes is not None and not changes.span_ids:
+                self.message("no suggestions left to accept")
+
+    def delete_selected(self) -> None:
+        if self.state is None or self.selected is None:
+            self.message("select an annotation to delete")
+            return
+        doc_id, span_id = self.state.id, self.selected
+        dependents = self.store.dependents(doc_id, span_id)
+        if dependents:
+            answer = QMessageBox.question(
+                self, "Delete annotation",
+                f"{len(dependents)} stance(s), relation(s) or claim(s) refer to this annotation. Delete it and "
+                "the stances and relations that use it? (Claims keep its text as their source; Undo brings "
+                "everything back.)")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        if self.run(lambda: self.store.delete(doc_id, span_id)) is not None:
+            self.select_annotation(None)
+
+    def resize_to_selection(self) -> None:
+        if self.state is None or self.selected is None:
+            self.message("select an annotation, then the text it should cover")
+            return
+        selection = self.view.selection_range()
+        if selection is None:
+            self.message("select the text the annotation should cover, then press Ctrl+R")
+            return
+        snapped = snap_to_tokens(self.state.text, *selection) or selection
+        self._resize(self.selected, *snapped)
+
+    def nudge(self, edge: str, forward: bool) -> None:
+        if self.state is None or self.selected is None:
+            return
+        span = self.state.spans[self.selected]
+        start, end = nudge(self.state.text, span.start, span.end, edge=edge, forward=forward)
+        if (start, end) != (span.start, span.end):
+            self._resize(span.id, start, end)
+
+    def _resize(self, span_id: str, start: int, end: int) -> None:
+        doc_id = self.state.id
+        if self.run(lambda: self.store.resize(doc_id, span_id, start, end)) is not None:
+            self.view.clear_text_selection()
+            self._reselect_after_correction(span_id)
+
+    def _set_document_labels(self, labels: list[str]) -> None:
+        if self.state is not None:
+            doc_id = self.state.id
+            self.run(lambda: self.store.set_document_labels(doc_id, labels))
+
+    def undo(self) -> None:
+        self._undo_or_redo(self.store.undo)
+
+    def redo(self) -> None:
+        self._undo_or_redo(self.store.redo)
+
+    def _undo_or_redo(self, operation) -> None:
+        changes = self.run(operation)
+        if changes is not None and self.state is not None and changes.doc_ids and self.state.id not in changes.doc_ids:
+            self.open_document(sorted(changes.doc_ids)[0])
+
+    # ---- look and help --------------------------------------------------------------------------
+
+    def apply_theme(self, name: str) -> None:
+        self.theme = THEMES[name]
+        app = QApplication.instance()
+        if app is not None:
+            apply_theme(app, self.theme)
+        self.view.configure(self.theme, self.colors)
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        browser = QTextBrowser()
+        rows = "".join(f"<tr><td>{html.escape(menu)}</td><td><b>{html.escape(name)}</b></td>"
+                       f"<td><code>{html.escape(keys)}</code></td><td>{html.escape(tip)}</td></tr>"
+                       for menu, name, keys, tip in self.shortcut_sheet if keys)
+        browser.setHtml(f"<h3>Keyboard shortcuts</h3><table cellpadding=4>{rows}</table>"
+                        "<p>Select text with the mouse or Shift+arrows, then press a label key. "
+                        "Selections snap to whole words; hold Shift with the label key to keep them exact.</p>")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(browser)
+        dialog.resize(760, 620)
+        self.shortcuts_dialog = dialog
+        dialog.show()
