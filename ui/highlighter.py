@@ -92,7 +92,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not ids:
             return
         block_start = block.position()
-        block_end = block_start + len(text)
+        # Not len(text): Python counts code points, the block counts UTF-16 units.
+        block_end = block_start + block.length() - 1
         pieces = []
         for span_id in ids:
             qs, qe = self._qt_ranges[span_id]
