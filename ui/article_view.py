@@ -33,7 +33,8 @@ class ArticleView(QPlainTextEdit):
         self.setFont(article_font())
         self.setMouseTracking(True)
         self.document().setDocumentMargin(18)
-        self.highlighter = SpanHighlighter(self.document())
+        self.highlighter = SpanHighlighter(self)
+        self.verticalScrollBar().valueChanged.connect(lambda _: self.highlighter.format_visible())
         self.offsets = OffsetMap("")
         self.text = ""
         self.theme: Theme = LIGHT
@@ -47,7 +48,6 @@ class ArticleView(QPlainTextEdit):
     def configure(self, theme: Theme, colors: dict[str, str]) -> None:
         self.theme, self.colors = theme, colors
         self.highlighter.configure(theme, colors)
-        self.highlighter.rehighlight()
         self._refresh_marks()
 
     def show_document(self, text: str, spans: list[Span]) -> None:
@@ -57,6 +57,7 @@ class ArticleView(QPlainTextEdit):
         self.setPlainText(text)
         self.highlighter.set_spans(self.offsets, spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.highlighter.format_visible()
         self._refresh_marks()
 
     def update_spans(self, changed: dict[str, Span | None]) -> None:
@@ -148,7 +149,7 @@ class ArticleView(QPlainTextEdit):
 
     def spans_at(self, offset: int) -> list[Span]:
         """Spans covering a code-point offset, innermost first, entities before claims."""
-        hits = [s for s in self.highlighter.spans().values() if s.start <= offset < s.end]
+        hits = self.highlighter.spans_covering(offset)
         return sorted(hits, key=lambda s: (s.layer == CLAIM, s.end - s.start))
 
     def offset_at(self, point) -> int:
@@ -161,6 +162,15 @@ class ArticleView(QPlainTextEdit):
         position = cursor.position() if point.x() >= rect.x() else max(0, cursor.position() - 1)
         hits = self.spans_at(self.offsets.from_qt(position))
         return hits[0] if hits else None
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        # A safety net: blocks that became visible without a scroll (resize, zoom) get formatted.
+        self.highlighter.format_visible()
+        super().paintEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.highlighter.format_visible()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press_pos = event.position().toPoint()

@@ -1,14 +1,16 @@
-"""Persistent span highlights through a block-indexed QSyntaxHighlighter.
+"""Persistent span highlights, formatted lazily: only the blocks that are on screen.
 
-Formats live in each block's layout, not in the document, so thousands of spans cost no more
-than the blocks Qt actually lays out, and Qt's own undo stack is never touched. Spans are
-indexed by block; a change re-highlights only the blocks the changed spans touch.
+Formats go into each block's QTextLayout (as QSyntaxHighlighter does), never into the document,
+so Qt's undo stack and the text are untouched. Unlike QSyntaxHighlighter, which formats every
+block of a new text at once, this formats a block the first time it becomes visible, so opening
+a 1 MB article costs about what Qt's own plain-text layout costs. Spans are kept sorted by start
+so the spans of any block are found by bisection.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left, insort
 
-from PySide6.QtGui import QSyntaxHighlighter, QTextDocument
+from PySide6.QtGui import QTextLayout
 
 from annotate.model import CLAIM, REJECTED, Span
 from annotate.overlaps import segments
@@ -17,87 +19,123 @@ from .offsets import OffsetMap
 from .theme import LIGHT, Theme, segment_format
 
 
-class SpanHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument):
-        super().__init__(document)
+class SpanHighlighter:
+    def __init__(self, view):
+        self.view = view
         self.theme: Theme = LIGHT
         self.colors: dict[str, str] = {}
         self.offsets = OffsetMap("")
         self._spans: dict[str, Span] = {}
-        self._qt_ranges: dict[str, tuple[int, int]] = {}
-        self._blocks_of: dict[str, range] = {}
-        self._by_block: dict[int, set[str]] = defaultdict(set)
+        self._by_start: list[tuple[int, str]] = []
+        self._longest = 0
+        self._formatted: set[int] = set()
         self._formats: dict[tuple, object] = {}
+        self.blocks_formatted = 0  # for tests and benchmarks: how much work painting did
+
+    def document(self):
+        return self.view.document()
 
     def configure(self, theme: Theme, colors: dict[str, str]) -> None:
         self.theme, self.colors = theme, colors
         self._formats.clear()
+        self.invalidate()
 
     def set_spans(self, offsets: OffsetMap, spans: list[Span]) -> None:
-        """Index all spans of a freshly loaded text (the highlighter paints them lazily)."""
         self.offsets = offsets
-        self._spans.clear()
-        self._qt_ranges.clear()
-        self._blocks_of.clear()
-        self._by_block.clear()
-        for span in spans:
-            self._index(span)
-        self.rehighlight()
+        self._spans = {s.id: s for s in spans if s.decision != REJECTED}
+        self._by_start = sorted((s.start, s.id) for s in self._spans.values())
+        self._longest = max((s.end - s.start for s in self._spans.values()), default=0)
+        self._formatted.clear()
 
-    def update_spans(self, changed: dict[str, Span | None]) -> None:
-        """Re-index the changed spans (None: gone) and repaint only the blocks they touch."""
-        dirty: set[int] = set()
-        for span_id, span in changed.items():
-            dirty.update(self._unindex(span_id))
-            if span is not None:
-                dirty.update(self._index(span))
-        document = self.document()
-        for number in sorted(dirty):
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                self.rehighlightBlock(block)
+    def invalidate(self) -> None:
+        """Forget every block's formats (theme change): visible blocks are redone at once."""
+        self._formatted.clear()
+        self.format_visible()
 
     def spans(self) -> dict[str, Span]:
         return self._spans
 
     def qt_range(self, span_id: str) -> tuple[int, int] | None:
-        return self._qt_ranges.get(span_id)
+        span = self._spans.get(span_id)
+        return None if span is None else (self.offsets.to_qt(span.start), self.offsets.to_qt(span.end))
 
-    def _index(self, span: Span) -> range:
-        if span.decision == REJECTED:
-            return range(0)
-        qs, qe = self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+    def update_spans(self, changed: dict[str, Span | None]) -> None:
+        """Apply changed spans (None: gone) and reformat only the blocks they touch."""
+        touched: list[tuple[int, int]] = []
+        for span_id, span in changed.items():
+            old = self._spans.pop(span_id, None)
+            if old is not None:
+                index = bisect_left(self._by_start, (old.start, span_id))
+                if index < len(self._by_start) and self._by_start[index] == (old.start, span_id):
+                    del self._by_start[index]
+                touched.append((old.start, old.end))
+            if span is not None and span.decision != REJECTED:
+                self._spans[span_id] = span
+                insort(self._by_start, (span.start, span_id))
+                self._longest = max(self._longest, span.end - span.start)
+                touched.append((span.start, span.end))
         document = self.document()
-        first = document.findBlock(qs).blockNumber()
-        last = document.findBlock(max(qs, qe - 1)).blockNumber()
-        blocks = range(first, last + 1)
-        self._spans[span.id] = span
-        self._qt_ranges[span.id] = (qs, qe)
-        self._blocks_of[span.id] = blocks
-        for number in blocks:
-            self._by_block[number].add(span.id)
-        return blocks
+        for start, end in touched:
+            block = document.findBlock(self.offsets.to_qt(start))
+            last = document.findBlock(max(self.offsets.to_qt(start), self.offsets.to_qt(end) - 1)).blockNumber()
+            while block.isValid() and block.blockNumber() <= last:
+                self._formatted.discard(block.blockNumber())
+                block = block.next()
+        self.format_visible()
 
-    def _unindex(self, span_id: str) -> range:
-        blocks = self._blocks_of.pop(span_id, range(0))
-        self._spans.pop(span_id, None)
-        self._qt_ranges.pop(span_id, None)
-        for number in blocks:
-            self._by_block[number].discard(span_id)
-        return blocks
+    def visible_blocks(self):
+        """The blocks that can be on screen, estimated from their text, without laying them out.
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        block = self.currentBlock()
-        ids = self._by_block.get(block.blockNumber())
-        if not ids:
-            return
+        Laying a block out before formatting it would lay it out twice; a generous estimate of
+        how many characters fit in the viewport costs only a few extra blocks formatted.
+        """
+        view = self.view
+        metrics = view.fontMetrics()
+        columns = max(1, view.viewport().width() // max(1, metrics.averageCharWidth()))
+        rows = max(1, view.viewport().height() // max(1, metrics.lineSpacing()))
+        budget = int(columns * rows * 1.5) + 200
+        block = view.firstVisibleBlock()
+        while block.isValid() and budget > 0:
+            yield block
+            # A short paragraph still takes a whole line on screen.
+            budget -= max(block.length(), columns)
+            block = block.next()
+
+    def format_visible(self) -> int:
+        """Format the visible blocks not yet formatted; returns how many were."""
+        count = 0
+        for block in list(self.visible_blocks()):
+            if block.blockNumber() not in self._formatted:
+                self._format_block(block)
+                count += 1
+        return count
+
+    def spans_covering(self, offset: int) -> list[Span]:
+        return [s for s in self._spans_between(offset, offset + 1) if s.start <= offset]
+
+    def _spans_in(self, qt_start: int, qt_end: int) -> list[Span]:
+        return self._spans_between(self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end))
+
+    def _spans_between(self, start: int, end: int) -> list[Span]:
+        low = bisect_left(self._by_start, (start - self._longest, ""))
+        high = bisect_left(self._by_start, (end, ""))
+        found = []
+        for _, span_id in self._by_start[low:high]:
+            span = self._spans[span_id]
+            if span.end > start:
+                found.append(span)
+        return found
+
+    def _format_block(self, block) -> None:
+        number = block.blockNumber()
+        self._formatted.add(number)
         block_start = block.position()
-        # Not len(text): Python counts code points, the block counts UTF-16 units.
-        block_end = block_start + block.length() - 1
+        block_end = block_start + block.length() - 1  # UTF-16 units, without the separator
+        ranges = []
         pieces = []
-        for span_id in ids:
-            qs, qe = self._qt_ranges[span_id]
-            pieces.append((max(qs, block_start), min(qe, block_end), span_id))
+        for span in self._spans_in(block_start, block_end + 1):
+            qs, qe = self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+            pieces.append((max(qs, block_start), min(qe, block_end), span.id))
         for segment in segments(pieces):
             covering = [self._spans[i] for i in segment.covering]
             entities = [s for s in covering if s.layer != CLAIM]
@@ -106,4 +144,17 @@ class SpanHighlighter(QSyntaxHighlighter):
             fmt = self._formats.get(key)
             if fmt is None:
                 fmt = self._formats[key] = segment_format(self.theme, entities, claims, self.colors)
-            self.setFormat(segment.start - block_start, segment.end - segment.start, fmt)
+            fmt_range = QTextLayout.FormatRange()
+            fmt_range.start = segment.start - block_start
+            fmt_range.length = segment.end - segment.start
+            fmt_range.format = fmt
+            ranges.append(fmt_range)
+        layout = block.layout()
+        if not ranges and not layout.formats():
+            return
+        laid_out = layout.lineCount() > 0
+        layout.setFormats(ranges)
+        self.blocks_formatted += 1
+        if laid_out:
+            # Tell the layout the block must be laid out and drawn again; the text is unchanged.
+            self.document().markContentsDirty(block_start, block.length())

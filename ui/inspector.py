@@ -140,7 +140,7 @@ class Inspector(QTabWidget):
                                       {True: "yes", False: "no", None: ""}[span.checkworthy]], dim=dim,
                             tooltip=self.text[span.start:span.end])
         else:
-            decision = span.decision + (f" ({span.origin})" if span.decision == SUGGESTED else "")
+            decision = span.decision
             self.entities.put(span_id, [text, span.label, decision,
                                         "" if span.score is None else f"{span.score:.2f}"], dim=dim)
 

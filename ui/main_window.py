@@ -23,6 +23,13 @@ from .theme import THEMES, Theme, apply_theme
 RESERVED_KEYS = {"a", "x", "j", "k", "[", "]", "?"}
 
 
+def _tint(color: str) -> str:
+    """The label colour mixed with white, legible behind dark text in both themes."""
+    from PySide6.QtGui import QColor
+    c = QColor(color)
+    return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
@@ -163,6 +170,7 @@ class MainWindow(QMainWindow):
                 labels, entity.label, keys,
                 f"Label the selection {entity.label} (snapped to whole tokens; with Shift, exactly as selected), "
                 "or relabel the selected entity", lambda label=entity.label: self.label_selection(label))
+        self._build_label_bar()
         if skipped:
             self.message(f"hotkeys of {', '.join(skipped)} clash with the window's own keys and are not bound")
 
@@ -184,6 +192,24 @@ class MainWindow(QMainWindow):
         self._action(help_menu, "&Keyboard shortcuts", ["F1", "?"], "Show every action and its key",
                      self.show_shortcuts)
         self.update_undo_actions()
+
+    def _build_label_bar(self) -> None:
+        """A legend that is also a palette: each label in its colour, with its key; click to apply."""
+        bar = QToolBar("Labels")
+        bar.setObjectName("labels")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBarBreak()
+        self.addToolBar(bar)
+        self.label_bar = bar
+        for entity in self.schema.entities:
+            action = self.label_actions[entity.label]
+            bar.addAction(action)
+            button = bar.widgetForAction(action)
+            key = entity.hotkey.upper() if entity.hotkey and entity.hotkey not in RESERVED_KEYS else ""
+            button.setText(f"{entity.label}  {key}".strip())
+            button.setStyleSheet(f"QToolButton {{ background: {_tint(entity.color)}; color: #1B1B1B; "
+                                 f"border: 1px solid {entity.color}; border-radius: 4px; padding: 1px 6px; "
+                                 "margin: 1px; font-size: 11px; }")
 
     # ---- documents --------------------------------------------------------------------------
 

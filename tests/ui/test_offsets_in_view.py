@@ -44,7 +44,7 @@ def test_stored_entities_are_highlighted_on_exactly_their_characters(qtbot, make
         start = TRAP_TEXT.index(needle)
         spans.append(Span(f"s{i}", start, start + len(needle), label, score=0.5))
     window = make_window([("trap", TRAP_TEXT, spans)])
-    window.view.highlighter.rehighlight()
+    window.view.viewport().repaint()
     painted = _highlighted_code_points(window.view, None)
     expected = {i for s in spans for i in range(s.start, s.end)}
     assert painted == expected

@@ -1,0 +1,154 @@
+"""Window benchmarks: open-and-paint against Qt's own plain-text layout, and key-to-commit latency.
+
+    QT_QPA_PLATFORM=offscreen python3 bench/run_window.py [--quick]
+
+Each figure is a ratio against a floor measured in the same run on the same machine, so a noisy
+shared machine moves both together. Results go to bench/results/window.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
+
+from annotate.model import AnnotatedDocument, Annotations, Document, Span  # noqa: E402
+
+WORDS = ("the ministry said talks between Turkey and Russia on a ceasefire in Libya would continue "
+         "despite disagreements over the methodology of the negotiations").split()
+NAMES = [("Turkey", "GPE"), ("Russia", "GPE"), ("Libya", "GPE"), ("Haftar", "PERSON"), ("NATO", "ORG")]
+
+
+def make_article(size: int, entities: int, seed: int = 7) -> tuple[str, list[Span]]:
+    rng = random.Random(seed)
+    parts, spans, length, paragraph = [], [], 0, 0
+    while length < size:
+        if rng.random() < 0.15 and len(spans) < entities:
+            name, label = rng.choice(NAMES)
+            spans.append(Span(f"e{len(spans)}", length, length + len(name), label,
+                              decision=rng.choice(["suggested", "accepted"]), score=0.7, origin="model:bench@1"))
+            word = name
+        else:
+            word = rng.choice(WORDS)
+        paragraph += 1
+        sep = "\n\n" if paragraph % 90 == 0 else " "
+        parts.append(word + sep)
+        length += len(word) + len(sep)
+    return "".join(parts), spans
+
+
+def median_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def bench_open(app, size: int, entities: int, repeats: int) -> dict:
+    from ui.article_view import ArticleView
+    from ui.theme import LIGHT
+    text, spans = make_article(size, entities)
+    colors = {"GPE": "#009E73", "PERSON": "#E69F00", "ORG": "#56B4E9"}
+
+    from ui.theme import article_font
+    plain = QPlainTextEdit()
+    plain.setReadOnly(True)
+    # The same font and margins as the article view: the floor is the same layout work.
+    plain.setFont(article_font())
+    plain.document().setDocumentMargin(18)
+    plain.resize(900, 800)
+    plain.show()
+    view = ArticleView()
+    view.configure(LIGHT, colors)
+    view.resize(900, 800)
+    view.show()
+    app.processEvents()
+
+    def floor():
+        plain.setPlainText(text)
+        plain.viewport().repaint()
+        app.processEvents()
+
+    def ours():
+        view.show_document(text, spans)
+        view.viewport().repaint()
+        app.processEvents()
+
+    floor(), ours()  # warm up fonts and caches
+    floor_ms = median_ms(floor, repeats)
+    ours_ms = median_ms(ours, repeats)
+    plain.close(), view.close()
+    return {"measure": f"open+paint {size // 1000} kB, {len(spans)} entities", "floor_ms": floor_ms,
+            "ours_ms": ours_ms, "ratio": ours_ms / floor_ms, "goal": "<= 1.5x"}
+
+
+def bench_key_to_commit(app, repeats: int) -> dict:
+    from store import Store
+    from ui.main_window import MainWindow
+
+    sample = (ROOT / "seeds" / "libya-truce-talks.txt").read_text(encoding="utf-8")
+    tmp = Path(tempfile.mkdtemp()) / "bench.db"
+    store = Store.open(str(tmp), "bench")
+    store.import_documents([AnnotatedDocument(Document("sample", sample), Annotations())])
+    window = MainWindow(store)
+    window.show()
+    window.activateWindow()
+    QTest.qWaitForWindowActive(window, 2000)
+    window.open_document("sample")
+    view = window.view
+    words = [(i, i + len(w)) for i, w in ((sample.index(w), w) for w in ("Turkey", "Russia", "Libya", "Haftar"))]
+    latencies = []
+    for n in range(repeats):
+        start, end = words[n % len(words)]
+        view.select_range(start, end)
+        started = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_G)
+        view.viewport().repaint()
+        latencies.append((time.perf_counter() - started) * 1000)
+        window.undo()
+    committed = store.conn.execute("SELECT count(*) FROM audit WHERE action = 'add entity'").fetchone()[0]
+    assert committed == repeats, (committed, repeats)
+    window.close()
+    store.close()
+    latencies.sort()
+    return {"measure": "label key -> committed + repainted (sample)", "median_ms": statistics.median(latencies),
+            "p99_ms": latencies[int(len(latencies) * 0.99) - 1], "goal": "median < 16 ms"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    repeats = 3 if args.quick else 7
+    results = [bench_open(app, size, entities, repeats)
+               for size, entities in ((5_000, 60), (100_000, 1_500), (1_000_000, 10_000))]
+    results.append(bench_key_to_commit(app, 40 if args.quick else 150))
+    print(f"{'measure':48} {'floor ms':>9} {'ours ms':>9} {'ratio':>6}  goal")
+    for r in results:
+        if "ratio" in r:
+            print(f"{r['measure']:48} {r['floor_ms']:9.1f} {r['ours_ms']:9.1f} {r['ratio']:6.2f}  {r['goal']}")
+        else:
+            print(f"{r['measure']:48} median {r['median_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms  {r['goal']}")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "window.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
