@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import TRAP_TEXT
+from tests.conftest import TRAP_TEXT
 
 import main
 
