@@ -42,6 +42,8 @@ class ArticleView(QPlainTextEdit):
         self._selected: str | None = None
         self._marked: list[str] = []
         self._press_pos = None
+        #: Called with the text of a key the view does not use; True when it was handled.
+        self.key_handler = lambda text: False
 
     # ---- content -------------------------------------------------------------------------
 
@@ -162,6 +164,12 @@ class ArticleView(QPlainTextEdit):
         position = cursor.position() if point.x() >= rect.x() else max(0, cursor.position() - 1)
         hits = self.spans_at(self.offsets.from_qt(position))
         return hits[0] if hits else None
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.text() and event.text().isprintable() and self.key_handler(event.text()):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         # A safety net: blocks that became visible without a scroll (resize, zoom) get formatted.

@@ -69,6 +69,7 @@ def _escape(text: str) -> str:
 
 class Inspector(QTabWidget):
     annotationSelected = Signal(str)
+    annotationActivated = Signal(str)
     documentLabelsChanged = Signal(list)
 
     def __init__(self, parent=None):
@@ -86,6 +87,7 @@ class Inspector(QTabWidget):
         self.addTab(self.labels, "Document")
         for lst in (self.entities, self.claims, self.stances, self.relations):
             lst.itemSelectionChanged.connect(lambda lst=lst: self._selected_in(lst))
+            lst.itemDoubleClicked.connect(lambda item, _column: self.annotationActivated.emit(item.data(0, ID_ROLE)))
         self.labels.itemChanged.connect(self._labels_changed)
         self.text = ""
         self.spans: dict[str, Span] = {}

@@ -17,6 +17,7 @@ from .article_view import ArticleView
 from .corpus_panel import CorpusPanel
 from .document_state import DocumentState
 from .inspector import Inspector
+from .structure import StructureActions
 from .theme import THEMES, Theme, apply_theme
 
 #: Keys the window itself uses; a schema hotkey on one of them is not bound (and is reported).
@@ -30,7 +31,7 @@ def _tint(color: str) -> str:
     return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
 
 
-class MainWindow(QMainWindow):
+class MainWindow(StructureActions, QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
         self.store = store
@@ -55,11 +56,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
 
         self._build_status_bar()
+        self.init_structure()
         self._build_actions()
         self.corpus.documentActivated.connect(self.open_document)
-        self.view.annotationClicked.connect(lambda span_id, _mods: self.select_annotation(span_id))
+        self.view.annotationClicked.connect(self.on_annotation_clicked)
         self.view.backgroundClicked.connect(lambda: self.select_annotation(None))
         self.inspector.annotationSelected.connect(self.select_annotation)
+        self.inspector.annotationActivated.connect(lambda annotation_id: (self.select_annotation(annotation_id),
+                                                                          self.edit_current()))
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
         self.apply_theme(self.theme.name)
         self.resize(1400, 860)
@@ -100,7 +104,12 @@ class MainWindow(QMainWindow):
         action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
         action.setStatusTip(tip)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        letters = [k.toString() for k in keys if len(k.toString()) == 1]
+        if letters:
+            # With two annotations picked, a letter names a relation or a polarity first.
+            action.triggered.connect(lambda _checked=False, key=letters[0]: self.pair_key(key) or slot())
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)
         if toolbar:
@@ -173,6 +182,26 @@ class MainWindow(QMainWindow):
         self._build_label_bar()
         if skipped:
             self.message(f"hotkeys of {', '.join(skipped)} clash with the window's own keys and are not bound")
+
+        structure = menus.addMenu("&Structure")
+        menus.insertMenu(document.menuAction(), structure)
+        self.claim_action = self._action(
+            structure, "Make &claim", (self.schema.claim_hotkey or "c").upper(),
+            "Make a claim of the selected text, then pick who claims it", self.make_claim, toolbar=True)
+        self._action(structure, "&Mark for stance or relation", "Space",
+                     "Mark the selected annotation as one end of a stance or relation (or Ctrl-click the second)",
+                     self.mark_for_pair)
+        self._action(structure, "Cancel", "Esc", "Cancel the picked pair and the selection", self._escape)
+        self._action(structure, "&Edit selected", "Ctrl+E",
+                     "Edit the selected claim (claimant, type), stance (polarity, evidence) or relation (label)",
+                     self.edit_current)
+        for key, polarity in sorted(self.polarity_keys.items()):
+            self.shortcut_sheet.append(("Structure", f"Stance {polarity}", key.upper(),
+                                        "with a holder and a target picked"))
+        for key, label in sorted(self.relation_keys.items()):
+            self.shortcut_sheet.append(("Structure", f"Relation {label}", key.upper(),
+                                        "with two entities picked"))
+        self.shortcut_sheet.append(("Structure", "Relation by name…", "/", "with two entities picked"))
 
         self.done_action = self._action(document, "&Done, next", ["Ctrl+Return", "Ctrl+Enter"],
                                         "Mark this document done and open the next unfinished one",
@@ -319,9 +348,30 @@ class MainWindow(QMainWindow):
 
     # ---- selection ----------------------------------------------------------------------------
 
+    def _escape(self) -> None:
+        if self.pair:
+            self.cancel_pair()
+        else:
+            self.select_annotation(None)
+            self.view.clear_text_selection()
+
     def select_annotation(self, annotation_id: str | None) -> None:
-        self.view.set_selected(annotation_id if annotation_id in (self.state.spans if self.state else {}) else None)
+        spans = self.state.spans if self.state else {}
+        self.current = annotation_id
+        self.view.set_selected(annotation_id if annotation_id in spans else None)
         self.inspector.select(annotation_id)
+        if self.state and annotation_id in self.state.stances:
+            stance = self.state.stances[annotation_id]
+            self.view.set_marked([stance.holder, stance.target])
+            self.message(f"stance: {self._surface(spans[stance.holder])} {stance.polarity} "
+                         f"{self._surface(spans[stance.target])} — Ctrl+E edit, Delete delete")
+        elif self.state and annotation_id in self.state.relations:
+            relation = self.state.relations[annotation_id]
+            self.view.set_marked([relation.head, relation.tail])
+            self.message(f"relation: {self._surface(spans[relation.head])} -{relation.label}-> "
+                         f"{self._surface(spans[relation.tail])} — Ctrl+E edit, Delete delete")
+        elif not self.pair:
+            self.view.set_marked([])
         if self.state and annotation_id in self.state.spans:
             span = self.state.spans[annotation_id]
             kind = "claim" if span.layer == CLAIM else span.label
@@ -405,21 +455,29 @@ class MainWindow(QMainWindow):
                 self.message("no suggestions left to accept")
 
     def delete_selected(self) -> None:
-        if self.state is None or self.selected is None:
+        if self.state is None or self.current is None:
             self.message("select an annotation to delete")
             return
-        doc_id, span_id = self.state.id, self.selected
-        dependents = self.store.dependents(doc_id, span_id)
-        if dependents:
-            answer = QMessageBox.question(
-                self, "Delete annotation",
-                f"{len(dependents)} stance(s), relation(s) or claim(s) refer to this annotation. Delete it and "
-                "the stances and relations that use it? (Claims keep its text as their source; Undo brings "
-                "everything back.)")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        if self.run(lambda: self.store.delete(doc_id, span_id)) is not None:
-            self.select_annotation(None)
+        doc_id, annotation_id = self.state.id, self.current
+        dependents = self.store.dependents(doc_id, annotation_id) if annotation_id in self.state.spans else []
+
+        def delete():
+            if self.run(lambda: self.store.delete(doc_id, annotation_id)) is not None:
+                self.select_annotation(None)
+
+        if not dependents:
+            delete()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete annotation",
+                          f"{len(dependents)} stance(s), relation(s) or claim(s) refer to this annotation. "
+                          "Delete it, with the stances and relations that use it? Claims keep its text as their "
+                          "source. Undo brings everything back.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).clicked.connect(delete)
+        self.confirm_box = box
+        box.open()
 
     def resize_to_selection(self) -> None:
         if self.state is None or self.selected is None:

@@ -29,10 +29,20 @@ def make_window(qtbot, store):
     return make
 
 
+def scroll_to(view, offset: int) -> None:
+    from PySide6.QtGui import QTextCursor
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(offset))
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    view.viewport().repaint()
+
+
 def click_char(qtbot, view, offset: int, modifier=None):
     """Click in the middle of the character at a code-point offset."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QTextCursor
+    scroll_to(view, offset)
     cursor = QTextCursor(view.document())
     cursor.setPosition(view.offsets.to_qt(offset))
     left = view.cursorRect(cursor)
@@ -47,6 +57,8 @@ def drag_select(qtbot, view, start: int, end: int):
     """Select text with the mouse from the caret before ``start`` to the caret before ``end``."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtGui import QTextCursor
+    scroll_to(view, end)
+    scroll_to(view, start)
     points = []
     for offset in (start, end):
         cursor = QTextCursor(view.document())
