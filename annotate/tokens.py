@@ -82,3 +82,12 @@ def nudge(text: str, start: int, end: int, *, edge: str, forward: bool, lang: st
         return (moved, end) if moved < end else (start, end)
     moved = tokens.next_boundary(end - left, forward=forward, edge="end") + left
     return (start, moved) if moved > start else (start, end)
+
+
+def warm_up(lang: str = "en") -> None:
+    """Load spaCy's tokenizer on a background thread, so the first label key does not wait for it.
+
+    Loading spaCy takes about a second; the window shows first and stays responsive meanwhile.
+    """
+    import threading
+    threading.Thread(target=_tokenizer, args=(lang,), name="spacy-warm-up", daemon=True).start()

@@ -55,6 +55,9 @@ def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, 
         seed_if_empty(store)
     window = open_window(store, doc_id=doc_id)
     window.show()
+    from PySide6.QtCore import QTimer
+    from annotate.tokens import warm_up
+    QTimer.singleShot(0, warm_up)
     try:
         return app.exec()
     finally:
