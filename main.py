@@ -50,17 +50,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = command("import", "add documents, and their annotations where the format has them")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to import")
-    imp.add_argument("--format", choices=["txt", "jsonl"], default=None,
-                     help="input format (default: detected from the file name: .txt, .jsonl)")
+    from annotate.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS
+    imp.add_argument("--format", choices=list(IMPORT_FORMATS), default=None,
+                     help="input format, detected from the file name and content when not given. "
+                          + "; ".join(f"{k}: {v}" for k, v in IMPORT_FORMATS.items())
+                          + ". CSV is written by export but not read.")
     imp.add_argument("--as", dest="as_", choices=["gold", "suggestions"], default="gold",
                      help="store imported annotations as gold (decided) or as suggestions to review")
+    imp.add_argument("--add-labels", action="store_true",
+                     help="add the entity and relation labels the files use and the schema lacks, as a new "
+                          "schema version (otherwise an unknown label is refused, naming file and line)")
 
     exp = command("export", "write the annotations as a dataset")
-    exp.add_argument("--format", choices=["jsonl"], default="jsonl",
-                     help="jsonl: native JSONL, lossless (offsets are Python code points)")
-    exp.add_argument("--out", type=Path, required=True, help="output file ('-' for standard output)")
+    exp.add_argument("--format", choices=list(EXPORT_FORMATS), default="jsonl",
+                     help="output format (default jsonl). " + "; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items()))
+    exp.add_argument("--out", type=Path, required=True,
+                     help="output file ('-' for standard output); a folder for brat, and for spacy either a "
+                          ".spacy file or a folder of shards (constant memory)")
     exp.add_argument("--only-done", action="store_true", help="only documents marked done")
+    exp.add_argument("--split", metavar="NAME=FRACTION,...",
+                     help="write one file per split, e.g. train=0.8,dev=0.1,test=0.1 gives OUT.train.jsonl, "
+                          "OUT.dev.jsonl, OUT.test.jsonl (a deterministic shuffle with --seed)")
+    exp.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
     exp.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    exp._option_string_actions["--annotator"].help = (
+        "export only this annotator's version (what they decided, their status for --only-done); "
+        "without it, everyone's annotations are exported")
 
     shot = command("screenshot", "render the window for a document to PNG, without a screen")
     shot.add_argument("--doc", help="document id (default: the next unfinished one)")
@@ -75,6 +90,39 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_argument("--doc", help="only this document's history")
     aud.add_argument("--verify", action="store_true", help="check the hash chain and the tables against it")
     aud.add_argument("--json", action="store_true", help="print JSON")
+
+    pre = command("preannotate", "run a spaCy pipeline over the documents and store its suggestions")
+    pre.add_argument("--model", default="builtin",
+                     help="builtin (the rules, no download; builtin.v1 names a version), a pipeline folder, "
+                          "or an installed spaCy package such as en_core_web_sm (default: builtin)")
+    pre.add_argument("--batch-size", type=int, default=64, help="documents per batch and per transaction (default 64)")
+    pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
+    pre.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    trn = command("train", "train a spaCy pipeline (entities, and claims as spans) from the gold of done documents")
+    trn.add_argument("--out", type=Path, required=True, help="folder for the trained pipeline (spacy.load reads it)")
+    trn.add_argument("--dev-fraction", type=float, default=0.2, help="share of documents held out (default 0.2)")
+    trn.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
+    trn.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (default: spaCy's)")
+    trn.add_argument("--name", default="marginalia", help="the pipeline's name in suggestions' origin")
+    trn.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    ev = command("evaluate", "precision, recall and F1 of a pipeline against the gold; acceptance of suggestions")
+    ev.add_argument("--model", required=True, help="a pipeline folder, a package, or builtin")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+    ev.add_argument("--plot", type=Path, default=None, help="also draw both reports as a PNG bar chart")
+
+    mrg = command("merge", "bring annotators' database files together (documents matched by text), with attribution")
+    mrg.add_argument("sources", nargs="+", type=Path, metavar="SRC.db", help="databases to merge (read, never written)")
+    mrg.add_argument("--into", type=Path, required=True, help="the database to merge into (created when missing)")
+    mrg.add_argument("--json", action="store_true", help="print the result as JSON")
+    mrg._option_string_actions["--db"].help = argparse.SUPPRESS  # the target is --into
+
+    agr = command("agree", "agreement per label and per pair of annotators, on documents both marked done")
+    agr.conflict_handler = agr._optionals.conflict_handler = "resolve"  # here --db may be given more than once
+    agr.add_argument("--db", type=Path, action="append", default=None, metavar="DB",
+                     help=f"a merged database, or give --db once per annotator's file (default: {default_db_path()})")
+    agr.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -84,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["gui"])
     args.db = args.db or default_db_path()
+    args.annotator_given = args.annotator is not None
     if args.command != "gui":
         # The window asks for the name once and remembers it; batch commands fall back to the login.
         args.annotator = args.annotator or default_annotator()
@@ -133,52 +182,58 @@ def cmd_screenshot(args) -> int:
 
 def cmd_import(args) -> int:
     from annotate.errors import InputError
-    from annotate.formats import native_jsonl, plaintext
+    from annotate.formats import registry
+    from annotate.formats.common import Notes
+    from annotate.formats.labels import extend_schema
 
+    # Parse everything first: a bad file is refused (naming file and line) before the database is touched.
+    notes = Notes()
     items = []
     taken: set[str] = set()
     for path in args.paths:
-        fmt = args.format or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "txt")
-        if fmt == "jsonl":
-            if path.is_dir():
-                raise InputError("is a folder; give the .jsonl file", source=str(path))
-            items.extend((str(path), doc) for doc in native_jsonl.read(path))
-        else:
-            for file in plaintext.text_files(path):
-                items.append((str(file), plaintext.read(file, taken)))
+        fmt = args.format or registry.detect(path)
+        items.extend(registry.read(fmt, path, notes, taken))
     store = _open_store(args)
-    sources = {source for source, _ in items}
+    sources = [str(p) for p in args.paths]
     with store, _progress(len(items), "importing") as bar:
-        def documents():
-            for source, doc in items:
-                current[0] = source
-                yield doc
+        new_schema = extend_schema(items, store.schema, add=args.add_labels)
         current = [None]
+
+        def documents():
+            for item in items:
+                current[0] = item
+                yield item
         try:
             result = store.import_documents(documents(), as_suggestions=args.as_ == "suggestions",
-                                            origin=f"import:{Path(next(iter(sources))).name}" if len(sources) == 1 else "import",
-                                            source=", ".join(sorted(sources))[:500], on_progress=lambda n: bar.update(1))
+                                            origin=f"import:{Path(sources[0]).name}" if len(sources) == 1 else "import",
+                                            source=", ".join(sorted(sources))[:500], on_progress=lambda n: bar.update(1),
+                                            schema=new_schema)
         except InputError as exc:
-            raise exc.located(source=current[0]) from None
+            raise exc.located(source=getattr(current[0], "source", None)) from None
+    for message in notes.messages[:20]:
+        print(f"note: {message}", file=sys.stderr)
+    if len(notes.messages) > 20:
+        print(f"note: ... and {len(notes.messages) - 20} more", file=sys.stderr)
+    if new_schema is not None:
+        print("schema: added the labels the files use (a new schema version)", file=sys.stderr)
     print(f"imported {result.documents} documents ({result.spans} entities and claims, {result.stances} stances, "
           f"{result.relations} relations); {result.skipped} already present")
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
-    from annotate.formats import native_jsonl
-    from store.export import write_atomically
+    from store.export import export_documents
 
     store = _open_store(args, create=False)
     with store:
         total = store.document_count()
         with _progress(total, "exporting") as bar:
-            def items():
-                for item in store.iter_annotated(only_done=args.only_done):
-                    bar.update(1)
-                    yield item
-            count = write_atomically(args.out, lambda out: native_jsonl.write(items(), out), force=args.force)
-    print(f"exported {count} documents to {args.out}", file=sys.stderr)
+            written = export_documents(store, args.format, args.out, only_done=args.only_done,
+                                       annotator=args.annotator if args.annotator_given else None,
+                                       split=args.split, seed=args.seed, force=args.force,
+                                       on_progress=lambda: bar.update(1))
+    for target, count in written.items():
+        print(f"exported {count} documents to {target}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -201,10 +256,15 @@ def cmd_audit(args) -> int:
     with _open_store(args, create=False) as store:
         if args.verify:
             result = store.verify()
+            from store.merge import verify_merged_chains
+            merged = verify_merged_chains(store.conn)  # the sources' histories kept by `merge`
+            result = type(result)(result.ok and merged.ok, result.events, result.problems + merged.problems)
             if args.json:
                 print(json.dumps({"ok": result.ok, "events": result.events, "problems": result.problems}))
             elif result.ok:
                 print(f"audit log verified: {result.events} events, chain intact, tables match the history")
+                if merged.events:
+                    print(f"merged histories verified: {merged.events} events of the merged sources, chains intact")
             else:
                 print(f"audit log FAILED verification ({result.events} events):", file=sys.stderr)
                 for problem in result.problems:
@@ -217,6 +277,115 @@ def cmd_audit(args) -> int:
                                   "detail": event.detail}, ensure_ascii=False))
             else:
                 print(f"{event.summary()}  ({len(event.rows)} rows)")
+    return EXIT_OK
+
+
+def cmd_preannotate(args) -> int:
+    from annotate.preannotate import load_annotator
+    from store.suggestions import run_preannotation
+
+    if args.batch_size < 1 or args.n_process < 1:
+        print("marginalia: error: --batch-size and --n-process must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    with _open_store(args, create=False) as store:
+        annotator = load_annotator(args.model, store.schema)
+        with _progress(store.document_count(), f"pre-annotating with {annotator.origin}") as bar:
+            result = run_preannotation(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
+                                       on_progress=lambda done, total, _: bar.update(done - bar.n))
+    s = result.stats
+    if args.json:
+        print(json.dumps({"model": result.origin, **s.__dict__, "unmapped": dict(result.unmapped)}))
+    else:
+        print(f"{result.origin}: {s.documents} documents; {s.added} suggestions added, {s.updated} updated, "
+              f"{s.removed} removed, {s.kept} unchanged; {s.skipped_rejected + s.skipped_existing} not suggested "
+              "because a person already decided them")
+    if result.unmapped:
+        print("labels with no place in the schema (not stored; map them in [model_labels]): "
+              + ", ".join(f"{label} ({n})" for label, n in result.unmapped.most_common()), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_train(args) -> int:
+    from annotate.training import summary, train_pipeline
+    from store.suggestions import gold_documents
+
+    with _open_store(args, create=False) as store:
+        gold = gold_documents(store)
+    result = train_pipeline(gold, args.out, dev_fraction=args.dev_fraction, seed=args.seed,
+                            max_steps=args.max_steps, name=args.name, log=lambda m: print(m, file=sys.stderr))
+    if args.json:
+        print(json.dumps(summary(result)))
+    else:
+        dev = result.scores
+        print(f"trained {'ner + spancat (claims)' if result.with_claims else 'ner'} on {result.train_docs} documents "
+              f"(labels: {', '.join(result.labels)}); dev F1 {dev.get('ents_f', 0.0):.3f}; saved to {result.path} "
+              f"as model:{result.name}@{result.version}")
+    return EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from annotate.errors import InputError
+    from annotate.evaluation import acceptance_rates, evaluate_annotator, format_table
+    from annotate.preannotate import load_annotator
+    from store.suggestions import gold_documents, suggestion_outcomes
+
+    with _open_store(args, create=False) as store:
+        gold = gold_documents(store)
+        outcomes = suggestion_outcomes(store)
+        schema = store.schema
+    if not gold:
+        raise InputError("no documents marked done: the gold to evaluate against is empty", source=str(args.db))
+    report = evaluate_annotator(load_annotator(str(args.model), schema), gold)
+    report["acceptance"] = acceptance_rates(outcomes)
+    if args.plot:
+        from ui.charts import evaluation_chart
+        evaluation_chart(report, args.plot)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{report['model']} against the gold of {report['documents']} done documents\n")
+    print(format_table(report["entities"]))
+    if report["claims"]:
+        print(format_table(report["claims"]).split("\n", 1)[1])
+    if report["unmapped"]:
+        print("\nlabels with no place in the schema: " + ", ".join(f"{k} ({v})" for k, v in report["unmapped"].items()))
+    print("\nsuggestions by model version: accepted / corrected / rejected / pending (acceptance)")
+    for origin, labels in report["acceptance"].items():
+        for label, c in labels.items():
+            rate = "-" if c["acceptance"] is None else f"{c['acceptance']:.0%}"
+            print(f"  {origin:<32} {label:<12} {c['accepted']:>5} {c['corrected']:>5} {c['rejected']:>5} "
+                  f"{c['pending']:>5}  ({rate})")
+    if args.plot:
+        print(f"\nchart written to {args.plot}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_merge(args) -> int:
+    from store.merge import describe, merge_databases
+
+    result = merge_databases(args.sources, args.into, args.annotator)
+    if args.json:
+        print(json.dumps({"sources": [s.to_json() for s in result.sources], "schema_extended": result.schema_extended,
+                          "notes": result.notes}, ensure_ascii=False))
+    else:
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(describe(result) or "nothing to merge")
+        if result.schema_extended:
+            print("schema: added the labels the sources use (a new schema version)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_agree(args) -> int:
+    from annotate.agreement import agreement_report, format_report
+    from store.gold import read_corpus
+
+    corpus, schema, notes = read_corpus(args.db if isinstance(args.db, list) else [args.db])
+    report = agreement_report(corpus, polarities=schema.polarities if schema else None,
+                              relation_labels=[r.label for r in schema.relations] if schema else None)
+    for note in notes[:20]:
+        print(f"note: {note}", file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
     return EXIT_OK
 
 

@@ -33,8 +33,8 @@ class InputError(MarginaliaError):
         return ""
 
     def located(self, *, source: str | None = None, line: int | None = None) -> "InputError":
-        """The same error, with the file and line filled in by a caller that knows them."""
-        return InputError(self.reason, source=source or self.source,
+        """The same error (of the same class), with the file and line filled in by a caller that knows them."""
+        return type(self)(self.reason, source=source or self.source,
                           line=line if line is not None else self.line)
 
 

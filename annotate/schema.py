@@ -15,7 +15,8 @@ from typing import Any
 from .errors import SchemaError
 from .model import POLARITIES
 
-_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+# Letters of any script (imported label sets are often not English: 支持, Ortsname).
+_LABEL = re.compile(r"^[^\W\d_][\w\-]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -114,7 +115,10 @@ def load_schema(path: str | Path) -> Schema:
     except UnicodeDecodeError as exc:
         raise SchemaError(f"not UTF-8 (byte {exc.start})", source=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; before, only the message has it
+        if line is None:
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
         raise SchemaError(f"not valid TOML: {exc}", source=str(path), line=line) from None
     try:
         return schema_from_dict(data)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -19,9 +21,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def _connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
+def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
     if read_only:
-        uri = "file:" + Path(path).resolve().as_posix() + "?mode=ro"
+        uri = "file:" + quote(Path(path).resolve().as_posix()) + ("?immutable=1" if immutable else "?mode=ro")
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
@@ -41,13 +43,27 @@ def inspect_existing(path: str) -> str:
     if size == 0:
         return "empty"
     with open(path, "rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+        header = fh.read(100)
+    if header[:len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise StoreError(f"{path}: not a SQLite database (it may be another kind of file); left untouched")
-    if size < 512 or size % 512:
+    if len(header) < 100 or size < 512 or size % 512:
         raise StoreError(f"{path}: the database file is truncated ({size} bytes); left untouched")
+    wal = path + "-wal"
+    wal_in_use = os.path.exists(wal) and os.path.getsize(wal) > 0
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count in the header is valid when its "version valid for" matches the change
+    # counter; with no WAL pending, a shorter file lost its end.
+    if (not wal_in_use and pages and header[24:28] == header[92:96]
+            and size < pages * page_size):
+        raise StoreError(f"{path}: the database file is truncated ({size} of {pages * page_size} bytes); "
+                         "left untouched")
     try:
-        conn = _connect(path, read_only=True)
+        # A read-only connection to a WAL database creates -wal and -shm files beside it; when
+        # no -wal exists (nobody has the file open), read it as immutable so that a file we
+        # refuse gets no companions.
+        conn = _connect(path, read_only=True, immutable=header[18] == 2 and not os.path.exists(wal))
     except sqlite3.Error as exc:
         raise StoreError(f"{path}: cannot open the database: {exc}; left untouched") from None
     try:
@@ -104,7 +120,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
         return Database(_connect(path, read_only=True))
     if state == "new":
         _create_private(path)
-    if not os.access(path, os.W_OK):
+    # os.access alone says yes to root; a file whose mode has no write bit is read-only too.
+    if not os.access(path, os.W_OK) or not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise StoreError(f"{path}: the database is read-only; open it with a read-only command or fix its permissions")
     try:
         conn = _connect(path)

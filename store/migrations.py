@@ -128,5 +128,26 @@ def m002_lookup_indexes(db: Database) -> None:
     """)
 
 
+@migrations()
+def m003_merged_audit(db: Database) -> None:
+    # `merge` keeps each source database's audit events here, as they were (hash chain and
+    # all), so a merged file carries its annotators' histories and store.merge can re-verify
+    # them; `source` is the source's identity (see store/merge.py).
+    db.executescript("""
+    CREATE TABLE merged_audit (
+        source TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        doc_id TEXT,
+        changes TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (source, seq)
+    );
+    """)
+
+
 #: Every migration this version knows, in order; a database that has applied others is newer.
-KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__]
+KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__]

@@ -7,9 +7,21 @@ from annotate.seeds import sample_articles
 from .store import Store
 
 
-def seed_if_empty(store: Store) -> int:
+def seed_if_empty(store: Store, *, preannotate: bool = True) -> int:
+    """Import ``seeds/*.txt`` into an empty database and pre-annotate it with the builtin rules,
+    so the first window shows suggestions to review. Returns the number of documents added."""
     if store.document_count():
         return 0
     taken: set[str] = set()
     items = [plaintext.read(path, taken) for path in sample_articles()]
-    return store.import_documents(items, source="seeds").documents
+    added = store.import_documents(items, source="seeds").documents
+    if added and preannotate:
+        preannotate_builtin(store)
+    return added
+
+
+def preannotate_builtin(store: Store) -> None:
+    from annotate.preannotate import load_annotator
+
+    from .suggestions import run_preannotation
+    run_preannotation(store, load_annotator("builtin", store.schema))

@@ -184,30 +184,45 @@ class Store:
                 if missing:
                     raise ValidationError(f"the new schema drops relation label {missing[0]!r}, which "
                                           "annotations still use")
-            version = (current or 0) + 1
-            conn.execute("INSERT INTO schemas (version, name, body, created_at) VALUES (?, ?, ?, ?)",
-                         [version, schema.name, schema.to_json(), now()])
-            audit.append_event(conn, at=now(), actor=self.annotator, action="set schema", doc_id=None, changes=[],
-                               detail={"version": version, "name": schema.name})
+            version = self._insert_schema(conn, schema, current)
         self._schema = None
+        return version
+
+    def _insert_schema(self, conn, schema: Schema, current: int | None, reason: str | None = None) -> int:
+        version = (current or 0) + 1
+        conn.execute("INSERT INTO schemas (version, name, body, created_at) VALUES (?, ?, ?, ?)",
+                     [version, schema.name, schema.to_json(), now()])
+        detail = {"version": version, "name": schema.name}
+        if reason:
+            detail["reason"] = reason
+        audit.append_event(conn, at=now(), actor=self.annotator, action="set schema", doc_id=None, changes=[],
+                           detail=detail)
         return version
 
     # ---- documents ----------------------------------------------------------------------
 
     def import_documents(self, items: Iterable[AnnotatedDocument], *, as_suggestions: bool = False,
                          origin: str | None = None, source: str | None = None,
-                         on_progress: Callable[[int], None] | None = None) -> ImportResult:
+                         on_progress: Callable[[int], None] | None = None,
+                         schema: Schema | None = None) -> ImportResult:
         """Add documents and their annotations, all or nothing.
 
         Every item is validated against its text and the schema before anything is written;
         the first problem raises ValidationError (the caller adds file and line) and the
         transaction leaves the database as it was. A document whose id exists with the same
         text and which brings no annotations is skipped, so importing a folder twice is safe.
+        ``schema``, when given, becomes the new schema version in the same transaction (an
+        import that adds its labels), so a refused import leaves the schema as it was too.
         """
         result = ImportResult()
-        schema = self.schema
         at = now()
         with self._write() as conn:
+            if schema is not None:
+                current = conn.execute("SELECT max(version) FROM schemas").fetchone()[0]
+                self._insert_schema(conn, schema, current, reason=f"labels added by import{f' of {source}' if source else ''}"[:500])
+                self._schema = None
+            else:
+                schema = self.schema
             for index, item in enumerate(items):
                 doc = item.document
                 ann = item.annotations
@@ -319,9 +334,39 @@ class Store:
             rows = self.conn.execute(sql + " WHERE d.rowid > ? ORDER BY d.rowid LIMIT ?", [*args, last, page]).fetchall()
             if not rows:
                 return
-            for rowid, doc_id in rows:
-                yield self.annotated(doc_id)
+            yield from self._annotated_page([doc_id for _, doc_id in rows])
             last = rows[-1][0]
+
+    def _annotated_page(self, doc_ids: list[str]) -> Iterator[AnnotatedDocument]:
+        """The same as ``annotated`` for each id, with one query per table for the whole page."""
+        conn = self.conn
+        marks = ", ".join("?" for _ in doc_ids)
+        docs = {r[0]: Document(r[0], r[1], json.loads(r[2])) for r in
+                conn.execute(f"SELECT id, text, meta FROM documents WHERE id IN ({marks})", doc_ids)}
+        spans: dict[str, list[Span]] = {}
+        for r in _dict_rows(conn, f"SELECT * FROM spans WHERE doc_id IN ({marks}) "
+                                  "ORDER BY doc_id, start, \"end\" DESC, id", doc_ids):
+            spans.setdefault(r["doc_id"], []).append(span_from_row(r))
+        stances: dict[str, list[Stance]] = {}
+        for r in _dict_rows(conn, f"SELECT * FROM stances WHERE doc_id IN ({marks}) "
+                                  "ORDER BY doc_id, created_at, id", doc_ids):
+            stances.setdefault(r["doc_id"], []).append(stance_from_row(r))
+        relations: dict[str, list[Relation]] = {}
+        for r in _dict_rows(conn, f"SELECT * FROM relations WHERE doc_id IN ({marks}) "
+                                  "ORDER BY doc_id, created_at, id", doc_ids):
+            relations.setdefault(r["doc_id"], []).append(relation_from_row(r))
+        labels: dict[str, list[str]] = {}
+        for doc_id, label in conn.execute(f"SELECT doc_id, label FROM doc_labels WHERE doc_id IN ({marks}) "
+                                          "AND annotator = ? ORDER BY doc_id, label", [*doc_ids, self.annotator]):
+            labels.setdefault(doc_id, []).append(label)
+        status = {r[0]: (r[1], r[2]) for r in conn.execute(
+            f"SELECT doc_id, status, reason FROM doc_status WHERE doc_id IN ({marks}) AND annotator = ?",
+            [*doc_ids, self.annotator])}
+        for doc_id in doc_ids:
+            st, reason = status.get(doc_id, (NEW, None))
+            yield AnnotatedDocument(docs[doc_id], Annotations(spans.get(doc_id, []), stances.get(doc_id, []),
+                                                              relations.get(doc_id, []), labels.get(doc_id, []),
+                                                              st, reason))
 
     # ---- entity and claim spans ----------------------------------------------------------
 
@@ -749,6 +794,8 @@ def _new_id(prefix: str) -> str:
 
 def _as_suggestions(ann: Annotations, origin: str) -> Annotations:
     def suggest(item):
+        if item.decision == SUGGESTED and item.annotator is None and item.origin:
+            return item  # already a suggestion with its origin: no copy needed
         return replace(item, decision=SUGGESTED, annotator=None, origin=item.origin or origin)
     return Annotations([suggest(s) for s in ann.spans], [suggest(s) for s in ann.stances],
                        [suggest(r) for r in ann.relations], [], NEW, None)
@@ -757,6 +804,9 @@ def _as_suggestions(ann: Annotations, origin: str) -> Annotations:
 def _as_gold(ann: Annotations, annotator: str, origin: str | None) -> Annotations:
     def gold(item):
         decided_by = item.annotator or (None if item.decision == SUGGESTED else annotator)
-        return replace(item, origin=item.origin or origin or annotator, annotator=decided_by)
+        proposed_by = item.origin or origin or annotator
+        if decided_by == item.annotator and proposed_by == item.origin:
+            return item  # nothing to fill in: no copy needed (bulk imports are mostly this case)
+        return replace(item, origin=proposed_by, annotator=decided_by)
     return Annotations([gold(s) for s in ann.spans], [gold(s) for s in ann.stances],
                        [gold(r) for r in ann.relations], list(ann.labels), ann.status, ann.status_reason)

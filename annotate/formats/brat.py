@@ -1,0 +1,294 @@
+"""brat standoff: ``NAME.txt`` with ``NAME.ann`` beside it. Offsets are code points.
+
+- ``T`` lines become entities with the T id as their id. A discontinuous entity
+  (``Type 0 5;10 15``) is stored over its outer extent with ``attrs["fragments"] = [[0, 5], [10, 15]]``,
+  and written back fragment by fragment. The text column is checked against the ``.txt``
+  (fragments joined with one space, as brat writes it).
+- ``R`` lines with ``Arg1``/``Arg2`` between two ``T`` become relations (head = Arg1).
+- ``A`` attributes and ``#`` notes on a ``T`` go into the entity's attrs
+  (``attributes``: name -> value or true; ``notes``: [[type, text], ...]).
+- Everything else (``E`` events, ``N`` normalisations, ``*`` equivalences, ``M``, and ``A``/``#``/``R``
+  lines about events) is kept verbatim in the document's meta (``brat.lines``) and written back
+  as it was, so nothing is lost; every id those lines mention must exist.
+- A malformed line (a type or attribute name with spaces, an id used twice, an unknown id) is
+  refused with the file and line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import InputError
+from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Relation, Span
+from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, safe_file_stem
+from .output import FolderWriter
+from .plaintext import document_id_for
+from .reading import read_text_file
+
+_ID = re.compile(r"^(?:[TREAMN#]\d+|\*)$")
+
+
+def is_brat_folder(path: Path) -> bool:
+    return path.is_dir() and any(path.rglob("*.ann"))
+
+
+def pairs(path: Path) -> list[tuple[Path, Path | None]]:
+    """(txt, ann-or-None) for a .txt, an .ann or a folder."""
+    if path.is_dir():
+        txts = sorted(p for p in path.rglob("*.txt") if p.is_file())
+        for ann in sorted(path.rglob("*.ann")):
+            if not ann.with_suffix(".txt").exists():
+                raise fail("has no .txt beside it", ann)
+        if not txts:
+            raise fail("the folder has no .txt files", path)
+        return [(t, t.with_suffix(".ann") if t.with_suffix(".ann").exists() else None) for t in txts]
+    if path.suffix == ".ann":
+        txt = path.with_suffix(".txt")
+        if not txt.exists():
+            raise fail(f"has no {txt.name} beside it (brat keeps the text in NAME.txt)", path)
+        return [(txt, path)]
+    if not path.exists():
+        raise fail("no such file or folder", path)
+    ann = path.with_suffix(".ann")
+    return [(path, ann if ann.exists() else None)]
+
+
+def read(path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
+    for txt, ann in pairs(path):
+        yield read_pair(txt, ann, taken)
+
+
+def read_pair(txt: Path, ann_path: Path | None, taken: set[str]) -> SourcedDocument:
+    text = read_text_file(txt)
+    doc_id = document_id_for(txt, taken)
+    meta: dict[str, Any] = {"title": first_line_title(text), "source": txt.name}
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(), source=str(ann_path or txt))
+    if ann_path is None:
+        return doc
+    ann_text = read_text_file(ann_path) if ann_path.stat().st_size else ""
+    parsed = _parse(ann_text, text, ann_path)
+    spans, relations, extra, lines = parsed
+    if extra:
+        meta["brat"] = {"lines": extra}
+    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations), source=str(ann_path),
+                           lines=lines)
+
+
+def _parse(ann_text: str, text: str, path: Path):
+    """Parse a whole .ann; every problem is collected and the first (in file order) is raised,
+    naming the others too, so one run shows everything that needs fixing."""
+    problems: list[InputError] = []
+    result = _parse_lines(ann_text, text, path, problems)
+    if problems:
+        problems.sort(key=lambda e: e.line or 0)
+        first = problems[0]
+        also = "; ".join(f"line {e.line}: {e.reason}" for e in problems[1:4])
+        more = f" (also {also}{'; ...' if len(problems) > 4 else ''})" if also else ""
+        raise fail(first.reason + more, path, first.line)
+    return result
+
+
+def _parse_lines(ann_text: str, text: str, path: Path, problems: list[InputError]):
+    records: list[tuple[int, str, str, list[str]]] = []
+    ids: dict[str, int] = {}
+    for number, raw in enumerate(ann_text.split("\n"), 1):
+        line = raw.removesuffix("\r")
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            problems.append(fail("not a brat annotation line (expected ID<TAB>...)", path, number))
+            continue
+        fields = line.split("\t")
+        ann_id = fields[0]
+        if not _ID.match(ann_id):
+            problems.append(fail(f"{ann_id!r} is not a brat annotation id (T1, R1, E1, A1, M1, N1, #1 or *)",
+                                 path, number))
+            continue
+        if ann_id != "*":
+            if ann_id in ids:
+                problems.append(fail(f"the id {ann_id} is used twice (first on line {ids[ann_id]})", path, number))
+                continue
+            ids[ann_id] = number
+        records.append((number, ann_id, line, fields))
+
+    spans: dict[str, Span] = {}
+    lines: dict[str, int] = {}
+    for number, ann_id, line, fields in records:
+        if ann_id[0] != "T":
+            continue
+        try:
+            _entity(ann_id, fields, text, path, number, spans, lines)
+        except InputError as exc:
+            problems.append(exc)
+
+    relations: list[Relation] = []
+    extra: list[str] = []
+    for number, ann_id, line, fields in records:
+        if ann_id[0] == "T":
+            continue
+        try:
+            _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines)
+        except InputError as exc:
+            problems.append(exc)
+    return list(spans.values()), relations, extra, lines
+
+
+def _entity(ann_id, fields, text, path, number, spans, lines):
+    if len(fields) not in (2, 3):
+        raise fail(f"{ann_id}: expected ID<TAB>TYPE START END<TAB>TEXT", path, number)
+    head = fields[1].split(" ", 1)
+    if len(head) != 2 or not head[0]:
+        raise fail(f"{ann_id}: expected TYPE START END after the id", path, number)
+    label, offsets = head
+    fragments = []
+    for part in offsets.split(";"):
+        bounds = part.split(" ")
+        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
+            raise fail(f"{ann_id}: {offsets!r} is not START END[;START END...] (an entity type cannot contain "
+                       "spaces)", path, number)
+        start, end = int(bounds[0]), int(bounds[1])
+        if not 0 <= start < end <= len(text):
+            raise fail(f"{ann_id}: the fragment [{start}, {end}) is not a non-empty range inside the text "
+                       f"(length {len(text)})", path, number)
+        fragments.append([start, end])
+    if len(fields) == 3:
+        expected = " ".join(text[s:e] for s, e in fragments)
+        if fields[2] not in (expected, expected.replace("\n", " ")):
+            raise fail(f"{ann_id}: the text column {fields[2]!r} is not the text at those offsets ({expected!r})",
+                       path, number)
+    start, end = min(f[0] for f in fragments), max(f[1] for f in fragments)
+    attrs: dict[str, Any] = {"fragments": fragments} if len(fragments) > 1 else {}
+    spans[ann_id] = Span(ann_id, start, end, label, ENTITY, attrs=attrs)
+    lines[ann_id] = number
+
+
+def _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines):
+    kind = ann_id[0]
+    body = fields[1].split(" ") if len(fields) > 1 else []
+    body = [b for b in body if b] if kind in "R*E" else body
+    if kind in "AM" and (len(body) not in (2, 3) or not all(body)):
+        raise fail(f"{ann_id}: expected NAME TARGET [VALUE] (an attribute name cannot contain spaces), "
+                   f"not {fields[1]!r}", path, number)
+    for ref in _refs(kind, fields):
+        if ref not in ids:
+            raise fail(f"{ann_id}: refers to {ref}, which is not an id in this file", path, number)
+    if kind == "R":
+        args = dict(a.split(":", 1) for a in body[1:] if ":" in a)
+        if len(body) != 3 or len(args) != 2:
+            raise fail(f"{ann_id}: expected TYPE Arg1:ID Arg2:ID", path, number)
+        if set(args) == {"Arg1", "Arg2"} and args["Arg1"] in spans and args["Arg2"] in spans \
+                and (len(fields) == 2 or not fields[2].strip()):
+            relations.append(Relation(ann_id, args["Arg1"], args["Arg2"], body[0]))
+            lines[ann_id] = number
+            return
+    elif kind == "A":
+        if len(body) not in (2, 3) or not all(body):
+            raise fail(f"{ann_id}: expected NAME TARGET [VALUE] (an attribute name cannot contain spaces)",
+                       path, number)
+        if body[1] in spans:
+            spans[body[1]].attrs.setdefault("attributes", {})[body[0]] = body[2] if len(body) == 3 else True
+            return
+    elif kind == "#":
+        if len(body) != 2 or len(fields) != 3:
+            raise fail(f"{ann_id}: expected #ID<TAB>TYPE TARGET<TAB>NOTE", path, number)
+        if body[1] in spans:
+            spans[body[1]].attrs.setdefault("notes", []).append([body[0], fields[2]])
+            return
+    elif kind == "E":
+        for arg in body:
+            if ":" not in arg:
+                raise fail(f"{ann_id}: expected TYPE:TRIGGER [ROLE:ID ...], not {arg!r}", path, number)
+    elif kind in "NM*":
+        if len(body) < 2:
+            raise fail(f"{ann_id}: too few fields", path, number)
+    extra.append(line)
+
+
+def _refs(kind: str, fields: list[str]) -> list[str]:
+    """The annotation ids a line mentions (not its own)."""
+    if len(fields) < 2:
+        return []
+    body = [b for b in fields[1].split(" ") if b]
+    if kind in "RE":
+        return [a.split(":", 1)[1] for a in body if ":" in a]
+    if kind in "AM#":
+        return body[1:2]
+    if kind == "N":
+        return body[1:2]
+    if kind == "*":
+        return body[1:]
+    return []
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def to_ann(item: AnnotatedDocument) -> str:
+    """The .ann of a document: gold entities and relations, then the kept foreign lines."""
+    doc = item.document
+    ann = gold_view(item.annotations)
+    extra: list[str] = list((doc.meta.get("brat") or {}).get("lines") or [])
+    extra_ids = {line.split("\t", 1)[0] for line in extra}
+    used = set(extra_ids)
+    out: list[str] = []
+    t_ids: dict[str, str] = {}
+    entities = [s for s in ann.spans if s.layer == ENTITY]
+    counters = {"T": 0, "R": 0, "A": 0, "#": 0}
+
+    def fresh(prefix: str) -> str:
+        while True:
+            counters[prefix] += 1
+            candidate = f"{prefix}{counters[prefix]}"
+            if candidate not in used:
+                used.add(candidate)
+                return candidate
+
+    for span in entities:
+        if re.fullmatch(r"T\d+", span.id) and span.id not in used:
+            t_ids[span.id] = span.id
+            used.add(span.id)
+    for span in entities:
+        if span.id not in t_ids:
+            t_ids[span.id] = fresh("T")
+    text = doc.text
+    for span in sorted(entities, key=lambda s: _id_key(t_ids[s.id])):
+        fragments = span.attrs.get("fragments") or [[span.start, span.end]]
+        label = span.label.replace(" ", "_")
+        out.append(f"{t_ids[span.id]}\t{label} {';'.join(f'{s} {e}' for s, e in fragments)}\t"
+                   + " ".join(text[s:e] for s, e in fragments).replace("\n", " "))
+    for rel in ann.relations:
+        if rel.head in t_ids and rel.tail in t_ids:
+            rid = rel.id if re.fullmatch(r"R\d+", rel.id) and rel.id not in used else fresh("R")
+            used.add(rid)
+            out.append(f"{rid}\t{rel.label} Arg1:{t_ids[rel.head]} Arg2:{t_ids[rel.tail]}\t")
+    for span in entities:
+        for name, value in (span.attrs.get("attributes") or {}).items():
+            out.append(f"{fresh('A')}\t{name} {t_ids[span.id]}" + ("" if value is True else f" {value}"))
+        for note_type, note in span.attrs.get("notes") or []:
+            out.append(f"{fresh('#')}\t{note_type} {t_ids[span.id]}\t{note}")
+    present = set(t_ids.values()) | used
+    for line in extra:
+        fields = line.split("\t")
+        if all(ref in present for ref in _refs(fields[0][0], fields)):
+            out.append(line)
+    return "".join(line + "\n" for line in out)
+
+
+def _id_key(ann_id: str) -> tuple:
+    return (int(ann_id[1:]) if ann_id[1:].isdigit() else 0, ann_id)
+
+
+class Writer(FolderWriter):
+    """A folder with DOC.txt and DOC.ann for every document (file names from the document ids)."""
+
+    def __init__(self, target: Path):
+        super().__init__(target)
+        self.stems: set[str] = set()
+
+    def add(self, item: AnnotatedDocument) -> None:
+        stem = safe_file_stem(item.document.id, self.stems)
+        with open(self.tmp / f"{stem}.txt", "w", encoding="utf-8", newline="") as out:
+            out.write(item.document.text)
+        with open(self.tmp / f"{stem}.ann", "w", encoding="utf-8", newline="") as out:
+            out.write(to_ann(item))
+        self.count += 1

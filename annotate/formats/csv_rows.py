@@ -1,0 +1,60 @@
+"""CSV of claims, stances and relations as rows (export only), for spreadsheets and pandas.
+
+One row per claim, stance or relation (column ``kind``), with the text of every span it refers to
+so that a row reads on its own. Offsets are code points. Every decision is written (column
+``decision``); filter on ``accepted``/``manual`` for gold. Fields with newlines are quoted (RFC 4180).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..model import CLAIM, AnnotatedDocument
+from .output import TextFileWriter
+
+COLUMNS = ["doc_id", "kind", "id", "start", "end", "text", "label", "claim_type", "checkworthy",
+           "claimant", "claimant_text", "holder", "holder_text", "target", "target_text", "polarity",
+           "evidence", "evidence_text", "head", "head_text", "tail", "tail_text", "origin", "decision", "annotator",
+           "score"]
+
+
+def rows(item: AnnotatedDocument):
+    doc, ann = item.document, item.annotations
+    spans = {s.id: s for s in ann.spans}
+
+    def text_of(ref):
+        span = spans.get(ref)
+        return doc.text[span.start:span.end] if span else None
+
+    for span in ann.spans:
+        if span.layer != CLAIM:
+            continue
+        yield {"doc_id": doc.id, "kind": "claim", "id": span.id, "start": span.start, "end": span.end,
+               "text": doc.text[span.start:span.end], "label": span.label, "claim_type": span.claim_type,
+               "checkworthy": span.checkworthy, "claimant": span.claimant,
+               "claimant_text": text_of(span.claimant) if span.claimant else span.claimant_text,
+               "origin": span.origin, "decision": span.decision, "annotator": span.annotator, "score": span.score}
+    for st in ann.stances:
+        yield {"doc_id": doc.id, "kind": "stance", "id": st.id, "holder": st.holder, "holder_text": text_of(st.holder),
+               "target": st.target, "target_text": text_of(st.target), "polarity": st.polarity,
+               "evidence": st.evidence, "evidence_text": text_of(st.evidence) if st.evidence else None,
+               "origin": st.origin, "decision": st.decision, "annotator": st.annotator}
+    for rel in ann.relations:
+        yield {"doc_id": doc.id, "kind": "relation", "id": rel.id, "label": rel.label, "head": rel.head,
+               "head_text": text_of(rel.head), "tail": rel.tail, "tail_text": text_of(rel.tail),
+               "origin": rel.origin, "decision": rel.decision, "annotator": rel.annotator, "score": rel.score}
+
+
+class Writer(TextFileWriter):
+    def begin(self) -> None:
+        self.csv = csv.DictWriter(self.out, fieldnames=COLUMNS, lineterminator="\r\n")
+        self.csv.writeheader()
+
+    def add(self, item: AnnotatedDocument) -> None:
+        for row in rows(item):
+            self.csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        self.count += 1
+
+
+def writer(target: Path) -> Writer:
+    return Writer(target)

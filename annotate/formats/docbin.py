@@ -1,0 +1,266 @@
+"""spaCy DocBin (``.spacy``): entities in ``doc.ents``, claims in ``doc.spans["claims"]``. Offsets are code points.
+
+Export writes gold annotations only, as training data: ``doc.ents`` holds the entities that do not
+overlap (earliest, then longest first); the entities that overlap them go to
+``doc.spans["entities"]`` so nothing is lost; claims go to ``doc.spans["claims"]``. Relations,
+stances, claim details, ids and meta travel in ``doc.user_data["marginalia"]`` so that an import
+of our own export gives back the same annotations. Tokens are cut at every span boundary, and
+the text of every Doc is the document text exactly.
+
+A ``.spacy`` target is one file; a folder target gets shards of ``SHARD_SIZE`` documents
+(``part-00000.spacy`` ...), each written as soon as it is full, so memory stays constant;
+``spacy train`` reads a folder of ``.spacy`` files as one corpus.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import InputError
+from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries, tokenize
+from .output import FolderWriter, Writer
+
+SHARD_SIZE = 1000
+CLAIMS_KEY = "claims"
+OVERLAP_KEY = "entities"
+
+
+@lru_cache(maxsize=1)
+def _vocab():
+    import spacy
+    return spacy.blank("xx").vocab
+
+
+def files(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*.spacy") if p.is_file())
+        if not found:
+            raise fail("the folder has no .spacy files", path)
+        return found
+    return [path]
+
+
+def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
+    for file in files(path):
+        yield from _read_file(file)
+
+
+def _read_file(path: Path) -> Iterator[SourcedDocument]:
+    from spacy.tokens import DocBin
+    try:
+        data = path.read_bytes()
+        bin_ = DocBin(store_user_data=True).from_bytes(data)
+        docs = list(bin_.get_docs(_vocab()))
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}", path) from None
+    except Exception as exc:  # zlib, msgpack or spaCy errors: not a DocBin
+        raise fail(f"not a spaCy DocBin file ({type(exc).__name__}: {exc})", path) from None
+    seen: set[str] = set()
+    for index, doc in enumerate(docs, 1):
+        try:
+            item = _from_doc(doc, f"{path.stem}-{index}")
+        except InputError as exc:
+            raise InputError(f"doc {index}: {exc.reason}", source=str(path)) from None
+        if item.document.id in seen:
+            raise fail(f"doc {index}: document id {item.document.id!r} appears twice", path)
+        seen.add(item.document.id)
+        item.source = f"{path}, doc {index}"
+        yield item
+
+
+def _from_doc(doc, default_id: str) -> SourcedDocument:
+    own = doc.user_data.get("marginalia") if isinstance(doc.user_data, dict) else None
+    own = own if isinstance(own, dict) else {}
+    text = doc.text
+    if not text:
+        raise InputError("the Doc has no text")
+    doc_id = str(own.get("id") or default_id)
+    meta = own.get("meta") if isinstance(own.get("meta"), dict) else {"title": first_line_title(text)}
+    ids = {tuple(k[:4]): k[4] for k in own.get("span_ids") or [] if isinstance(k, (list, tuple)) and len(k) == 5}
+    claims_info = {k[0]: k[1] for k in own.get("claims") or [] if isinstance(k, (list, tuple)) and len(k) == 2}
+    spans: list[Span] = []
+    used: set[str] = set()
+
+    def add(layer: str, start: int, end: int, label: str, attrs: dict) -> None:
+        key = (layer, start, end, label)
+        span_id = ids.get(key)
+        if span_id is None or span_id in used:
+            span_id = f"{'e' if layer == ENTITY else 'c'}{len(spans) + 1}"
+            while span_id in used:
+                span_id += "x"
+        used.add(span_id)
+        span = Span(span_id, start, end, label, layer, decision=MANUAL, attrs=attrs)
+        if layer == CLAIM:
+            info = claims_info.get(span_id) or {}
+            span.claim_type = info.get("type")
+            span.checkworthy = info.get("checkworthy")
+            span.claimant = info.get("claimant")
+            span.claimant_text = info.get("claimant_text")
+        spans.append(span)
+
+    for ent in doc.ents:
+        add(ENTITY, ent.start_char, ent.end_char, ent.label_, {})
+    for key, group in doc.spans.items():
+        for span in group:
+            if key == CLAIMS_KEY:
+                add(CLAIM, span.start_char, span.end_char, "CLAIM", {})
+            elif key == OVERLAP_KEY:
+                add(ENTITY, span.start_char, span.end_char, span.label_, {})
+            else:
+                add(ENTITY, span.start_char, span.end_char, span.label_, {"spans_key": key})
+    known = {s.id for s in spans}
+    relations = [Relation(r[0], r[1], r[2], r[3]) for r in own.get("relations") or []
+                 if isinstance(r, (list, tuple)) and len(r) == 4 and r[1] in known and r[2] in known]
+    stances = [Stance(s[0], s[1], s[2], s[3], s[4]) for s in own.get("stances") or []
+               if isinstance(s, (list, tuple)) and len(s) == 5 and s[1] in known and s[2] in known]
+    for span in spans:
+        if span.claimant is not None and span.claimant not in known:
+            span.claimant = None
+    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations))
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def make_doc(text: str, cuts: set[int]):
+    """A spaCy Doc whose text is exactly ``text``, with a token boundary at every cut."""
+    from spacy.tokens import Doc
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+
+    def gap(start: int, end: int) -> None:
+        points = sorted({start, end} | {c for c in cuts if start < c < end})
+        for a, b in zip(points, points[1:]):
+            piece = text[a:b]
+            if piece.startswith(" ") and words and not spaces[-1] and not words[-1].isspace() and a not in cuts:
+                spaces[-1] = True
+                piece = piece[1:]
+                a += 1
+            if piece:
+                words.append(piece)
+                spaces.append(False)
+
+    for start, end in tokenize(text, cuts):
+        if start > pos:
+            gap(pos, start)
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    if pos < len(text):
+        gap(pos, len(text))
+    doc = Doc(_vocab(), words=words, spaces=spaces)
+    assert doc.text == text, "token rebuild changed the text"
+    return doc
+
+
+def to_doc(item: AnnotatedDocument):
+    from spacy.tokens import SpanGroup
+    source = item.document
+    ann = gold_view(item.annotations)
+    entities = [s for s in ann.spans if s.layer == ENTITY]
+    claims = [s for s in ann.spans if s.layer == CLAIM]
+    doc = make_doc(source.text, span_boundaries(ann.spans))
+
+    def char_span(span: Span):
+        out = doc.char_span(span.start, span.end, label=span.label if span.layer == ENTITY else "CLAIM")
+        if out is None:
+            raise InputError(f"document {source.id!r}: {span.layer} {span.id!r} does not align with the tokens")
+        return out
+
+    in_ents, rest = non_overlapping(s for s in entities if "spans_key" not in s.attrs)
+    doc.ents = [char_span(s) for s in in_ents]
+    groups: dict[str, list] = {}
+    for span in rest:
+        groups.setdefault(OVERLAP_KEY, []).append(char_span(span))
+    for span in entities:
+        if "spans_key" in span.attrs:
+            groups.setdefault(str(span.attrs["spans_key"]), []).append(char_span(span))
+    if claims:
+        groups[CLAIMS_KEY] = [char_span(s) for s in claims]
+    for key, spans in groups.items():
+        doc.spans[key] = SpanGroup(doc, name=key, spans=spans)
+    doc.user_data["marginalia"] = {
+        "id": source.id,
+        "meta": _plain(source.meta),
+        "span_ids": [[s.layer, s.start, s.end, s.label, s.id] for s in ann.spans],
+        "claims": [[s.id, {"type": s.claim_type, "checkworthy": s.checkworthy, "claimant": s.claimant,
+                           "claimant_text": s.claimant_text}] for s in claims],
+        "relations": [[r.id, r.head, r.tail, r.label] for r in ann.relations],
+        "stances": [[s.id, s.holder, s.target, s.polarity, s.evidence] for s in ann.stances],
+    }
+    return doc
+
+
+def _plain(value: Any) -> Any:
+    """JSON-like values only (msgpack cannot take everything json can, e.g. huge ints)."""
+    import json
+    return json.loads(json.dumps(value))
+
+
+class FileWriter(Writer):
+    """One .spacy file (the whole DocBin is built in memory; use a folder for large corpora)."""
+
+    def __init__(self, target: Path):
+        from spacy.tokens import DocBin
+        self.target = Path(target)
+        self.bin = DocBin(store_user_data=True)
+        self.count = 0
+
+    def add(self, item: AnnotatedDocument) -> None:
+        self.bin.add(to_doc(item))
+        self.count += 1
+
+    def close(self) -> int:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(self.bin.to_bytes())
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return self.count
+
+    def abort(self) -> None:
+        self.bin = None
+
+
+class ShardWriter(FolderWriter):
+    """A folder of .spacy shards of SHARD_SIZE documents each, flushed as they fill."""
+
+    def __init__(self, target: Path, shard_size: int | None = None):
+        super().__init__(target)
+        from spacy.tokens import DocBin
+        self._DocBin = DocBin
+        self.shard_size = shard_size or SHARD_SIZE
+        self.shard = DocBin(store_user_data=True)
+        self.shards = 0
+
+    def add(self, item: AnnotatedDocument) -> None:
+        self.shard.add(to_doc(item))
+        self.count += 1
+        if len(self.shard) >= self.shard_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if len(self.shard):
+            self.shard.to_disk(self.tmp / f"part-{self.shards:05d}.spacy")
+            self.shards += 1
+            self.shard = self._DocBin(store_user_data=True)
+
+    def close(self) -> int:
+        self._flush()
+        return super().close()
+
+
+def writer(target: Path) -> Writer:
+    if str(target) == "-":
+        raise InputError("a .spacy file is binary; give a file or folder name, not '-'")
+    return FileWriter(target) if Path(target).suffix == ".spacy" else ShardWriter(target)

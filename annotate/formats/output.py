@@ -1,0 +1,135 @@
+"""Streaming writers that never leave half a file: write beside the target, move into place at the end."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import InputError
+from ..model import AnnotatedDocument
+
+
+def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
+    if str(target) == "-":
+        return
+    if target.exists() and not force:
+        raise InputError("already exists; pass --force to overwrite it", source=str(target))
+    if target.exists() and folder and target.is_dir():
+        unexpected = [p.name for p in target.iterdir() if p.suffix not in (".txt", ".ann", ".spacy")]
+        if unexpected:
+            raise InputError(f"is a folder with other files in it ({unexpected[0]}); give a new folder name",
+                             source=str(target))
+    elif target.is_dir():
+        raise InputError("is a folder; give a file name", source=str(target))
+
+
+class Writer:
+    """Base: add documents one at a time, then close() (commit) or abort() (leave nothing)."""
+
+    count = 0
+
+    def add(self, item: AnnotatedDocument) -> None:
+        raise NotImplementedError
+
+    def close(self) -> int:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+
+class TextFileWriter(Writer):
+    """A text file written through a temporary file beside the target; '-' writes to stdout."""
+
+    def __init__(self, target: Path, *, binary: bool = False):
+        self.target = Path(target)
+        self.count = 0
+        self._stdout = str(target) == "-"
+        if self._stdout:
+            self.out: Any = sys.stdout.buffer if binary else sys.stdout
+            return
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        self.out = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.begin()
+
+    def begin(self) -> None:
+        pass
+
+    def end(self) -> None:
+        pass
+
+    def close(self) -> int:
+        self.end()
+        if self._stdout:
+            self.out.flush()
+            return self.count
+        self.out.flush()
+        os.fsync(self.out.fileno())
+        self.out.close()
+        os.replace(self.tmp, self.target)
+        return self.count
+
+    def abort(self) -> None:
+        if not self._stdout:
+            self.out.close()
+            Path(self.tmp).unlink(missing_ok=True)
+
+
+class LineWriter(TextFileWriter):
+    """One line per document, from a function that turns a document into its line."""
+
+    def __init__(self, target: Path, dumps: Callable[[AnnotatedDocument], str]):
+        self.dumps = dumps
+        super().__init__(target)
+
+    def add(self, item: AnnotatedDocument) -> None:
+        self.out.write(self.dumps(item))
+        self.out.write("\n")
+        self.count += 1
+
+    def add_line(self, line: str) -> None:
+        """A line already serialised (the native export's SQL fast path)."""
+        self.out.write(line)
+        self.out.write("\n")
+        self.count += 1
+
+
+class FolderWriter(Writer):
+    """A folder of files, built in a temporary folder beside the target and moved into place."""
+
+    def __init__(self, target: Path):
+        if str(target) == "-":
+            raise InputError("this format writes a folder; give a folder name, not '-'")
+        self.target = Path(target)
+        self.count = 0
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent))
+
+    def close(self) -> int:
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.target, old)
+        os.replace(self.tmp, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return self.count
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_all(writer: Writer, items) -> int:
+    try:
+        for item in items:
+            writer.add(item)
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close()
+

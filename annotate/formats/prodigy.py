@@ -1,0 +1,246 @@
+"""Prodigy-style JSONL: ``text``, ``tokens``, ``spans``, ``relations``, ``answer``. Offsets are code points.
+
+Reading:
+- ``answer: accept`` -> the spans are gold (accepted); a span's own ``answer: reject`` (ner.teach)
+  makes that span rejected; ``answer: reject`` -> every span of the task is rejected (kept as data
+  about the model, never gold); ``answer: ignore`` -> the task is skipped and reported;
+  no ``answer`` (raw input, pre-annotations) -> the spans are suggestions.
+- A span with ``source`` (a model name) gets ``model:SOURCE`` as its origin, with its ``score``.
+- ``relations`` (rel.manual): ``head``/``child`` are token indices; the ends are found through
+  ``head_span``/``child_span`` (character offsets) or else through the tokens.
+- Other task keys (``_input_hash``, ``_view_id``, ``options``, ``accept``, review ``versions``...)
+  are kept in the document's meta under ``"prodigy"`` and written back on export.
+  ``tokens`` are not kept: export writes fresh ones that agree with every span.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from ..errors import InputError
+from ..model import DONE, ENTITY, NEW, REJECTED, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
+from .common import (Notes, SourcedDocument, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
+                     tokenize, unique_id)
+from .reading import read_text_file
+
+_OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer"}
+_SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end", "answer", "score", "source", "id"}
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    text = read_text_file(path)
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})", path, number) from None
+
+
+def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
+    seen: set[str] = set()
+    any_record = False
+    for number, record in iter_json_lines(path):
+        any_record = True
+        try:
+            doc = parse_record(record, f"{path.stem}-{number}", notes, str(path), number)
+        except InputError as exc:
+            raise exc.located(source=str(path), line=number) from None
+        if doc is None:
+            continue
+        if doc.document.id in seen:
+            raise fail(f"document id {doc.document.id!r} appears twice in the file", path, number)
+        seen.add(doc.document.id)
+        yield doc
+    if not any_record:
+        raise fail("the file has no records", path)
+
+
+def parse_record(record: Any, default_id: str, notes: Notes, source: str, number: int) -> SourcedDocument | None:
+    if not isinstance(record, dict):
+        raise InputError("each line must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError("the task has no \"text\" string")
+    answer = record.get("answer")
+    decision = decision_from_answer(answer, "the task")
+    if decision is None:
+        notes.add("skipped: the task was answered 'ignore'", source=source, line=number)
+        return None
+    doc_id = record.get("id", default_id)
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id) == "":
+        raise InputError(f"\"id\" must be a string or a number, not {doc_id!r}")
+    doc_id = str(doc_id)
+    meta = record.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise InputError("\"meta\" must be an object")
+    meta = dict(meta)
+    extra = {k: v for k, v in record.items() if k not in _OWN_KEYS}
+    if extra:
+        meta["prodigy"] = extra
+    meta.setdefault("title", first_line_title(text))
+
+    tokens = _tokens(record.get("tokens"), text)
+    spans: list[Span] = []
+    taken: set[str] = set()
+    raw_spans = record.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise InputError("\"spans\" must be a list")
+    for i, raw in enumerate(raw_spans):
+        spans.append(_span(raw, i, text, decision, taken))
+    relations = []
+    raw_relations = record.get("relations") or []
+    if not isinstance(raw_relations, list):
+        raise InputError("\"relations\" must be a list")
+    for i, raw in enumerate(raw_relations):
+        relations.append(_relation(raw, i, text, tokens, spans, decision, taken))
+    status = NEW if answer is None else DONE
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations, [], status),
+                          source=source, line=number)
+    doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
+    return doc
+
+
+def _tokens(raw: Any, text: str) -> list[tuple[int, int]] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list):
+        raise InputError("\"tokens\" must be a list")
+    out = []
+    for i, tok in enumerate(raw):
+        if not isinstance(tok, dict):
+            raise InputError(f"token {i} must be an object")
+        start, end = tok.get("start"), tok.get("end")
+        check_span(text, start, end, f"token {i}")
+        if "text" in tok and tok["text"] != text[start:end]:
+            raise InputError(f"token {i}: its text {tok['text']!r} is not the text at [{start}, {end}) "
+                             f"({text[start:end]!r})")
+        out.append((start, end))
+    return out
+
+
+def _span(raw: Any, i: int, text: str, decision: str, taken: set[str]) -> Span:
+    if not isinstance(raw, dict):
+        raise InputError(f"span {i} must be an object")
+    start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+    what = f"span {i}"
+    check_span(text, start, end, what)
+    if not isinstance(label, str) or not label:
+        raise InputError(f"{what} has no label")
+    if "text" in raw and raw["text"] != text[start:end]:
+        raise InputError(f"{what}: its text {raw['text']!r} is not the text at [{start}, {end}) ({text[start:end]!r})")
+    span_decision = decision
+    if decision != REJECTED and raw.get("answer") is not None:
+        span_decision = decision_from_answer(raw["answer"], what)
+        if span_decision is None:  # an ignored span inside an answered task: not decided either way
+            span_decision = SUGGESTED
+    score = raw.get("score")
+    if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
+        raise InputError(f"{what}: score must be a number")
+    source = raw.get("source")
+    attrs = {k: v for k, v in raw.items() if k not in _SPAN_KEYS}
+    span_id = unique_id(str(raw["id"]) if isinstance(raw.get("id"), (str, int)) else f"e{i + 1}", taken)
+    return Span(span_id, start, end, label, ENTITY, origin=f"model:{source}" if isinstance(source, str) and source else "",
+                decision=span_decision, score=score, attrs={"prodigy": attrs} if attrs else {})
+
+
+def _relation(raw: Any, i: int, text: str, tokens, spans: list[Span], decision: str, taken: set[str]) -> Relation:
+    what = f"relation {i}"
+    if not isinstance(raw, dict):
+        raise InputError(f"{what} must be an object")
+    label = raw.get("label")
+    if not isinstance(label, str) or not label:
+        raise InputError(f"{what} has no label")
+    ends = []
+    for key in ("head", "child"):
+        span_info = raw.get(f"{key}_span")
+        if isinstance(span_info, dict):
+            start, end = span_info.get("start"), span_info.get("end")
+            check_span(text, start, end, f"{what} {key}_span")
+            match = [s for s in spans if s.start == start and s.end == end
+                     and (span_info.get("label") is None or s.label == span_info.get("label"))]
+            if not match:
+                s_label = span_info.get("label")
+                if not isinstance(s_label, str):
+                    raise InputError(f"{what}: {key}_span [{start}, {end}) is not one of the task's spans and has no label")
+                new = Span(unique_id(f"e{len(spans) + 1}", taken), start, end, s_label, ENTITY, decision=decision)
+                spans.append(new)
+                match = [new]
+            ends.append(match[0].id)
+            continue
+        index = raw.get(key)
+        if isinstance(index, bool) or not isinstance(index, int) or tokens is None or not 0 <= index < len(tokens):
+            raise InputError(f"{what}: {key} must be a token index of the task (with \"tokens\"), "
+                             f"or give {key}_span")
+        t_start, t_end = tokens[index]
+        match = [s for s in spans if s.start <= t_start and t_end <= s.end]
+        if not match:
+            raise InputError(f"{what}: {key} token {index} is not inside any span of the task")
+        ends.append(match[0].id)
+    return Relation(unique_id(f"r{i + 1}", taken), ends[0], ends[1], label, decision=decision)
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def to_record(item: AnnotatedDocument) -> dict:
+    doc, ann = item.document, item.annotations
+    entities = [s for s in ann.spans if s.layer == ENTITY]
+    decided = [s for s in entities if s.decision != SUGGESTED]
+    shown = decided if decided else entities
+    tokens = tokenize(doc.text, span_boundaries(shown))
+    by_start = {start: i for i, (start, _) in enumerate(tokens)}
+    by_end = {end: i for i, (_, end) in enumerate(tokens)}
+    out_spans = []
+    span_end_token: dict[str, int] = {}
+    for span in sorted(shown, key=lambda s: (s.start, s.end, s.id)):
+        rec: dict[str, Any] = {"start": span.start, "end": span.end, "text": doc.text[span.start:span.end]}
+        if span.start in by_start and span.end in by_end:
+            rec.update(token_start=by_start[span.start], token_end=by_end[span.end])
+            span_end_token[span.id] = by_end[span.end]
+        rec["label"] = span.label
+        if span.origin.startswith("model:"):
+            rec["source"] = span.origin[len("model:"):]
+        if span.score is not None:
+            rec["score"] = span.score
+        if span.decision == REJECTED:
+            rec["answer"] = "reject"
+        rec.update(span.attrs.get("prodigy") or {})
+        out_spans.append(rec)
+    shown_ids = {s.id for s in shown}
+    relations = []
+    spans_by_id = {s.id: s for s in shown}
+    for rel in ann.relations:
+        if rel.head not in shown_ids or rel.tail not in shown_ids or (decided and rel.decision == SUGGESTED):
+            continue
+        rec = {}
+        for key, ref in (("head", rel.head), ("child", rel.tail)):
+            span = spans_by_id[ref]
+            rec[key] = span_end_token.get(ref)
+            rec[f"{key}_span"] = {"start": span.start, "end": span.end, "label": span.label}
+        rec["label"] = rel.label
+        relations.append(rec)
+    meta = {k: v for k, v in doc.meta.items() if k != "prodigy"}
+    record: dict[str, Any] = {"id": doc.id, "text": doc.text, "meta": meta,
+                              "tokens": [{"text": doc.text[s:e], "start": s, "end": e, "id": i,
+                                          "ws": e < len(doc.text) and doc.text[e].isspace()}
+                                         for i, (s, e) in enumerate(tokens)],
+                              "spans": out_spans}
+    if relations:
+        record["relations"] = relations
+    record.update(doc.meta.get("prodigy") or {})
+    gold_spans = [s for s in decided if s.decision != REJECTED]
+    if decided or ann.status == DONE:
+        record["answer"] = "reject" if decided and not gold_spans else "accept"
+    return record
+
+
+def write(items, out: TextIO) -> int:
+    count = 0
+    for item in items:
+        out.write(json.dumps(to_record(item), ensure_ascii=False))
+        out.write("\n")
+        count += 1
+    return count

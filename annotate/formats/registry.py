@@ -1,0 +1,213 @@
+"""Which formats exist, how a file's format is recognised, and one entry point to read or write each."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import InputError
+from . import brat, conll, docbin, doccano, labelstudio, native_jsonl, plaintext, prodigy
+from .common import Notes, SourcedDocument, fail
+from .output import LineWriter, Writer
+
+#: name -> one line for --help: what it is, and the offset convention.
+IMPORT_FORMATS = {
+    "txt": "plain text, one document per file (.txt or a folder)",
+    "jsonl": "native JSONL, lossless (code points)",
+    "prodigy": "Prodigy JSONL: text, spans, tokens, relations, answer (code points)",
+    "spacy": "spaCy DocBin .spacy, or a folder of them: doc.ents, doc.spans['claims'] (code points)",
+    "brat": "brat standoff .txt + .ann, or a folder of them (code points)",
+    "conll": "CoNLL-2003 / IOB (IOB1, IOB2, BILUO; tab, space or | columns); the text is rebuilt by joining "
+             "tokens with single spaces, one sentence per line",
+    "conllu": "CoNLL-U, text rebuilt exactly from '# text' and SpaceAfter=No; no entities",
+    "doccano": "doccano JSONL (label or entities/relations; UTF-16 code units, converted)",
+    "labelstudio": "Label Studio JSON tasks: annotations -> gold, predictions -> suggestions (code points)",
+}
+EXPORT_FORMATS = {
+    "jsonl": "native JSONL, everything, lossless (code points)",
+    "prodigy": "Prodigy JSONL with tokens, spans, relations, answer (code points)",
+    "spacy": ".spacy DocBin for spacy train: gold ents, spans['claims'] (code points); a folder target gets "
+             "shards",
+    "brat": "a folder of .txt + .ann, gold entities and relations (code points)",
+    "conll": "CoNLL-2003 TOKEN _ _ TAG, IOB2, gold entities (tokens, no offsets)",
+    "doccano": "doccano JSONL entities/relations, gold (UTF-16 code units)",
+    "labelstudio": "Label Studio JSON: gold as annotations, suggestions as predictions (code points)",
+    "csv": "CSV: claims, stances and relations as rows (code points)",
+}
+SUFFIX = {"jsonl": ".jsonl", "prodigy": ".jsonl", "spacy": ".spacy", "brat": "", "conll": ".conll",
+          "doccano": ".jsonl", "labelstudio": ".json", "csv": ".csv"}
+
+_NATIVE_KEYS = {"id", "text", "meta", "entities", "claims", "stances", "relations", "labels", "status",
+                "status_reason"}
+_PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "_view_id", "accept", "options"}
+_DOCCANO_KEYS = {"label", "labels", "column_label", "annotations", "column_data", "data", "annotation_approver"}
+
+
+# ---- detection ----------------------------------------------------------------------------
+
+def detect(path: Path) -> str:
+    """The format of a file or folder, from its name and then its content; InputError when unknown."""
+    if not path.exists():
+        raise fail("no such file or folder", path)
+    if path.is_dir():
+        if brat.is_brat_folder(path):
+            return "brat"
+        if any(path.rglob("*.spacy")):
+            return "spacy"
+        return "txt"
+    suffix = path.suffix.lower()
+    if suffix == ".spacy":
+        return "spacy"
+    if suffix == ".ann":
+        return "brat"
+    if suffix in (".csv", ".tsv"):
+        raise fail("CSV is an export format here (claims, stances and relations as rows); it cannot be "
+                   "imported. Import the annotated documents in one of: " + ", ".join(IMPORT_FORMATS), path)
+    if suffix in (".conf", ".md", ".xml", ".html", ".pdf", ".zip", ".gz"):
+        raise fail(f"unsupported format ({suffix} files hold no documents to import); formats: "
+                   + ", ".join(IMPORT_FORMATS), path)
+    head = _head(path)
+    if suffix == ".txt":
+        if path.with_suffix(".ann").exists():
+            return "brat"
+        return "conll" if conll.looks_like_iob(head) else "txt"
+    if suffix == ".conllu" or conll.looks_like_conllu(head):
+        return "conllu"
+    if suffix in (".conll", ".iob", ".bio", ".iob2", ".bilou") or conll.looks_like_iob(head):
+        return "conll"
+    if suffix in (".jsonl", ".ndjson") or head.lstrip()[:1] in ("{", "["):
+        return _detect_json(path, suffix)
+    raise fail("unsupported format: not a file type Marginalia reads (give --format; formats: "
+               + ", ".join(IMPORT_FORMATS) + ")", path)
+
+
+def _head(path: Path, size: int = 65536) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(size).decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}", path) from None
+
+
+def _detect_json(path: Path, suffix: str) -> str:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    whole = None
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    if whole is not None and (suffix == ".json" or "\n" in text.strip()):
+        if labelstudio.looks_like_label_studio(whole):
+            return "labelstudio"
+        records = whole if isinstance(whole, list) else [whole]
+        if records and all(isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) for r in records[:5]):
+            raise fail("this is spaCy's (text, {\"entities\": ...}) training tuples file, which is not read; "
+                       "make a .spacy file from it (spacy.training.offsets_to_biluo_tags / DocBin) and import that",
+                       path)
+        if records and all(isinstance(r, dict) and "paragraphs" in r for r in records[:5]):
+            raise fail("this is the spaCy v2 JSON training format, which is not read; convert it with "
+                       "`python -m spacy convert FILE .` and import the .spacy file", path)
+        if records and isinstance(records[0], dict):
+            return _by_keys(records[:20], path)
+        raise fail("unsupported JSON: neither Label Studio tasks nor doccano / Prodigy / native records", path)
+    records = []
+    for line in text.split("\n"):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                break
+        if len(records) >= 20:
+            break
+    if not records or not isinstance(records[0], dict):
+        if suffix == ".json":
+            raise fail("not valid JSON", path)
+        return "jsonl"  # the native reader names the bad line
+    return _by_keys(records, path)
+
+
+def _by_keys(records: list, path: Path) -> str:
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        keys = set(record)
+        entities = record.get("entities")
+        first = entities[0] if isinstance(entities, list) and entities and isinstance(entities[0], dict) else {}
+        labels = record.get("labels")
+        native_labels = not isinstance(labels, list) or all(isinstance(x, str) for x in labels)
+        if keys <= _NATIVE_KEYS and "id" in keys and "start_offset" not in first and native_labels \
+                and (first or keys & {"claims", "stances", "status", "labels"}):
+            return "jsonl"
+        if keys & _PRODIGY_KEYS:
+            return "prodigy"
+        if keys & _DOCCANO_KEYS:
+            return "doccano"
+        if first:
+            return "doccano" if "start_offset" in first else "jsonl"
+        if keys <= {"text", "meta"}:
+            return "prodigy"
+    if all(isinstance(r, dict) and set(r) <= _NATIVE_KEYS and "id" in r for r in records):
+        return "jsonl"
+    raise fail("cannot tell the format of these JSON records (give --format)", path)
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+def read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
+    if fmt == "txt":
+        for file in plaintext.text_files(path):
+            item = plaintext.read(file, taken)
+            yield SourcedDocument(item.document, item.annotations, source=str(file))
+        return
+    if fmt != "brat" and path.is_dir() and fmt != "spacy":
+        raise fail(f"is a folder; give the {fmt} file", path)
+    if fmt == "jsonl":
+        for item in native_jsonl.read(path):
+            yield SourcedDocument(item.document, item.annotations, source=str(path), line=item.line)
+    elif fmt == "prodigy":
+        yield from prodigy.read(path, notes)
+    elif fmt == "spacy":
+        yield from docbin.read(path, notes)
+    elif fmt == "brat":
+        yield from brat.read(path, notes, taken)
+    elif fmt == "conll":
+        yield from conll.read_iob(path, notes)
+    elif fmt == "conllu":
+        yield from conll.read_conllu(path, notes)
+    elif fmt == "doccano":
+        yield from doccano.read(path, notes)
+    elif fmt == "labelstudio":
+        yield from labelstudio.read(path, notes)
+    else:
+        raise InputError(f"unknown format {fmt!r}")
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+def writer(fmt: str, target: Path) -> Writer:
+    from . import csv_rows
+    factories: dict[str, Callable[[Path], Writer]] = {
+        "jsonl": lambda t: LineWriter(t, native_jsonl.dumps),
+        "prodigy": lambda t: LineWriter(t, lambda item: json.dumps(prodigy.to_record(item), ensure_ascii=False)),
+        "spacy": docbin.writer,
+        "brat": brat.Writer,
+        "conll": conll.Writer,
+        "doccano": doccano.writer,
+        "labelstudio": labelstudio.Writer,
+        "csv": csv_rows.writer,
+    }
+    if fmt not in factories:
+        raise InputError(f"unknown export format {fmt!r}")
+    return factories[fmt](target)
+
+
+def writes_folder(fmt: str, target: Path) -> bool:
+    return fmt == "brat" or (fmt == "spacy" and Path(target).suffix != ".spacy")
+
+
+def split_target(target: Path, split: str) -> Path:
+    """out.jsonl -> out.train.jsonl; a folder out -> out.train."""
+    suffix = target.suffix
+    if suffix:
+        return target.with_name(f"{target.stem}.{split}{suffix}")
+    return target.with_name(f"{target.name}.{split}")

@@ -1,0 +1,209 @@
+"""Pre-annotators: a spaCy pipeline plus the conversion of its output into suggestions.
+
+Chosen by versioned name from :data:`REGISTRY` (``"builtin.v1"``), or loaded from any installed
+spaCy package or pipeline folder with ``spacy.load``. Either way the result is an
+:class:`Annotator`, whose :meth:`Annotator.suggestions` turns a processed ``Doc`` into
+:class:`annotate.model.Span` suggestions:
+
+* ``doc.ents`` become entities, their labels mapped through the schema's ``[model_labels]``;
+  labels with no place in the schema are counted in ``unmapped`` (reported, never silently
+  dropped);
+* the span groups ``claims`` and the key of any ``spancat`` component become claims; their
+  scores come from the group's ``attrs["scores"]`` where the pipeline gives them;
+* each claim's claimant is found with :func:`annotate.preannotate.claims.attribute_all`.
+
+Suggestion ids are derived from origin, layer, label and offsets, so the same model proposes
+the same id for the same span on every run (re-running is idempotent).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from ..model import CLAIM, ENTITY, SUGGESTED, Span
+from ..schema import Schema
+from . import claims as claim_rules
+from .names import SCORES_KEY
+
+CLAIM_LABEL = "CLAIM"
+
+
+@dataclass
+class DocSuggestions:
+    """One document's suggestions from one model."""
+
+    doc_id: str
+    text: str
+    spans: list[Span]
+    unmapped: Counter = field(default_factory=Counter)
+    tokens: int = 0
+
+
+def suggestion_id(origin: str, layer: str, label: str, start: int, end: int) -> str:
+    digest = hashlib.blake2b(f"{origin}\x1f{layer}\x1f{label}\x1f{start}\x1f{end}".encode(), digest_size=6)
+    return "m" + digest.hexdigest()
+
+
+class Annotator:
+    """A spaCy pipeline that proposes suggestions under one origin ``model:NAME@VERSION``."""
+
+    def __init__(self, nlp, name: str, version: str, schema: Schema, *, claim_keys: tuple[str, ...] = ()):
+        self.nlp = nlp
+        self.name = name
+        self.version = str(version)
+        self.schema = schema
+        keys = {claim_rules.CLAIMS_KEY, *claim_keys}
+        for _, component in getattr(nlp, "pipeline", []):
+            key = getattr(component, "key", None)  # spancat's spans_key
+            if isinstance(key, str) and type(component).__name__ in ("SpanCategorizer", "_MarginaliaSpanCat"):
+                keys.add(key)
+        self.claim_keys = tuple(sorted(keys))
+        self._labels: dict[str, str | None] = {}
+
+    @property
+    def origin(self) -> str:
+        return f"model:{self.name}@{self.version}"
+
+    def suggestions(self, doc, doc_id: str) -> DocSuggestions:
+        origin = self.origin
+        schema = self.schema
+        spans: list[Span] = []
+        unmapped: Counter = Counter()
+        scores = _ent_scores(doc)
+        by_offsets: dict[tuple[int, int], str] = {}
+        seen: set[str] = set()
+        labels = self._labels
+        for ent in doc.ents:
+            raw = ent.label_
+            if raw not in labels:
+                labels[raw] = schema.map_model_label(raw)
+            label = labels[raw]
+            if label is None:
+                unmapped[raw] += 1
+                continue
+            start, end = ent.start_char, ent.end_char
+            span_id = suggestion_id(origin, ENTITY, label, start, end)
+            if span_id in seen:
+                continue
+            seen.add(span_id)
+            by_offsets[(start, end)] = span_id
+            spans.append(Span(span_id, start, end, label, ENTITY, origin=origin, decision=SUGGESTED,
+                              score=scores.get((start, end, ent.label_))))
+        claim_spans: list = []
+        claim_scores: list = []
+        claim_labels: list[str] = []
+        given: list = []  # (claimant offsets, verb) where the pipeline already attributed its claims
+        for key in self.claim_keys:
+            if key not in doc.spans:
+                continue
+            group = doc.spans[key]
+            attrs = group.attrs
+            group_scores = attrs.get("scores")
+            claimants, verbs = attrs.get("claimants"), attrs.get("verbs")
+            for k, span in enumerate(group):
+                claim_spans.append(span)
+                claim_labels.append(span.label_)
+                score = None
+                if group_scores is not None and k < len(group_scores):
+                    score = float(group_scores[k])
+                claim_scores.append(score)
+                if claimants is not None and verbs is not None and k < len(claimants):
+                    given.append((claimants[k], verbs[k]))
+                else:
+                    given.append(False)
+        order = sorted(range(len(claim_spans)), key=lambda k: (claim_spans[k].start, claim_spans[k].end))
+        ordered = [claim_spans[k] for k in order]
+        if all(given[k] is not False for k in order):
+            attributions = [given[k] for k in order]
+        else:
+            attributions = [((a.claimant.start_char, a.claimant.end_char) if a.claimant is not None else None, a.verb)
+                            for a in claim_rules.attribute_all(doc, ordered)]
+        for span, (claimant_at, verb), k in zip(ordered, attributions, order):
+            start, end = span.start_char, span.end_char
+            span_id = suggestion_id(origin, CLAIM, CLAIM_LABEL, start, end)
+            if span_id in seen or start >= end:
+                continue
+            seen.add(span_id)
+            claimant = claimant_text = None
+            if claimant_at is not None:
+                claimant = by_offsets.get((claimant_at[0], claimant_at[1]))
+                if claimant is None:
+                    claimant_text = doc.text[claimant_at[0]:claimant_at[1]]
+            label = claim_labels[k].lower()
+            claim_type = label if label in schema.claim_types else claim_rules_type(verb, schema)
+            spans.append(Span(span_id, start, end, CLAIM_LABEL, CLAIM, origin=origin, decision=SUGGESTED,
+                              score=claim_scores[k], claimant=claimant, claimant_text=claimant_text,
+                              claim_type=claim_type))
+        return DocSuggestions(doc_id, doc.text, spans, unmapped, len(doc))
+
+
+def claim_rules_type(verb: str | None, schema: Schema) -> str:
+    from .lexicon import CLAIM_TYPE_BY_VERB
+    wanted = CLAIM_TYPE_BY_VERB.get(verb or "", schema.default_claim_type)
+    return wanted if wanted in schema.claim_types else schema.default_claim_type
+
+
+def _ent_scores(doc) -> dict[tuple[int, int, str], float]:
+    if SCORES_KEY not in doc.spans:
+        return {}
+    group = doc.spans[SCORES_KEY]
+    values = group.attrs.get("scores") or []
+    offsets = group.attrs.get("offsets")
+    if offsets is not None and len(offsets) == len(values):
+        return {(s, e, label): float(v) for (s, e, label), v in zip(offsets, values)}
+    return {(s.start_char, s.end_char, s.label_): float(v) for s, v in zip(group, values)}
+
+
+# ---- the registry ----------------------------------------------------------------------------
+
+#: Versioned name -> factory(schema) -> Annotator.
+REGISTRY: dict[str, Callable[[Schema], Annotator]] = {}
+
+
+def register(name: str):
+    def decorate(factory):
+        REGISTRY[name] = factory
+        return factory
+    return decorate
+
+
+@register("builtin.v1")
+def _builtin_v1(schema: Schema) -> Annotator:
+    from . import builtin
+    return Annotator(builtin.build_nlp(), builtin.NAME, str(builtin.VERSION), schema)
+
+
+def latest(family: str) -> str | None:
+    """The newest registered version of a family (``"builtin"`` -> ``"builtin.v1"``)."""
+    versions = [n for n in REGISTRY if n.rsplit(".v", 1)[0] == family and n.rsplit(".v", 1)[-1].isdigit()]
+    return max(versions, key=lambda n: int(n.rsplit(".v", 1)[1]), default=None)
+
+
+def available() -> list[str]:
+    return sorted(REGISTRY)
+
+
+def load_annotator(model: str, schema: Schema) -> Annotator:
+    """A registered name (``builtin``, ``builtin.v1``), a pipeline folder, or an installed package."""
+    name = latest(model) or model
+    if name in REGISTRY:
+        return REGISTRY[name](schema)
+    import spacy
+    path = Path(model).expanduser()
+    try:
+        nlp = spacy.load(path if path.exists() else model)
+    except OSError as exc:
+        known = ", ".join(["builtin", *available()])
+        raise InputError(f"cannot load the spaCy pipeline ({exc.__class__.__name__}: {str(exc).splitlines()[0]}); "
+                         f"give a pipeline folder, an installed package name, or one of: {known}",
+                         source=model) from None
+    meta = nlp.meta or {}
+    name = meta.get("name") or path.name or "pipeline"
+    lang = meta.get("lang")
+    if lang and not name.startswith(f"{lang}_") and not path.exists():
+        name = f"{lang}_{name}"
+    return Annotator(nlp, name, meta.get("version") or "0", schema)

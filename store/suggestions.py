@@ -1,0 +1,307 @@
+"""Storing a model's suggestions, and reading back what people decided about them.
+
+:func:`write_suggestions` writes one batch of documents in one ``BEGIN IMMEDIATE`` transaction,
+with one audit event per changed document (action ``preannotate``, actor = the model's origin).
+It is not a user action, so it does not go on the undo stack. The rules:
+
+* a re-run of the same model replaces only its own undecided suggestions (``decision ==
+  'suggested'`` and the same ``origin``) that nothing refers to; an identical suggestion is left
+  as it is, so running twice leaves the same state (and writes no event the second time);
+* human decisions are never touched: nothing is suggested where a person already rejected the
+  same layer, label and offsets, nor where a person already accepted or made that span (a
+  suggested claim's claimant then points at the person's entity instead).
+
+:func:`run_preannotation` streams a database's documents through the engine
+(:func:`annotate.preannotate.preannotate`) and writes each batch as it comes; an interrupt
+leaves every finished batch committed and none half-written.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from annotate.changes import RowChange
+from annotate.model import ACCEPTED, CLAIM, DONE, ENTITY, MANUAL, REJECTED, SUGGESTED, Document, Span
+from annotate.preannotate import Annotator, DocSuggestions, preannotate
+
+from . import audit
+from .apply import apply_changes
+from .rows import now, span_from_row, span_row
+from .store import Store
+
+ACTION = "preannotate"
+_VOLATILE = ("created_at", "updated_at")
+
+
+@dataclass
+class WriteStats:
+    documents: int = 0
+    changed_documents: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    kept: int = 0
+    skipped_rejected: int = 0
+    skipped_existing: int = 0
+
+    def add(self, other: "WriteStats") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class RunResult:
+    origin: str
+    stats: WriteStats = field(default_factory=WriteStats)
+    unmapped: Counter = field(default_factory=Counter)
+    tokens: int = 0
+    cancelled: bool = False
+
+
+def iter_texts(store: Store, *, doc_ids: Iterable[str] | None = None, page: int = 256) -> Iterator[tuple[str, str]]:
+    """``(text, doc_id)`` pairs in import order, a page at a time (the read never spans a write)."""
+    conn = store.conn
+    if doc_ids is not None:
+        for doc_id in doc_ids:
+            row = conn.execute("SELECT text, id FROM documents WHERE id = ?", [doc_id]).fetchone()
+            if row is not None:
+                yield row[0], row[1]
+        return
+    last = 0
+    while True:
+        rows = conn.execute("SELECT rowid, text, id FROM documents WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                            [last, page]).fetchall()
+        if not rows:
+            return
+        for _, text, doc_id in rows:
+            yield text, doc_id
+        last = rows[-1][0]
+
+
+def _comparable(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in _VOLATILE}
+
+
+def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], referenced: set[str],
+                   at: str, stats: WriteStats) -> list[RowChange]:
+    doc_id = item.doc_id
+    by_id = {row["id"]: row for row in existing}
+    own_pending = {row["id"]: row for row in existing if row["origin"] == origin and row["decision"] == SUGGESTED}
+    rejected = {(r["layer"], r["label"], r["start"], r["end"]) for r in existing if r["decision"] == REJECTED}
+    human = {(r["layer"], r["label"], r["start"], r["end"]): r["id"] for r in existing
+             if r["decision"] in (ACCEPTED, MANUAL)}
+    text_len = len(item.text)
+    # First the entities, so that claims can point at what their claimant became.
+    redirect: dict[str, str | None] = {}
+    keep: list[Span] = []
+    for span in sorted(item.spans, key=lambda s: s.layer != ENTITY):
+        if not 0 <= span.start < span.end <= text_len:
+            continue
+        key = (span.layer, span.label, span.start, span.end)
+        if key in human:
+            redirect[span.id] = human[key]
+            stats.skipped_existing += 1
+            continue
+        if key in rejected or (span.id in by_id and span.id not in own_pending):
+            redirect[span.id] = None
+            stats.skipped_rejected += 1
+            continue
+        if span.claimant is not None and span.claimant in redirect:
+            target = redirect[span.claimant]
+            if target is None:
+                claimant_span = next((s for s in item.spans if s.id == span.claimant), None)
+                span.claimant_text = span.claimant_text or (
+                    item.text[claimant_span.start:claimant_span.end] if claimant_span else None)
+            span.claimant = target
+        keep.append(span)
+    rows: list[RowChange] = []
+    produced = set()
+    for span in keep:
+        produced.add(span.id)
+        after = span_row(doc_id, span, at)
+        before = own_pending.get(span.id)
+        if before is None:
+            rows.append(RowChange("spans", (doc_id, span.id), None, after))
+            stats.added += 1
+        elif _comparable(before) != _comparable(after):
+            after["created_at"] = before["created_at"]
+            rows.append(RowChange("spans", (doc_id, span.id), before, after))
+            stats.updated += 1
+        else:
+            stats.kept += 1
+    stale = {span_id for span_id in own_pending if span_id not in produced}
+    # Only what nothing else refers to may go (a stance, a relation, a person's claim...).
+    still_used = {ref for ref in referenced}
+    for span_id in sorted(stale):
+        if span_id in still_used:
+            continue
+        rows.append(RowChange("spans", (doc_id, span_id), own_pending[span_id], None))
+        stats.removed += 1
+    return rows
+
+
+def _references(conn, doc_ids: list[str], origin: str) -> dict[str, set[str]]:
+    """Per document, the span ids referred to by anything other than this model's pending spans."""
+    marks = ", ".join("?" for _ in doc_ids)
+    refs: dict[str, set[str]] = {d: set() for d in doc_ids}
+    queries = [
+        f"SELECT doc_id, holder, target, evidence FROM stances WHERE doc_id IN ({marks})",
+        f"SELECT doc_id, head, tail, NULL FROM relations WHERE doc_id IN ({marks})",
+        f"SELECT doc_id, claimant, replaces, NULL FROM spans WHERE doc_id IN ({marks}) "
+        "AND (claimant IS NOT NULL OR replaces IS NOT NULL) AND NOT (origin = ? AND decision = 'suggested')",
+    ]
+    for k, sql in enumerate(queries):
+        args = [*doc_ids, origin] if k == 2 else list(doc_ids)
+        for doc_id, a, b, c in conn.execute(sql, args):
+            refs[doc_id].update(x for x in (a, b, c) if x)
+    return refs
+
+
+def write_suggestions(store: Store, origin: str, items: list[DocSuggestions]) -> WriteStats:
+    """Write one batch of documents' suggestions in one transaction (see the module's rules)."""
+    stats = WriteStats()
+    if not items:
+        return stats
+    doc_ids = list(dict.fromkeys(item.doc_id for item in items))
+    with store._write() as conn:
+        marks = ", ".join("?" for _ in doc_ids)
+        cursor = conn.execute(f"SELECT * FROM spans WHERE doc_id IN ({marks})", doc_ids)
+        names = [d[0] for d in cursor.description]
+        existing: dict[str, list[dict]] = {d: [] for d in doc_ids}
+        for values in cursor:
+            row = dict(zip(names, values))
+            existing[row["doc_id"]].append(row)
+        known = {r[0] for r in conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", doc_ids)}
+        refs = _references(conn, doc_ids, origin)
+        at = now()
+        per_doc: list[tuple[str, list[RowChange], WriteStats]] = []
+        for item in items:
+            if item.doc_id not in known:
+                continue
+            doc_stats = WriteStats(documents=1)
+            rows = _plan_document(item, origin, existing[item.doc_id], refs[item.doc_id], at, doc_stats)
+            per_doc.append((item.doc_id, rows, doc_stats))
+            stats.add(doc_stats)
+        # Deletes and updates first, then every insert of the batch in one executemany.
+        edits = [r for _, rows, _ in per_doc for r in rows if r.before is not None]
+        inserts = [r for _, rows, _ in per_doc for r in rows if r.before is None]
+        apply_changes(conn, edits + inserts)
+        for doc_id, rows, doc_stats in per_doc:
+            if not rows:
+                continue
+            stats.changed_documents += 1
+            audit.append_event(conn, at=at, actor=origin, action=ACTION, doc_id=doc_id, changes=rows,
+                               detail={"model": origin, "added": doc_stats.added, "updated": doc_stats.updated,
+                                       "removed": doc_stats.removed, "skipped": doc_stats.skipped_rejected
+                                       + doc_stats.skipped_existing})
+    return stats
+
+
+def run_preannotation(store: Store, annotator: Annotator, *, batch_size: int = 64, n_process: int = 1,
+                      cancelled: Callable[[], bool] | None = None,
+                      on_progress: Callable[[int, int | None, "RunResult"], None] | None = None,
+                      doc_ids: list[str] | None = None, background_writes: bool = True) -> RunResult:
+    """Pre-annotate the database's documents (or ``doc_ids``), one transaction per batch.
+
+    With ``background_writes`` (and a database file), batches are written by a thread with its
+    own connection while the pipeline works on the next ones: SQLite and the disk's flush run
+    outside Python's lock, so the writes mostly hide behind ``nlp.pipe``. At most two batches
+    wait; when the run stops (finished, cancelled, interrupted, failed) the writer finishes the
+    batches handed to it and nothing else, each in its own transaction.
+    """
+    result = RunResult(annotator.origin)
+    total = len(doc_ids) if doc_ids is not None else store.document_count()
+    batches = preannotate(annotator, iter_texts(store, doc_ids=doc_ids), batch_size=batch_size,
+                          cancelled=cancelled, total=total, n_process=n_process)
+    writer = _Writer(store, annotator.origin, result) if background_writes and _is_file(store) else None
+    try:
+        for batch in batches:
+            if writer is not None:
+                writer.put(batch.items)
+            else:
+                result.stats.add(write_suggestions(store, annotator.origin, batch.items))
+            result.unmapped.update(batch.unmapped)
+            result.tokens += batch.tokens
+            if on_progress is not None:
+                on_progress(batch.progress.done, batch.progress.total, result)
+    finally:
+        batches.close()
+        if writer is not None:
+            writer.finish()
+    result.cancelled = bool(cancelled and cancelled())
+    return result
+
+
+def _is_file(store: Store) -> bool:
+    return bool(store.path) and store.path != ":memory:"
+
+
+class _Writer:
+    """One thread, one connection, writing batches in order."""
+
+    def __init__(self, store: Store, origin: str, result: RunResult):
+        import queue
+        import threading
+
+        from .database import open_database
+        self.store = Store(open_database(store.path), store.annotator, store.path)
+        self.origin = origin
+        self.result = result
+        self.queue: "queue.Queue" = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="preannotate-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            items = self.queue.get()
+            if items is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                self.result.stats.add(write_suggestions(self.store, self.origin, items))
+            except BaseException as exc:  # handed to the caller's thread
+                self.error = exc
+
+    def put(self, items) -> None:
+        if self.error is not None:
+            self.finish()
+        self.queue.put(items)
+
+    def finish(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        self.store.close()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+# ---- reading gold and decisions --------------------------------------------------------------
+
+def gold_documents(store: Store) -> list[tuple[Document, list[Span]]]:
+    """Documents this annotator marked done, with their gold spans (accepted or manual)."""
+    result = []
+    for item in store.iter_annotated(only_done=True):
+        result.append((item.document, [s for s in item.annotations.spans if s.is_gold]))
+    return result
+
+
+def suggestion_outcomes(store: Store) -> list[dict]:
+    """One row per model suggestion ever stored: origin, layer, label, decision, corrected."""
+    sql = ("SELECT s.origin, s.layer, s.label, s.decision, EXISTS (SELECT 1 FROM spans m WHERE m.doc_id = s.doc_id "
+           "AND m.replaces = s.id) FROM spans s WHERE s.origin LIKE 'model:%'")
+    return [{"origin": o, "layer": layer, "label": label if layer == ENTITY else CLAIM.upper(), "decision": d,
+             "corrected": bool(c)} for o, layer, label, d, c in store.conn.execute(sql)]
+
+
+def done_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM doc_status WHERE annotator = ? AND status = ?",
+                              [store.annotator, DONE]).fetchone()[0]
+
+
+__all__ = ["RunResult", "WriteStats", "done_count", "gold_documents", "iter_texts", "run_preannotation",
+           "span_from_row", "suggestion_outcomes", "write_suggestions"]
