@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
 from annotate.model import CLAIM, SUGGESTED, Span
 
+from .arc_overlay import ArcOverlay, specs_from
 from .highlighter import SpanHighlighter
 from .offsets import OffsetMap
 from .theme import LIGHT, Theme, article_font
@@ -33,6 +34,8 @@ class ArticleView(QPlainTextEdit):
         self.setFont(article_font())
         self.setMouseTracking(True)
         self.document().setDocumentMargin(18)
+        # Before any text: the overlay gives the view a layout that can open room above lines.
+        self.arcs = ArcOverlay(self, levels=2)
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(lambda _: self.highlighter.format_visible())
         self.offsets = OffsetMap("")
@@ -50,6 +53,7 @@ class ArticleView(QPlainTextEdit):
     def configure(self, theme: Theme, colors: dict[str, str]) -> None:
         self.theme, self.colors = theme, colors
         self.highlighter.configure(theme, colors)
+        self.arcs.set_theme(theme.name == "dark")
         self._refresh_marks()
 
     def show_document(self, text: str, spans: list[Span]) -> None:
@@ -57,10 +61,16 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self._selected, self._marked = None, []
         self.setPlainText(text)
+        self.arcs.set_offsets(self.offsets)
+        self.arcs.set_arcs([])
         self.highlighter.set_spans(self.offsets, spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.highlighter.format_visible()
         self._refresh_marks()
+
+    def show_arcs_of(self, spans: dict, relations: dict, stances: dict) -> None:
+        """The relations and stances to draw (when arcs are on), from the open document."""
+        self.arcs.set_arcs(specs_from(spans, relations, stances))
 
     def update_spans(self, changed: dict[str, Span | None]) -> None:
         self.highlighter.update_spans(changed)
@@ -160,6 +170,8 @@ class ArticleView(QPlainTextEdit):
     def _span_under(self, point) -> Span | None:
         cursor = self.cursorForPosition(point)
         rect = self.cursorRect(cursor)
+        if not rect.top() - 2 <= point.y() <= rect.bottom() + 2:
+            return None  # in the room above a line, where arcs are drawn
         # cursorForPosition gives the nearest gap; the character is the one the pointer is over.
         position = cursor.position() if point.x() >= rect.x() else max(0, cursor.position() - 1)
         hits = self.spans_at(self.offsets.from_qt(position))

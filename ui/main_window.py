@@ -132,6 +132,9 @@ class MainWindow(StructureActions, QMainWindow):
         view = menus.addMenu("&View")
         help_menu = menus.addMenu("&Help")
 
+        self._action(file_menu, "&Pre-annotate corpus…", "Ctrl+Shift+P",
+                     "Run a pre-annotator (builtin, or a spaCy pipeline) over every document, in the background",
+                     self.preannotate_corpus)
         self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, "Close Marginalia",
                                         self.close)
         self.undo_action = self._action(edit, "&Undo", QKeySequence.StandardKey.Undo, "Undo the last action",
@@ -218,6 +221,14 @@ class MainWindow(StructureActions, QMainWindow):
         self._action(view, "Zoom &out", "Ctrl+-", "Smaller text", lambda: self.view.zoomOut(1))
         self._action(view, "&Dark theme", "Ctrl+Shift+D", "Switch between light and dark",
                      lambda: self.apply_theme("dark" if self.theme.name == "light" else "light"))
+        self.arcs_action = self._action(view, "Show &arcs", "Ctrl+Shift+R",
+                                        "Draw relations and stances as arcs over the text", self.toggle_arcs,
+                                        toolbar=True)
+        self.arcs_action.setCheckable(True)
+        self.arcs_selected_action = self._action(
+            view, "Arcs of the &selection only", "Ctrl+Shift+O",
+            "Draw only the arcs of the selected annotation", self.toggle_arcs_selected)
+        self.arcs_selected_action.setCheckable(True)
         self._action(help_menu, "&Keyboard shortcuts", ["F1", "?"], "Show every action and its key",
                      self.show_shortcuts)
         self.update_undo_actions()
@@ -258,6 +269,7 @@ class MainWindow(StructureActions, QMainWindow):
         self.inspector.show_document(state.text, dict(state.spans), state.stances, state.relations, state.labels,
                                      self.schema.document_labels)
         self.corpus.show_current(doc_id)
+        self._refresh_arcs()
         self._elapsed.restart()
         self._tick()
         title = state.document.meta.get("title") or doc_id
@@ -319,6 +331,8 @@ class MainWindow(StructureActions, QMainWindow):
                 self.inspector.put_stance(key, value)
             for key, value in relations.items():
                 self.inspector.put_relation(key, value)
+            if stances or relations or spans:
+                self._refresh_arcs()
             if changes.action.endswith("set document labels"):
                 self.state.labels = self.store.annotations(self.state.id).labels
         for doc_id in changes.doc_ids:
@@ -358,6 +372,8 @@ class MainWindow(StructureActions, QMainWindow):
     def select_annotation(self, annotation_id: str | None) -> None:
         spans = self.state.spans if self.state else {}
         self.current = annotation_id
+        if self.arcs_selected_action.isChecked():
+            self.view.arcs.set_only_for(annotation_id)
         self.view.set_selected(annotation_id if annotation_id in spans else None)
         self.inspector.select(annotation_id)
         if self.state and annotation_id in self.state.stances:
@@ -521,6 +537,52 @@ class MainWindow(StructureActions, QMainWindow):
             self.open_document(sorted(changes.doc_ids)[0])
 
     # ---- look and help --------------------------------------------------------------------------
+
+    def preannotate_corpus(self, model: str | None = None) -> None:
+        """Ask which pre-annotator (unless given), then run it on a worker thread."""
+        from .preannotation import PreannotationRun
+        if not self.store.path or self.store.path == ":memory:":
+            self.error("pre-annotation from the window needs a database file")
+            return
+        if model is None:
+            model, ok = QInputDialog.getText(self, "Pre-annotate corpus",
+                                             "Pre-annotator: builtin, or a spaCy pipeline's name or folder:",
+                                             text="builtin")
+            if not ok or not model.strip():
+                return
+            model = model.strip()
+        run = PreannotationRun(self, db_path=str(self.store.path), annotator=self.store.annotator, model=model,
+                               total=self.store.document_count())
+        run.done.connect(self._preannotation_done)
+        self.preannotation = run
+        self.message(f"pre-annotating with {model} in the background…")
+        run.start()
+
+    def _preannotation_done(self, result, message: str) -> None:
+        if result is None:
+            self.error(message)
+        else:
+            self.message(message)
+        self.corpus.reload()
+        self._reload_current()
+        self.activateWindow()
+        self.view.setFocus()
+
+    def toggle_arcs(self) -> None:
+        on = self.arcs_action.isChecked()
+        self.view.arcs.set_enabled(on)
+        self._refresh_arcs()
+        self.message("arcs on: relations and stances are drawn above the text" if on else "arcs off")
+
+    def toggle_arcs_selected(self) -> None:
+        if self.arcs_selected_action.isChecked() and not self.arcs_action.isChecked():
+            self.arcs_action.setChecked(True)
+            self.toggle_arcs()
+        self.view.arcs.set_only_for(self.current if self.arcs_selected_action.isChecked() else None)
+
+    def _refresh_arcs(self) -> None:
+        if self.state is not None and self.view.arcs.is_enabled():
+            self.view.show_arcs_of(self.state.spans, self.state.relations, self.state.stances)
 
     def apply_theme(self, name: str) -> None:
         self.theme = THEMES[name]
