@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", type=Path, required=True, help="PNG file to write")
     shot.add_argument("--theme", choices=["light", "dark"], default="light")
     shot.add_argument("--size", default="1400x860", help="window size, WIDTHxHEIGHT")
+    shot.add_argument("--arcs", action="store_true", help="draw relations and stances as arcs")
+    shot.add_argument("--select", help="annotation id to show selected")
 
     stats = command("stats", "counts by document status, label, annotator, origin, decision")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -175,7 +177,7 @@ def cmd_screenshot(args) -> int:
     except ValueError:
         raise InputError(f"--size must look like 1400x860, not {args.size!r}") from None
     out = screenshot(db_path=args.db, annotator=args.annotator, doc_id=args.doc, out=args.out, theme=args.theme,
-                     width=width, height=height)
+                     width=width, height=height, arcs=args.arcs, select=args.select)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 

@@ -107,7 +107,6 @@ def verify(conn: sqlite3.Connection, *, max_problems: int = 20) -> VerifyResult:
         if len(problems) >= max_problems:
             return VerifyResult(False, count, problems)
 
-    last_event: dict[tuple[str, tuple], int] = {}
     for table, key_columns in KEYS.items():
         cursor = conn.execute(f'SELECT * FROM "{table}"')
         names = [d[0] for d in cursor.description]

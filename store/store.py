@@ -16,17 +16,16 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlite_utils import Database
 
 from annotate.changes import Changes, RowChange, Step, UndoStack, UndoStatus, invert
-from annotate.errors import ConflictError, StoreError, ValidationError
-from annotate.model import (ACCEPTED, CLAIM, DONE, ENTITY, IN_PROGRESS, MANUAL, NEW, REJECTED, STATUSES,
-                            SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance,
-                            text_sha256)
+from annotate.errors import StoreError, ValidationError
+from annotate.model import (ACCEPTED, CLAIM, ENTITY, IN_PROGRESS, MANUAL, NEW, REJECTED, STATUSES,
+                            SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance)
 from annotate.schema import Schema, default_schema, schema_from_json
 from annotate.validate import check_offsets, check_relation, validate
 
 from . import audit
 from .apply import apply_changes, fetch_row
 from .database import open_database
-from .rows import (audited_document_row, dumps, now, relation_from_row, relation_row, span_from_row, span_row,
+from .rows import (dumps, now, relation_from_row, relation_row, span_from_row, span_row,
                    stance_from_row, stance_row)
 
 CLAIM_LABEL = "CLAIM"

@@ -65,7 +65,7 @@ def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, 
 
 
 def screenshot(*, db_path: Path, annotator: str, doc_id: str | None, out: Path, theme: str = "light",
-               width: int = 1400, height: int = 860, select: str | None = None) -> Path:
+               width: int = 1400, height: int = 860, select: str | None = None, arcs: bool = False) -> Path:
     """Render the window for one document to a PNG, with no screen needed."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from store import Store
@@ -75,6 +75,9 @@ def screenshot(*, db_path: Path, annotator: str, doc_id: str | None, out: Path, 
         window = open_window(store, doc_id=doc_id, theme=theme)
         window.resize(width, height)
         window.show()
+        if arcs:
+            window.arcs_action.setChecked(True)
+            window.toggle_arcs()
         if select:
             window.select_annotation(select)
         for _ in range(5):

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Relation, Span
 from .common import Notes, SourcedDocument, Utf16, fail, first_line_title, gold_view, unique_id
 from .output import LineWriter
-from .reading import read_text_file
+from .reading import json_lines, read_text_file
 
 TEXT_KEYS = ("text", "data", "column_data")
 SPAN_LIST_KEYS = ("label", "labels", "column_label")
@@ -42,14 +42,7 @@ def records(path: Path) -> Iterator[tuple[int, Any]]:
                 for i, record in enumerate(whole, 1):
                     yield i, record
                 return
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})", path, number) from None
+    yield from json_lines(text, path)
 
 
 def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from ..errors import InputError
 from ..model import (CLAIM, DECISIONS, ENTITY, MANUAL, NEW, STATUSES, AnnotatedDocument, Annotations, Document,
                      Relation, Span, Stance)
-from .reading import read_text_file
+from .reading import json_lines, read_text_file
 
 CLAIM_LABEL = "CLAIM"
 
@@ -32,17 +32,8 @@ def read(path: Path) -> Iterator[LineDocument]:
     text = read_text_file(path)
     seen: set[str] = set()
     any_line = False
-    # Only "\n" ends a line: U+2028 and friends may appear unescaped inside JSON strings.
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
+    for number, record in json_lines(text, path):
         any_line = True
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", source=str(path),
-                             line=number) from None
         try:
             doc = parse_record(record)
         except InputError as exc:

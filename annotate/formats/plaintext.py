@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document
+from .common import unique_id
 from .reading import read_text_file
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -24,12 +25,7 @@ def text_files(path: Path) -> list[Path]:
 
 
 def document_id_for(path: Path, taken: set[str]) -> str:
-    base = re.sub(r"[^\w.\-]+", "-", path.stem).strip("-") or "document"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
+    return unique_id(re.sub(r"[^\w.\-]+", "-", path.stem).strip("-") or "document", taken)
 
 
 def read(path: Path, taken: set[str]) -> AnnotatedDocument:

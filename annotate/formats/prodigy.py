@@ -22,22 +22,14 @@ from ..errors import InputError
 from ..model import DONE, ENTITY, NEW, REJECTED, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
 from .common import (Notes, SourcedDocument, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
                      tokenize, unique_id)
-from .reading import read_text_file
+from .reading import json_lines, read_text_file
 
 _OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer"}
 _SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end", "answer", "score", "source", "id"}
 
 
 def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    text = read_text_file(path)
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})", path, number) from None
+    yield from json_lines(read_text_file(path), path)
 
 
 def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:

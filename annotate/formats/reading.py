@@ -23,3 +23,20 @@ def read_text_file(path: Path) -> str:
         raise InputError(f"not UTF-8 text (byte {exc.start} cannot be decoded)", source=str(path),
                          line=data[:exc.start].count(b"\n") + 1) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def json_lines(text: str, source: Path | str):
+    """``(line number, parsed value)`` for each non-blank line of a JSON-lines text.
+
+    Only "\\n" ends a line: U+2028 and friends may appear unescaped inside JSON strings.
+    """
+    import json
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", source=str(source),
+                             line=number) from None
