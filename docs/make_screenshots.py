@@ -63,7 +63,58 @@ def main() -> None:
                         ("window-arcs.png", ["--arcs"])):
         subprocess.run([sys.executable, str(ROOT / "main.py"), "screenshot", "--db", str(db), "--annotator", "ana",
                         "--out", str(out / name), *extra], check=True)
+    team_screenshots(folder, out)
     print(f"screenshots in {out}; demo database {db}")
+
+
+def team_screenshots(folder: Path, out: Path) -> None:
+    """Two annotators review the same pre-annotated article differently; merge; adjudicate."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import random
+
+    from store.merge import merge_databases
+    from store.suggestions import run_preannotation
+    sources = []
+    for name, seed in (("ana", 1), ("ben", 2)):
+        path = folder / f"{name}.db"
+        with Store.open(str(path), name) as store:
+            seed_if_empty(store)
+            doc = store.document_ids()[0]
+            if not any(s.decision == "suggested" for s in store.annotations(doc).spans):
+                run_preannotation(store, load_annotator("builtin", store.schema))
+            rng = random.Random(seed)
+            for span in store.annotations(doc).spans:
+                if span.decision != "suggested":
+                    continue
+                roll = rng.random()
+                if roll < 0.8:
+                    store.accept(doc, span.id)
+                elif roll < 0.9 and span.layer == "entity":
+                    store.correct(doc, span.id, label="ORG" if span.label != "ORG" else "NORP")
+                else:
+                    store.reject(doc, span.id)
+            store.set_status(doc, "done")
+        sources.append(path)
+    team = folder / "team.db"
+    merge_databases(sources, team, "reviewer")
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication([])
+    from ui.adjudication import AdjudicationView
+    from ui.dashboard import Dashboard
+    with Store.open(str(team), "gold") as store:
+        doc = store.document_ids()[0]
+        view = AdjudicationView(store, doc, "ana", "ben")
+        view.show()
+        view.take_all_agreed()
+        differing = next(i for i, row in enumerate(view.rows) if not row.agreed)
+        view.list.setCurrentItem(view.list.topLevelItem(differing))
+        app.processEvents()
+        view.grab().save(str(out / "adjudication.png"))
+        dashboard = Dashboard(store)
+        dashboard.show()
+        app.processEvents()
+        dashboard.save_png(out / "dashboard.png")
 
 
 if __name__ == "__main__":

@@ -216,6 +216,11 @@ class MainWindow(StructureActions, QMainWindow):
         self._action(document, "Previous document", "Ctrl+PgUp", "Open the previous document in the list",
                      lambda: self._neighbour_document(-1))
         self._action(document, "Find document", "Ctrl+F", "Search the corpus", self.corpus.search.setFocus)
+        self._action(document, "&Adjudicate…", "Ctrl+Shift+J",
+                     "Compare two annotators' versions of this document and settle the gold", self.adjudicate)
+        self._action(view, "&Statistics", "Ctrl+Shift+T",
+                     "Progress, labels, suggestion acceptance and agreement as charts (Ctrl+S there saves a PNG)",
+                     self.show_dashboard)
 
         self._action(view, "Zoom &in", ["Ctrl++", "Ctrl+="], "Larger text", lambda: self.view.zoomIn(1))
         self._action(view, "Zoom &out", "Ctrl+-", "Smaller text", lambda: self.view.zoomOut(1))
@@ -567,6 +572,38 @@ class MainWindow(StructureActions, QMainWindow):
         self._reload_current()
         self.activateWindow()
         self.view.setFocus()
+
+    def show_dashboard(self) -> None:
+        from .dashboard import Dashboard
+        self.dashboard = Dashboard(self.store)
+        self.dashboard.show()
+
+    def adjudicate(self, left: str | None = None, right: str | None = None, reviewer: str = "gold"):
+        """Open the adjudication view for this document, working as ``reviewer`` on the same file."""
+        from store import Store
+
+        from .adjudication import AdjudicationView, annotators_of
+        if self.state is None:
+            return None
+        people = [p for p in annotators_of(self.store, self.state.id) if p != reviewer]
+        if left is None or right is None:
+            if len(people) < 2:
+                self.error("adjudication needs two annotators' versions of this document (marginalia merge)")
+                return None
+            left, ok = QInputDialog.getItem(self, "Adjudicate", "Left annotator:", people, 0, False)
+            if not ok:
+                return None
+            others = [p for p in people if p != left]
+            right, ok = QInputDialog.getItem(self, "Adjudicate", "Right annotator:", others, 0, False)
+            if not ok:
+                return None
+        reviewer_store = Store.open(str(self.store.path), reviewer, create=False)
+        view = AdjudicationView(reviewer_store, self.state.id, left, right)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.destroyed.connect(lambda *_: reviewer_store.close())
+        self.adjudication = view
+        view.show()
+        return view
 
     def toggle_arcs(self) -> None:
         on = self.arcs_action.isChecked()

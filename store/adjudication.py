@@ -1,0 +1,82 @@
+"""Settling the gold: copying an annotator's annotation into the reviewer's own version.
+
+The reviewer works under their own annotator name (e.g. "gold"); taking an annotation copies
+it, and for a relation or stance also the spans at its ends when the gold does not have them
+yet, as one audited, undoable action. The copy records where it came from.
+"""
+from __future__ import annotations
+
+from annotate.adjudication import key_of
+from annotate.changes import Changes, RowChange
+from annotate.errors import ValidationError
+from annotate.model import HUMAN_DECISIONS, MANUAL
+
+from .apply import fetch_row
+from .rows import dumps, now
+from .store import Store, _dict_rows, _new_id
+
+
+def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
+    """Copy one annotator's annotation (span, relation or stance) into ``store.annotator``'s gold."""
+
+    def plan(conn):
+        at = now()
+        rows: list[RowChange] = []
+        gold_spans = {_key(r): r["id"] for r in _dict_rows(
+            conn, "SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND decision IN ('accepted', 'manual')",
+            [doc_id, store.annotator])}
+
+        def gold_copy(span_row: dict) -> str:
+            key = _key(span_row)
+            if key in gold_spans:
+                return gold_spans[key]
+            new_id = _new_id("e" if span_row["layer"] == "entity" else "c")
+            copy = dict(span_row, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
+                        score=None, replaces=None, claimant=None, created_at=at, updated_at=at,
+                        attrs=dumps({"adjudicated_from": span_row["id"], "from_annotator": span_row["annotator"]}))
+            if span_row["claimant"]:
+                claimant = fetch_row(conn, "spans", (doc_id, span_row["claimant"]))
+                if claimant is not None:
+                    copy["claimant"] = gold_copy(claimant)
+            rows.append(RowChange("spans", (doc_id, new_id), None, copy))
+            gold_spans[key] = new_id
+            return new_id
+
+        for table in ("spans", "relations", "stances"):
+            source = fetch_row(conn, table, (doc_id, annotation_id))
+            if source is not None:
+                break
+        else:
+            raise ValidationError(f"document {doc_id!r} has no annotation {annotation_id!r}")
+        if source["decision"] not in HUMAN_DECISIONS:
+            raise ValidationError(f"{annotation_id!r} is not a decided annotation (it is {source['decision']})")
+        if table == "spans":
+            if _key(source) in gold_spans:
+                return []
+            gold_copy(source)
+            return rows
+        ends = ("head", "tail") if table == "relations" else ("holder", "target")
+        copies = {end: gold_copy(fetch_row(conn, "spans", (doc_id, source[end]))) for end in ends}
+        label_column = "label" if table == "relations" else "polarity"
+        existing = conn.execute(
+            f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ? AND {ends[0]} = ? AND {ends[1]} = ? "
+            f"AND {label_column} = ?", [doc_id, store.annotator, copies[ends[0]], copies[ends[1]],
+                                       source[label_column]]).fetchone()
+        if existing:
+            return rows
+        new_id = _new_id("r" if table == "relations" else "s")
+        copy = dict(source, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
+                    created_at=at, updated_at=at, **copies)
+        if table == "relations":
+            copy["score"] = None
+        elif source["evidence"]:
+            evidence = fetch_row(conn, "spans", (doc_id, source["evidence"]))
+            copy["evidence"] = gold_copy(evidence) if evidence else None
+        rows.append(RowChange(table, (doc_id, new_id), None, copy))
+        return rows
+
+    return store._act("adjudicate: take", doc_id, plan)
+
+
+def _key(row: dict) -> tuple:
+    return key_of(row["layer"], row["start"], row["end"], row["label"])
