@@ -24,7 +24,7 @@ API (for ArticleView)
 ---------------------
 ``ArcOverlay(view, levels=3)``
     Creates the overlay on ``view.viewport()`` and installs the SpacedLayout on ``view``
-    (``install_spaced_layout``; do it in ``__init__``, before any text is set: installing
+    (``install_spaced_layout``, on the first ``set_enabled(True)``; installing
     replaces the view's QTextDocument, copying its text, font, margin and text option).
 ``set_arcs(arcs: list[ArcSpec])``
     The document's arcs; ends are code-point ranges. ``specs_from(spans, relations, stances)``
@@ -172,9 +172,21 @@ def install_spaced_layout(view: QPlainTextEdit) -> SpacedLayout:
     text = old.toPlainText()
     if text:
         document.setPlainText(text)
+        document.setModified(False)
     view.setDocument(document)
     view._spaced_layout = spaced  # keep the Python wrapper (and its override) alive
     return spaced
+
+
+class _NoRoom:
+    """Stands for the SpacedLayout until arcs are first turned on."""
+
+    room = 0.0
+    spaced_blocks = 0
+
+    def set_room(self, room: float) -> None:
+        if room:
+            raise RuntimeError("the spaced layout is installed by set_enabled(True)")
 
 
 # ---- the overlay -----------------------------------------------------------------------------
@@ -187,7 +199,11 @@ class ArcOverlay(QWidget):
         super().__init__(view.viewport())
         self._view = view
         self._viewport = view.viewport()
-        self._spaced = install_spaced_layout(view)
+        # Installed on first use (set_enabled): the Python override costs every window that
+        # never shows arcs a call per block, and opening a document is measured against Qt alone.
+        self._spaced: SpacedLayout | _NoRoom = _NoRoom()
+        #: Called after the view got a new document (when arcs are first turned on).
+        self.on_document_replaced = lambda: None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -238,6 +254,16 @@ class ArcOverlay(QWidget):
         self.update()
 
     def set_enabled(self, enabled: bool) -> None:
+        if enabled and isinstance(self._spaced, _NoRoom):
+            top = self._view.cursorForPosition(self._view.viewport().rect().topLeft()).position()
+            # Extra selections hold cursors into the old document, which the view deletes.
+            self._view.setExtraSelections([])
+            self._spaced = install_spaced_layout(self._view)
+            self.on_document_replaced()
+            cursor = self._view.textCursor()
+            cursor.setPosition(min(top, self._view.document().characterCount() - 1))
+            self._view.setTextCursor(cursor)
+            self._view.ensureCursorVisible()
         self._enabled = bool(enabled)
         self._auto_room = True
         self._set_room(self.room_for(self._levels) if self._enabled else 0.0)

@@ -36,6 +36,7 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(18)
         # Before any text: the overlay gives the view a layout that can open room above lines.
         self.arcs = ArcOverlay(self, levels=2)
+        self.arcs.on_document_replaced = self._document_replaced
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(lambda _: self.highlighter.format_visible())
         self.offsets = OffsetMap("")
@@ -66,6 +67,11 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.set_spans(self.offsets, spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.highlighter.format_visible()
+        self._refresh_marks()
+
+    def _document_replaced(self) -> None:
+        # Same text, new QTextDocument: block formats and transient marks start over.
+        self.highlighter.invalidate()
         self._refresh_marks()
 
     def show_arcs_of(self, spans: dict, relations: dict, stances: dict) -> None:

@@ -8,8 +8,9 @@ so the spans of any block are found by bisection.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from operator import attrgetter, itemgetter, sub
+from bisect import bisect_left, bisect_right
+from itertools import islice
+from operator import attrgetter, le, sub
 
 from PySide6.QtGui import QTextLayout
 
@@ -27,7 +28,9 @@ class SpanHighlighter:
         self.colors: dict[str, str] = {}
         self.offsets = OffsetMap("")
         self._spans: dict[str, Span] = {}
-        self._by_start: list[tuple[int, str]] = []
+        # Parallel lists ordered by start: bisection over plain ints, no tuples to build.
+        self._starts: list[int] = []
+        self._ids: list[str] = []
         self._longest = 0
         self._formatted: set[int] = set()
         self._formats: dict[tuple, object] = {}
@@ -49,7 +52,10 @@ class SpanHighlighter:
         ids = list(map(attrgetter("id"), kept))
         self._spans = dict(zip(ids, kept))
         # Ordered by start only (ids within one start in any order); usually already sorted, O(n).
-        self._by_start = sorted(zip(starts, ids), key=itemgetter(0))
+        if not all(map(le, starts, islice(starts, 1, None))):  # the store sends them in order
+            order = sorted(range(len(starts)), key=starts.__getitem__)
+            starts, ids = [starts[i] for i in order], [ids[i] for i in order]
+        self._starts, self._ids = starts, ids
         self._longest = max(map(sub, map(attrgetter("end"), kept), starts), default=0)
         self._formatted.clear()
 
@@ -71,16 +77,18 @@ class SpanHighlighter:
         for span_id, span in changed.items():
             old = self._spans.pop(span_id, None)
             if old is not None:
-                index = bisect_left(self._by_start, (old.start,))
-                while index < len(self._by_start) and self._by_start[index][0] == old.start:
-                    if self._by_start[index][1] == span_id:
-                        del self._by_start[index]
+                index = bisect_left(self._starts, old.start)
+                while index < len(self._starts) and self._starts[index] == old.start:
+                    if self._ids[index] == span_id:
+                        del self._starts[index], self._ids[index]
                         break
                     index += 1
                 touched.append((old.start, old.end))
             if span is not None and span.decision != REJECTED:
                 self._spans[span_id] = span
-                insort(self._by_start, (span.start, span_id))
+                index = bisect_right(self._starts, span.start)
+                self._starts.insert(index, span.start)
+                self._ids.insert(index, span_id)
                 self._longest = max(self._longest, span.end - span.start)
                 touched.append((span.start, span.end))
         document = self.document()
@@ -126,10 +134,10 @@ class SpanHighlighter:
         return self._spans_between(self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end))
 
     def _spans_between(self, start: int, end: int) -> list[Span]:
-        low = bisect_left(self._by_start, (start - self._longest, ""))
-        high = bisect_left(self._by_start, (end, ""))
+        low = bisect_left(self._starts, start - self._longest)
+        high = bisect_left(self._starts, end)
         found = []
-        for _, span_id in self._by_start[low:high]:
+        for span_id in self._ids[low:high]:
             span = self._spans[span_id]
             if span.end > start:
                 found.append(span)
