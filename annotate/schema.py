@@ -16,8 +16,8 @@ from .errors import SchemaError
 from .model import POLARITIES
 
 # Letters of any script (imported label sets are often not English: 支持, Ortsname).
-_LABEL = re.compile(r"^[^\W\d_][\w\-]*$")
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_LABEL = re.compile(r"[^\W\d_][\w\-]*")  # used with fullmatch: "$" would let "ORG\n" through
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def _hotkey(section: str, value: Any) -> str | None:
 
 
 def _label(section: str, value: Any) -> str:
-    if not isinstance(value, str) or not _LABEL.match(value):
+    if not isinstance(value, str) or not _LABEL.fullmatch(value):
         raise SchemaError(f"{section}: label {value!r} must start with a letter and use letters, digits, _ or -")
     return value
 
@@ -178,7 +178,7 @@ def schema_from_dict(data: dict) -> Schema:
         _check_keys(section, raw, _KEYS["entity"])
         label = _label(section, raw.get("label"))
         color = raw.get("color", "#BBBBBB")
-        if not isinstance(color, str) or not _COLOR.match(color):
+        if not isinstance(color, str) or not _COLOR.fullmatch(color):
             raise SchemaError(f"{section} ({label}): color must look like #RRGGBB, not {color!r}")
         entities.append(EntityLabel(label, color.upper(), _hotkey(f"{section} ({label})", raw.get("hotkey")),
                                     str(raw.get("description", ""))))

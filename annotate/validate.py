@@ -77,7 +77,9 @@ def validate(document: Document, annotations: Annotations, schema: Schema) -> No
             ends.append(span)
         check_relation(schema, relation.label, ends[0].label, ends[1].label, what)
 
-    for label in annotations.labels:
+    for index, label in enumerate(annotations.labels):
+        if label in annotations.labels[:index]:
+            raise ValidationError(f"document {document.id!r}: document label {label!r} is given twice")
         if label not in schema.document_labels:
             raise ValidationError(f"document {document.id!r}: unknown document label {label!r}")
 

@@ -16,6 +16,7 @@ import gc
 import json
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -95,23 +96,28 @@ def timed_export(db: Path, out: Path, limit: int | None = None, trace: bool = Fa
     return elapsed, count, peak
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=50_000)
-    parser.add_argument("--keep", type=Path, help="reuse/keep the generated database at this path")
-    args = parser.parse_args()
+def measure(docs: int, keep: Path | None = None) -> dict:
+    """Build (or reuse ``keep``) a database of ``docs`` documents and measure the export against
+    the floor; returns the figures (see the module docstring)."""
     tmp = Path(tempfile.mkdtemp(prefix="marginalia-bench-"))
-    db = args.keep or tmp / "bench.db"
+    try:
+        return _measure(docs, keep, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _measure(docs: int, keep: Path | None, tmp: Path) -> dict:
+    db = keep or tmp / "bench.db"
     t0 = time.perf_counter()
     if not db.exists():
-        build(db, args.docs)
+        build(db, docs)
     build_s = time.perf_counter() - t0
     out = tmp / "out.jsonl"
 
     # 1. memory: traced peak for a fifth of the corpus and for all of it, and RSS growth
     gc.collect()
     rss_before = rss_mb()
-    _, _, peak_small = timed_export(db, tmp / "small.jsonl", limit=args.docs // 5, trace=True)
+    _, _, peak_small = timed_export(db, tmp / "small.jsonl", limit=docs // 5, trace=True)
     _, n_all, peak_all = timed_export(db, tmp / "traced.jsonl", trace=True)
     rss_growth = rss_mb() - rss_before
 
@@ -143,6 +149,15 @@ def main() -> int:
         "traced_peak_mb_fifth": round(peak_small, 2), "traced_peak_mb_all": round(peak_all, 2),
         "rss_growth_mb_during_exports": round(rss_growth, 1),
     }
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=50_000)
+    parser.add_argument("--keep", type=Path, help="reuse/keep the generated database at this path")
+    args = parser.parse_args()
+    result = measure(args.docs, args.keep)
     print(f"{'measure':<34}{'value':>14}")
     print("-" * 48)
     for key, value in result.items():

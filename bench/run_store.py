@@ -208,9 +208,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "store.json")
     args = parser.parse_args()
     n_docs, n_actions, repeats = (1000, 150, 1) if args.quick else (10_000, 501, 3)
-
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="store-bench-", dir=args.dir or args.out.parent))
+    results = measure(n_docs, n_actions, repeats, args.dir or args.out.parent)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    report(results, args.out)
+
+
+def measure(n_docs: int, n_actions: int, repeats: int, scratch_parent: Path) -> dict:
+    """(a) and (b) above; the scratch databases go to a temporary folder in ``scratch_parent``."""
+    scratch = Path(tempfile.mkdtemp(prefix="store-bench-", dir=scratch_parent))
     try:
         docs = make_documents(n_docs)
         text_bytes = sum(len(d.document.text.encode()) for d in docs)
@@ -247,9 +253,13 @@ def main() -> None:
                    "ratio_median": action["median_ms"] / floor["median_ms"],
                    "ratio_p99": action["p99_ms"] / floor["p99_ms"]},
     }
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return results
 
+
+def report(results: dict, out: Path) -> None:
     imp, act = results["import"], results["action"]
+    n_docs, n_spans, repeats = imp["documents"], imp["spans"], imp["repeats"]
+    store_times, floor_times = imp["store_runs_s"], imp["floor_runs_s"]
     print(f"store benchmarks  (Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
           f"WAL + synchronous=FULL)")
     print()
@@ -269,7 +279,7 @@ def main() -> None:
     print()
     print(f"import runs (s): store {', '.join(f'{t:.2f}' for t in store_times)}; "
           f"floor {', '.join(f'{t:.2f}' for t in floor_times)}; {imp['store_docs_per_s']:,.0f} docs/s")
-    print(f"results written to {args.out}")
+    print(f"results written to {out}")
 
 
 if __name__ == "__main__":

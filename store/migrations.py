@@ -149,5 +149,41 @@ def m003_merged_audit(db: Database) -> None:
     """)
 
 
+@migrations()
+def m004_document_search(db: Database) -> None:
+    # Search over text, title and id through an FTS5 trigram index (substring matches, as the
+    # instr() scan it replaces, but case-insensitive and independent of corpus size).
+    #
+    # The index is contentless (the text is stored once, in `documents`). SQLite refuses an
+    # FTS5 table inside a trigger while `trusted_schema` is OFF (which store.database sets, so
+    # that a hostile file's triggers cannot reach virtual tables), so the triggers do not write
+    # the index: they record, in the same transaction, which documents it no longer matches
+    # (`documents_search_pending`, with the values the index holds for them, which a contentless
+    # FTS5 table needs to delete a row); store.queries.sync_search folds them in before a search.
+    db.executescript("""
+    CREATE VIRTUAL TABLE documents_search USING fts5(id, title, text, content='', tokenize='trigram');
+    INSERT INTO documents_search (rowid, id, title, text)
+        SELECT rowid, id, coalesce(json_extract(meta, '$.title'), ''), text FROM documents;
+    CREATE TABLE documents_search_pending (
+        doc_rowid INTEGER PRIMARY KEY,
+        id TEXT,
+        meta TEXT,
+        text TEXT
+    );
+    CREATE TRIGGER documents_search_insert AFTER INSERT ON documents BEGIN
+        INSERT OR IGNORE INTO documents_search_pending (doc_rowid) VALUES (new.rowid);
+    END;
+    CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN
+        INSERT OR IGNORE INTO documents_search_pending (doc_rowid, id, meta, text)
+            VALUES (old.rowid, old.id, old.meta, old.text);
+    END;
+    CREATE TRIGGER documents_search_update AFTER UPDATE OF id, text, meta ON documents BEGIN
+        INSERT OR IGNORE INTO documents_search_pending (doc_rowid, id, meta, text)
+            VALUES (old.rowid, old.id, old.meta, old.text);
+    END;
+    """)
+
+
 #: Every migration this version knows, in order; a database that has applied others is newer.
-KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__]
+KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__,
+                    m004_document_search.__name__]

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sqlite_utils import Database
 
 from annotate.changes import Changes, RowChange, Step, UndoStack, UndoStatus, invert
-from annotate.errors import StoreError, ValidationError
+from annotate.errors import ConflictError, StoreError, ValidationError
 from annotate.model import (ACCEPTED, CLAIM, ENTITY, IN_PROGRESS, MANUAL, NEW, REJECTED, STATUSES,
                             SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance)
 from annotate.schema import Schema, default_schema, schema_from_json
@@ -30,6 +30,12 @@ from .rows import (dumps, now, relation_from_row, relation_row, span_from_row, s
 
 CLAIM_LABEL = "CLAIM"
 _UNCHANGED: Any = object()
+#: Tables whose rows a window shows and edits; an edit of a row that changed since this store
+#: last read it is a conflict (see ``Store._check_fresh``).
+_SEEN_TABLES = ("spans", "stances", "relations")
+_SEEN_DOCUMENTS = 64
+_NOT_UNICODE = ("it holds a lone surrogate (such as a \\ud800 escape without its pair), which is not a "
+                "character and cannot be stored; fix the text")
 
 
 @dataclass
@@ -57,6 +63,10 @@ class Store:
         self.path = path
         self.undo_stack = UndoStack()
         self._schema: Schema | None = None
+        # doc id -> {(table, key): row} as this store last read or wrote it (the state its window
+        # shows), for the documents read most recently.
+        self._seen: dict[str, dict[tuple, dict]] = {}
+        self._tracking_write = False
 
     @classmethod
     def open(cls, path: str, annotator: str, *, create: bool = True, schema: Schema | None = None) -> "Store":
@@ -89,29 +99,88 @@ class Store:
             conn.execute("PRAGMA defer_foreign_keys = ON")
             yield conn
             conn.execute("COMMIT")
+            if not self._tracking_write:
+                # Written by something other than a user action (an import, pre-annotation, a
+                # merge): what this store had read may be stale now; forget it rather than
+                # report a conflict with ourselves.
+                self._seen.clear()
         except BaseException as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.IntegrityError):
                 raise ValidationError(f"refused: {exc}") from None
+            if isinstance(exc, UnicodeEncodeError):
+                raise ValidationError(f"refused: {_NOT_UNICODE}") from None
             if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
                 raise StoreError(f"the disk or database is full ({exc}); nothing was changed") from None
             raise
 
     def _act(self, action: str, doc_id: str | None, plan: Callable[[sqlite3.Connection], list[RowChange]], *,
              detail: dict | None = None, undoable: bool = True, touch_status: bool = True) -> Changes:
-        with self._write() as conn:
+        with self._tracked_write() as conn:
             rows = plan(conn)
             if not rows:
                 return Changes(action)
+            self._check_seen(rows)
             if touch_status and doc_id is not None:
                 rows += self._start_work_rows(conn, doc_id)
             apply_changes(conn, rows)
             seq = audit.append_event(conn, at=now(), actor=self.annotator, action=action, doc_id=doc_id,
                                      changes=rows, detail=detail)
+        self._remember(rows)
         if undoable:
             self.undo_stack.push(Step(action, tuple(rows)))
         return Changes.from_rows(action, rows, seq)
+
+    @contextlib.contextmanager
+    def _tracked_write(self) -> Iterator[sqlite3.Connection]:
+        self._tracking_write = True
+        try:
+            with self._write() as conn:
+                yield conn
+        finally:
+            self._tracking_write = False
+
+    def _check_seen(self, rows: list[RowChange]) -> None:
+        """Refuse an edit of a row that another window or process changed since this store read it.
+
+        Two windows showing the same span, both editing it: the second edit is computed from the
+        row as it is in the file now, so without this check it would silently overwrite the
+        first. The rows this store last read (``annotations``) or wrote are what its window
+        shows; an edit of a row that differs from that is refused as a ConflictError.
+        """
+        for change in rows:
+            if change.before is not None:
+                self._check_fresh(change.table, change.key, change.before)
+
+    def _check_fresh(self, table: str, key: tuple, current: dict | None) -> None:
+        """ConflictError when the row as it is now (None: gone) is not the row this store last saw."""
+        if table not in _SEEN_TABLES:
+            return
+        seen = self._seen.get(key[0], {}).get((table, tuple(key)))
+        if seen is not None and seen != current:
+            raise ConflictError(
+                f"{table} {'/'.join(map(str, key))} was {'deleted' if current is None else 'changed'} elsewhere "
+                "(another window or process) since it was loaded here; nothing was changed; reload to see the "
+                "current state")
+
+    def _remember(self, rows: list[RowChange]) -> None:
+        for change in rows:
+            if change.table not in _SEEN_TABLES:
+                continue
+            seen = self._seen.get(change.key[0])
+            if seen is None:
+                continue
+            if change.after is None:
+                seen.pop((change.table, tuple(change.key)), None)
+            else:
+                seen[(change.table, tuple(change.key))] = dict(change.after)
+
+    def _remember_document(self, doc_id: str, tables: dict[str, list[dict]]) -> None:
+        self._seen.pop(doc_id, None)
+        while len(self._seen) >= _SEEN_DOCUMENTS:
+            del self._seen[next(iter(self._seen))]
+        self._seen[doc_id] = {(table, (doc_id, row["id"])): row for table, rows in tables.items() for row in rows}
 
     def _start_work_rows(self, conn, doc_id: str) -> list[RowChange]:
         """Opening work on a new document moves it to in_progress, within the same action."""
@@ -147,10 +216,11 @@ class Store:
 
     def _replay(self, action: str, rows: list[RowChange]) -> Changes:
         doc_ids = sorted({r.key[0] for r in rows})
-        with self._write() as conn:
+        with self._tracked_write() as conn:
             apply_changes(conn, rows)
             seq = audit.append_event(conn, at=now(), actor=self.annotator, action=action,
                                      doc_id=doc_ids[0] if len(doc_ids) == 1 else None, changes=rows)
+        self._remember(rows)
         return Changes.from_rows(action, rows, seq)
 
     # ---- schema -------------------------------------------------------------------------
@@ -243,10 +313,14 @@ class Store:
                                           + ("" if existing[0] == doc.sha256 else " with a different text"),
                                           line=getattr(item, "line", None))
                 rows = self._document_rows(doc, ann, at)
-                apply_changes(conn, rows, documents_text={doc.id: doc.text})
                 detail = {"source": source} if source else None
-                audit.append_event(conn, at=at, actor=self.annotator, action="import", doc_id=doc.id,
-                                   changes=rows, detail=detail)
+                try:
+                    apply_changes(conn, rows, documents_text={doc.id: doc.text})
+                    audit.append_event(conn, at=at, actor=self.annotator, action="import", doc_id=doc.id,
+                                       changes=rows, detail=detail)
+                except UnicodeEncodeError:
+                    raise ValidationError(f"document {doc.id!r}: {_NOT_UNICODE}",
+                                          line=getattr(item, "line", None)) from None
                 result.documents += 1
                 result.spans += len(ann.spans)
                 result.stances += len(ann.stances)
@@ -307,12 +381,13 @@ class Store:
 
     def annotations(self, doc_id: str) -> Annotations:
         conn = self.conn
-        spans = [span_from_row(r) for r in _dict_rows(conn, "SELECT * FROM spans WHERE doc_id = ? "
-                                                      "ORDER BY start, \"end\" DESC, id", [doc_id])]
-        stances = [stance_from_row(r) for r in _dict_rows(conn, "SELECT * FROM stances WHERE doc_id = ? "
-                                                          "ORDER BY created_at, id", [doc_id])]
-        relations = [relation_from_row(r) for r in _dict_rows(conn, "SELECT * FROM relations WHERE doc_id = ? "
-                                                              "ORDER BY created_at, id", [doc_id])]
+        span_rows = _dict_rows(conn, "SELECT * FROM spans WHERE doc_id = ? ORDER BY start, \"end\" DESC, id", [doc_id])
+        stance_rows = _dict_rows(conn, "SELECT * FROM stances WHERE doc_id = ? ORDER BY created_at, id", [doc_id])
+        relation_rows = _dict_rows(conn, "SELECT * FROM relations WHERE doc_id = ? ORDER BY created_at, id", [doc_id])
+        self._remember_document(doc_id, {"spans": span_rows, "stances": stance_rows, "relations": relation_rows})
+        spans = [span_from_row(r) for r in span_rows]
+        stances = [stance_from_row(r) for r in stance_rows]
+        relations = [relation_from_row(r) for r in relation_rows]
         labels = [r[0] for r in conn.execute("SELECT label FROM doc_labels WHERE doc_id = ? AND annotator = ? "
                                              "ORDER BY label", [doc_id, self.annotator])]
         status, reason = self.status(doc_id)
@@ -377,6 +452,7 @@ class Store:
 
     def _span(self, conn, doc_id: str, span_id: str) -> dict:
         row = fetch_row(conn, "spans", (doc_id, span_id))
+        self._check_fresh("spans", (doc_id, span_id), row)
         if row is None:
             raise ValidationError(f"document {doc_id!r} has no entity or claim {span_id!r}")
         return row
@@ -542,6 +618,8 @@ class Store:
         for table in ("spans", "stances", "relations"):
             if conn.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND id = ?", [doc_id, annotation_id]).fetchone():
                 return table
+        for table in ("spans", "stances", "relations"):
+            self._check_fresh(table, (doc_id, annotation_id), None)
         raise ValidationError(f"document {doc_id!r} has no annotation {annotation_id!r}")
 
     # ---- reviewing suggestions -----------------------------------------------------------
@@ -559,6 +637,7 @@ class Store:
             for annotation_id in ids:
                 table = self._table_of(conn, doc_id, annotation_id)
                 before = fetch_row(conn, table, (doc_id, annotation_id))
+                self._check_fresh(table, (doc_id, annotation_id), before)
                 if before["decision"] != SUGGESTED:
                     raise ValidationError(f"{annotation_id!r} is not a suggestion (it is {before['decision']})")
                 rows.append(RowChange(table, (doc_id, annotation_id), before,
@@ -666,6 +745,7 @@ class Store:
 
         def plan(conn):
             before = fetch_row(conn, "stances", (doc_id, stance_id))
+            self._check_fresh("stances", (doc_id, stance_id), before)
             if before is None:
                 raise ValidationError(f"document {doc_id!r} has no stance {stance_id!r}")
             after = dict(before)
@@ -697,6 +777,7 @@ class Store:
     def relabel_relation(self, doc_id: str, relation_id: str, label: str) -> Changes:
         def plan(conn):
             before = fetch_row(conn, "relations", (doc_id, relation_id))
+            self._check_fresh("relations", (doc_id, relation_id), before)
             if before is None:
                 raise ValidationError(f"document {doc_id!r} has no relation {relation_id!r}")
             check_relation(self.schema, label, self._span(conn, doc_id, before["head"])["label"],

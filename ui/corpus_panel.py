@@ -1,4 +1,9 @@
-"""The corpus panel: documents with status and progress, search, filters; paged from SQLite."""
+"""The corpus panel: documents with status and progress, search, filters; paged from SQLite.
+
+Pages are fetched by key (the rowid after the last row shown), so the 500th page costs what the
+first does; filters and search go through indexes (store.queries). Nothing on a keypress path
+counts the corpus.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
@@ -9,6 +14,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from store import queries
 
 PAGE = 200
+#: Documents folded into the search index per idle slice, after an import (a few ms each).
+SEARCH_SYNC_SLICE = 50
 STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLORS = {"done": "#009E73", "in_progress": "#E69F00", "skipped": "#888888", "new": "#56B4E9"}
 FILTERS = [("all", "All documents"), ("unreviewed", "Has unreviewed suggestions"), ("new", "New"),
@@ -24,14 +31,19 @@ class DocumentListModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.rows: list[queries.DocumentRow] = []
+        self._row_of: dict[str, int] = {}
         self.search = ""
         self.status = "all"
         self._exhausted = False
 
+    def _page(self, after: int) -> list[queries.DocumentRow]:
+        return queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
+                                      status=self.status, after=after, limit=PAGE)
+
     def reload(self) -> None:
         self.beginResetModel()
-        self.rows = queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
-                                           status=self.status, limit=PAGE)
+        self.rows = self._page(0)
+        self._row_of = {row.id: i for i, row in enumerate(self.rows)}
         self._exhausted = len(self.rows) < PAGE
         self.endResetModel()
 
@@ -39,20 +51,26 @@ class DocumentListModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent=QModelIndex()) -> None:  # noqa: N802
-        more = queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
-                                      status=self.status, offset=len(self.rows), limit=PAGE)
+        if self._exhausted:
+            return
+        more = self._page(self.rows[-1].rowid if self.rows else 0)
         self._exhausted = len(more) < PAGE
         if more:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self.rows.extend(more)
+            self._row_of.update((row.id, first + i) for i, row in enumerate(more))
             self.endInsertRows()
 
-    def refresh_row(self, doc_id: str) -> None:
-        for i, row in enumerate(self.rows):
-            if row.id == doc_id:
-                self.rows[i] = _reload_one(self.store, doc_id) or row
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
-                return
+    def refresh_row(self, doc_id: str) -> tuple[queries.DocumentRow, queries.DocumentRow] | None:
+        """Re-read one shown row; returns (before, after) when it is shown."""
+        i = self._row_of.get(doc_id)
+        if i is None:
+            return None
+        before = self.rows[i]
+        self.rows[i] = _reload_one(self.store, doc_id) or before
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        return before, self.rows[i]
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -80,7 +98,7 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: str) -> int | None:
-        return next((i for i, row in enumerate(self.rows) if row.id == doc_id), None)
+        return self._row_of.get(doc_id)
 
 
 def _reload_one(store, doc_id: str) -> queries.DocumentRow | None:
@@ -110,9 +128,16 @@ class CorpusPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths from the widest text: ResizeToContents measures every loaded row on each
+        # reset and repaint (15-30 ms with a few pages loaded), for columns whose width is known.
+        metrics = self.table.fontMetrics()
+        for column, widest in ((1, max(STATUS_LABELS.values(), key=metrics.horizontalAdvance)),
+                               (2, DocumentListModel.COLUMNS[2])):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(widest) + 20)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -128,6 +153,11 @@ class CorpusPanel(QWidget):
         self.filter.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.table.clicked.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self.table.activated.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
+        self._total = 0
+        # Documents imported since the search index was last brought up to date are folded in a
+        # slice at a time while the window is idle (searches stay correct meanwhile).
+        self._search_sync = QTimer(self, interval=20)
+        self._search_sync.timeout.connect(self._sync_search_slice)
         self.reload()
 
     def _apply_filter(self) -> None:
@@ -136,16 +166,30 @@ class CorpusPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
+        """Everything again (after an import, a pre-annotation run, a filter): the only place
+        the corpus is counted."""
         self.model.reload()
-        self.update_progress()
+        done, self._total = queries.progress(self.store.conn, self.store.annotator)
+        self._show_progress(done)
+        self._sync_search_slice()
 
     def update_progress(self) -> None:
-        done, total = queries.progress(self.store.conn, self.store.annotator)
-        self.progress.setText(f"{done} / {total} done")
+        self._show_progress(queries.done_count(self.store.conn, self.store.annotator))
+
+    def _show_progress(self, done: int) -> None:
+        self.progress.setText(f"{done} / {self._total} done")
 
     def refresh_document(self, doc_id: str) -> None:
         self.model.refresh_row(doc_id)
         self.update_progress()
+
+    def _sync_search_slice(self) -> None:
+        left = queries.sync_search(self.store.conn, SEARCH_SYNC_SLICE, busy_ms=0)
+        if left:  # more to fold in: go on when idle
+            self._search_sync.start()
+        elif left == 0:
+            self._search_sync.stop()
+        # None (read-only, or another writer busy): the timer, if running, tries again.
 
     def show_current(self, doc_id: str) -> None:
         row = self.model.row_of(doc_id)

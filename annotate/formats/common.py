@@ -171,11 +171,19 @@ def unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
+#: Names Windows keeps for devices, whatever the extension ("CON.txt" is the console).
+_DEVICE_NAMES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{i}" for i in range(10)),
+                 *(f"LPT{i}" for i in range(10))}
+
+
 def safe_file_stem(doc_id: str, taken: set[str]) -> str:
+    """A file name stem for a document id: no path separators, no "..", no device name, not too long."""
     stem = re.sub(r"[^\w.\-]+", "_", doc_id).strip("._") or "document"
-    if stem != doc_id:
-        stem = f"{stem}-{hashlib.sha1(doc_id.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
-    return unique_id(stem[:120], taken)
+    if stem.split(".")[0].upper() in _DEVICE_NAMES:
+        stem = f"doc_{stem}"
+    if stem != doc_id or len(stem) > 120:
+        stem = f"{stem[:110]}-{hashlib.sha1(doc_id.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+    return unique_id(stem, taken)
 
 
 def first_line_title(text: str) -> str:

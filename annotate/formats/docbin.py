@@ -65,6 +65,10 @@ def _read_file(path: Path) -> Iterator[SourcedDocument]:
             item = _from_doc(doc, f"{path.stem}-{index}")
         except InputError as exc:
             raise InputError(f"doc {index}: {exc.reason}", source=str(path)) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            # user_data["marginalia"] is whatever the file holds: a damaged one is refused, not a crash.
+            raise InputError(f"doc {index}: its Marginalia data (user_data) is damaged ({type(exc).__name__}: "
+                             f"{exc})", source=str(path)) from None
         if item.document.id in seen:
             raise fail(f"doc {index}: document id {item.document.id!r} appears twice", path)
         seen.add(item.document.id)

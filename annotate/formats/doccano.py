@@ -31,7 +31,7 @@ def records(path: Path) -> Iterator[tuple[int, Any]]:
     if stripped[:1] in "[{" and "\n" in text.strip():
         try:
             whole = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             whole = None
         if whole is not None:
             first_line = text[:len(text) - len(stripped)].count("\n") + 1
@@ -69,6 +69,13 @@ def _label(value: Any, what: str) -> str:
         raise InputError(f"{what}: the label {value} is a numeric label id (a doccano 1.x export); "
                          "export the project again with label names")
     raise InputError(f"{what}: the label must be a non-empty string, not {value!r}")
+
+
+def _list(record: dict, key: str) -> list:
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise InputError(f"\"{key}\" must be a list")
+    return value
 
 
 def parse_record(record: Any, default_id: str, notes: Notes, source: str, number: int) -> SourcedDocument:
@@ -131,20 +138,20 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
                     raise InputError(f"{key}[{i}] must be [start, end, label], not {item!r}")
                 add(None, item[0], item[1], item[2], f"{key}[{i}]")
     ids: dict[str, str] = {}
-    for i, ent in enumerate(record.get("entities") or []):
+    for i, ent in enumerate(_list(record, "entities")):
         if not isinstance(ent, dict):
             raise InputError(f"entities[{i}] must be an object")
         raw_id = ent.get("id", i)
         ids[str(raw_id)] = add(raw_id, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"),
                                f"entity {raw_id}")
-    for i, ent in enumerate(record.get("annotations") or []):
+    for i, ent in enumerate(_list(record, "annotations")):
         if not isinstance(ent, dict):
             raise InputError(f"annotations[{i}] must be an object")
         user = ent.get("user")
         add(None, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), f"annotations[{i}]",
             annotator=None if user is None else f"doccano-user-{user}")
     relations = []
-    for i, rel in enumerate(record.get("relations") or []):
+    for i, rel in enumerate(_list(record, "relations")):
         what = f"relation {rel.get('id', i) if isinstance(rel, dict) else i}"
         if not isinstance(rel, dict):
             raise InputError(f"{what} must be an object")

@@ -47,7 +47,7 @@ def extend_schema(items: list[SourcedDocument], schema: Schema, *, add: bool) ->
                 known = schema.entity_labels if kind == "entity" else [r.label for r in schema.relations]
                 raise InputError(f"{kind} {ann_id!r}: unknown {kind} label {label!r} (the schema has {', '.join(known) or 'none'}); "
                                  "pass --add-labels to add the file's labels to the schema", source=source, line=line)
-            if not _LABEL.match(label):
+            if not _LABEL.fullmatch(label):
                 raise InputError(f"{kind} {ann_id!r}: the label {label!r} cannot be added to the schema: a label starts with a "
                                  "letter and has only letters, digits, _ or -", source=source, line=line)
     new_entities = tuple(EntityLabel(label, _color(label), None, "added by import") for label in entities)

@@ -26,7 +26,7 @@ from ..errors import InputError
 from ..model import ENTITY, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
 from .common import Notes, SourcedDocument, Utf16, fail, first_line_title, unique_id
 from .output import TextFileWriter
-from .reading import read_text_file
+from .reading import TOO_DEEP, read_text_file
 
 NO_LABEL = "RELATED"
 
@@ -42,6 +42,8 @@ def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})", path, exc.lineno) from None
+    except RecursionError:
+        raise fail(TOO_DEEP, path) from None
     tasks = data if isinstance(data, list) else [data]
     if not tasks:
         raise fail("the file has no tasks", path)
@@ -95,7 +97,7 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
     taken: set[str] = set()
     groups = []
     for key_name in ("annotations", "completions"):
-        for a_index, annotation in enumerate(task.get(key_name) or []):
+        for a_index, annotation in enumerate(_list(task.get(key_name), key_name)):
             if not isinstance(annotation, dict):
                 raise InputError(f"{key_name}[{a_index}] must be an object")
             if annotation.get("was_cancelled"):
@@ -104,12 +106,14 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
             who = annotation.get("completed_by")
             if isinstance(who, dict):
                 who = who.get("email") or who.get("id")
-            groups.append((annotation.get("result") or [], "", None if who is None else str(who), None))
-    for p_index, prediction in enumerate(task.get("predictions") or []):
+            groups.append((_list(annotation.get("result"), f"{key_name}[{a_index}].result"), "",
+                           None if who is None else str(who), None))
+    for p_index, prediction in enumerate(_list(task.get("predictions"), "predictions")):
         if not isinstance(prediction, dict):
             raise InputError(f"predictions[{p_index}] must be an object")
         version = prediction.get("model_version") or "unknown"
-        groups.append((prediction.get("result") or [], f"model:{version}", None, prediction.get("score")))
+        groups.append((_list(prediction.get("result"), f"predictions[{p_index}].result"), f"model:{version}", None,
+                       prediction.get("score")))
     for results, origin, annotator, group_score in groups:
         ids: dict[str, str] = {}
         suggested = origin.startswith("model:")
@@ -125,12 +129,14 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
                 raise InputError(f"{what}: region type {kind!r} is not read (only \"labels\" over text and "
                                  "\"relation\")")
             value = result.get("value") or {}
+            if not isinstance(value, dict):
+                raise InputError(f"{what}: value must be an object")
             start, end = value.get("start"), value.get("end")
             for name, v in (("start", start), ("end", end)):
                 if isinstance(v, bool) or not isinstance(v, int):
                     raise InputError(f"{what}: value.{name} must be an integer, not {v!r}")
             labels = value.get("labels") or []
-            if len(labels) != 1 or not isinstance(labels[0], str):
+            if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
                 raise InputError(f"{what}: expected exactly one label, got {labels!r}")
             stated = value.get("text")
             if not 0 <= start < end <= len(text) or (stated is not None and text[start:end] != stated):
@@ -164,13 +170,21 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
             elif direction != "right":
                 raise InputError(f"{what}: direction {direction!r} is not read (right or left)")
             labels = result.get("labels") or [NO_LABEL]
-            if len(labels) != 1:
+            if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
                 raise InputError(f"{what}: expected one label, got {labels!r}")
             relations.append(Relation(unique_id(f"r{len(relations) + 1}", taken), ends[0], ends[1], labels[0],
                                       origin=origin, decision=SUGGESTED if suggested else "manual",
                                       annotator=annotator))
     return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations),
                            source=f"{path}, {where}")
+
+
+def _list(value: Any, what: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"{what} must be a list")
+    return value
 
 
 def _utf16_reading(u16: Utf16, start: int, end: int, stated: Any):

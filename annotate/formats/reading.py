@@ -25,6 +25,9 @@ def read_text_file(path: Path) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+TOO_DEEP = "not readable JSON: nested too deeply (arrays or objects inside each other thousands of levels deep)"
+
+
 def json_lines(text: str, source: Path | str):
     """``(line number, parsed value)`` for each non-blank line of a JSON-lines text.
 
@@ -40,3 +43,5 @@ def json_lines(text: str, source: Path | str):
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", source=str(source),
                              line=number) from None
+        except RecursionError:
+            raise InputError(TOO_DEEP, source=str(source), line=number) from None

@@ -94,7 +94,7 @@ def _detect_json(path: Path, suffix: str) -> str:
     whole = None
     try:
         whole = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         pass
     if whole is not None and (suffix == ".json" or "\n" in text.strip()):
         if labelstudio.looks_like_label_studio(whole):
@@ -115,7 +115,7 @@ def _detect_json(path: Path, suffix: str) -> str:
         if line.strip():
             try:
                 records.append(json.loads(line))
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 break
         if len(records) >= 20:
             break

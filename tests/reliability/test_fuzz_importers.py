@@ -1,0 +1,89 @@
+"""Property-based fuzzing of every importer (through `marginalia import`) and of the schema loader.
+
+See tests/helpers/fuzzing.py for the inputs and the property. Bounded here (EXAMPLES per
+importer); tests/stress runs thousands. Each test prints how many cases ran and how they ended.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import fuzzing
+
+EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "40"))
+FORMATS = ["jsonl", "prodigy", "doccano", "labelstudio", "brat", "conll", "conllu", "spacy", "txt"]
+
+
+@pytest.fixture
+def base_db(tmp_path, db_path):
+    """A database that already holds documents, so that 'nothing written' is checked against them."""
+    import main
+    source = tmp_path / "existing.jsonl"
+    source.write_text("".join(__import__("json").dumps(r) + "\n" for r in fuzzing.native_base(2))
+                      .replace('"fz', '"old'), encoding="utf-8")
+    assert main.main(["import", str(source), "--db", str(db_path)]) == 0
+    return db_path
+
+
+def run_importer_fuzz(fmt: str, base_db, examples: int, capsys=None) -> fuzzing.Counter:
+    harness = fuzzing.ImportHarness(base_db)
+
+    @settings(max_examples=examples, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(case=fuzzing.import_case(fmt), give_format=st.booleans())
+    def check(case, give_format):
+        files, name = case
+        harness.run(files, name, fmt if give_format or fmt in ("conllu", "txt") else None)
+
+    check()
+    total = sum(harness.outcomes.values())
+    line = f"fuzzed {fmt}: {total} cases ({harness.outcomes['imported']} imported, {harness.outcomes['refused']} refused)"
+    if capsys is not None:
+        with capsys.disabled():
+            print("\n" + line)
+    return harness.outcomes
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_importer_never_crashes_and_never_imports_half(fmt, base_db, capsys):
+    outcomes = run_importer_fuzz(fmt, base_db, EXAMPLES, capsys)
+    assert sum(outcomes.values()) >= min(EXAMPLES, 10)
+
+
+def run_schema_fuzz(examples: int, capsys=None) -> fuzzing.Counter:
+    outcomes = fuzzing.Counter()
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=fuzzing.schema_file())
+    def check(data):
+        fuzzing.check_schema_file(data, outcomes)
+
+    check()
+    if capsys is not None:
+        with capsys.disabled():
+            print(f"\nfuzzed the schema loader: {sum(outcomes.values())} cases ({outcomes['loaded']} loaded, "
+                  f"{outcomes['refused']} refused)")
+    return outcomes
+
+
+def test_schema_loader_never_crashes(capsys):
+    outcomes = run_schema_fuzz(EXAMPLES * 2, capsys)
+    assert sum(outcomes.values()) >= 10
+
+
+@pytest.mark.parametrize("label", ["<b>ORG</b>", "<img src=x onerror=alert(1)>", "ORG&amp;", "ORG<script>",
+                                   "\u202eGRO", "OR G", "a\x00b", "ORG\n", "'ORG'", '"ORG"'])
+def test_a_schema_label_cannot_contain_markup(label, tmp_path):
+    from annotate.errors import SchemaError
+    from annotate.schema import load_schema
+    for section in ("entity", "relation"):
+        path = tmp_path / f"{section}.toml"
+        extra = f'[[relation]]\nlabel = {fuzzing.toml_value(label)}\n' if section == "relation" else ""
+        entity = fuzzing.toml_value(label) if section == "entity" else '"ORG"'
+        path.write_text(f'[schema]\nname = "x"\n[[entity]]\nlabel = {entity}\n{extra}', encoding="utf-8")
+        with pytest.raises(SchemaError) as info:
+            load_schema(path)
+        assert str(path) in str(info.value)

@@ -1,0 +1,86 @@
+"""The long versions of tests/reliability: hundreds of kills, thousands of fuzzed inputs.
+
+Run with `python3 -m pytest tests/stress` (add -s to see the counts as they come). Sizes can be
+changed with MARGINALIA_STRESS_RUNS (crash runs, default 200), MARGINALIA_STRESS_ACTIONS (actions
+per run, default 1000) and MARGINALIA_STRESS_FUZZ (cases per importer, default 5000).
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+
+import pytest
+
+from tests.helpers import bulk, crash_check
+from tests.reliability.test_fuzz_importers import FORMATS, base_db, run_importer_fuzz, run_schema_fuzz  # noqa: F401
+
+RUNS = int(os.environ.get("MARGINALIA_STRESS_RUNS", "200"))
+ACTIONS = int(os.environ.get("MARGINALIA_STRESS_ACTIONS", "1000"))
+FUZZ = int(os.environ.get("MARGINALIA_STRESS_FUZZ", "5000"))
+RUNS_PER_FILE = 20
+
+
+def test_crash_driver_killed_hundreds_of_times(tmp_path, capsys):
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    started = time.monotonic()
+    total = interrupted = 0
+    for run in range(RUNS):
+        db = tmp_path / f"crash{run // RUNS_PER_FILE}.db"
+        out = tmp_path / f"run{run}.out"
+        # A run of ACTIONS actions takes about 2 s: kill anywhere in it (some runs reach the end).
+        count, killed = crash_check.crash_run(db, seed + run, out, rng.uniform(0.0, 2.2), max_actions=ACTIONS,
+                                              check_first_with_sqlite=run % 2 == 1)
+        out.unlink()
+        total += count
+        interrupted += killed
+    with capsys.disabled():
+        print(f"\ncrash driver: {RUNS} runs of up to {ACTIONS} actions, {interrupted} killed mid-run, {total} "
+              f"returned actions checked, {time.monotonic() - started:.0f}s (seed {seed})")
+    assert interrupted >= RUNS // 2
+
+
+@pytest.mark.parametrize("run", range(10))
+def test_preannotation_killed_and_resumed(run, tmp_path):
+    import main
+    source = bulk.write_news_jsonl(tmp_path / "news.jsonl", 400, seed=run)
+    db = tmp_path / "pre.db"
+    assert main.main(["import", str(source), "--db", str(db)]) == 0
+    doc_ids = [f"n{i}" for i in range(400)]
+    batch = random.choice([4, 16, 64])
+    bulk.kill_preannotation(db, tmp_path / "pre.out", random.uniform(0.0, 3.0), batch_size=batch)
+    bulk.check_preannotation(db, doc_ids, batch, f"run {run}: preannotate killed")
+    assert main.main(["preannotate", "--db", str(db), "--batch-size", str(batch)]) == 0
+    assert bulk.check_preannotation(db, doc_ids, batch, f"run {run}: resumed") == len(doc_ids)
+
+
+def test_big_import_killed_many_times(tmp_path, db_path, capsys):
+    count = 6000
+    source = bulk.write_big_jsonl(tmp_path / "big.jsonl", count)
+    present = 0
+    for run in range(12):
+        db = tmp_path / f"import{run}.db"
+        shutil.copyfile(db_path, db)
+        delay = random.uniform(0.0, 2.5)
+        bulk.kill_import(db, source, tmp_path / f"import{run}.out", delay)
+        present += bulk.check_import(db, 0, count, "big", f"run {run}: import killed after {delay:.2f}s")
+        db.unlink()
+    with capsys.disabled():
+        print(f"\nimport of {count} documents killed 12 times: {present} complete, {12 - present} absent")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_fuzz_importer_long(fmt, base_db, capsys):  # noqa: F811
+    outcomes = run_importer_fuzz(fmt, base_db, FUZZ, capsys)
+    assert sum(outcomes.values()) >= FUZZ // 2
+
+
+def test_fuzz_schema_loader_long(capsys):
+    assert sum(run_schema_fuzz(FUZZ, capsys).values()) >= FUZZ // 2
+
+
+def test_ten_megabyte_line_in_the_window(qtbot, store, tmp_path):
+    from tests.reliability.test_hostile_content import check_shown_literally
+    check_shown_literally(qtbot, store, "x" * 10_000_000 + "<script>alert(1)</script>\u202e")
