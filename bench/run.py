@@ -471,7 +471,7 @@ def fmt(value, unit: str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = [f"| measure | floor | ours | ratio | goal | result |", "| --- | ---: | ---: | ---: | --- | --- |"]
+    lines = ["| measure | floor | ours | ratio | goal | result |", "| --- | ---: | ---: | ---: | --- | --- |"]
     for r in rows:
         ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}x"
         result = {True: "pass", False: "**miss**", None: ""}[r["ok"]]

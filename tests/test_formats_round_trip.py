@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import TRAP_TEXT
+from tests.conftest import TRAP_TEXT
 
 import main
 

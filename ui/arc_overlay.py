@@ -317,9 +317,12 @@ class ArcOverlay(QWidget):
         return False
 
     def _on_update_request(self, rect, dy: int) -> None:
-        # QWidget.scroll() moves the viewport's children with the content: put ours back.
-        if self.pos().x() or self.pos().y() or self.size() != self._viewport.size():
-            self.setGeometry(self._viewport.rect())
+        try:
+            # QWidget.scroll() moves the viewport's children with the content: put ours back.
+            if self.pos().x() or self.pos().y() or self.size() != self._viewport.size():
+                self.setGeometry(self._viewport.rect())
+        except RuntimeError:
+            return  # the view is being destroyed (at exit): nothing to place or paint
         if self._enabled:
             self.update()
 

@@ -84,14 +84,15 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
         raise InputError("the Doc has no text")
     doc_id = str(own.get("id") or default_id)
     meta = own.get("meta") if isinstance(own.get("meta"), dict) else {"title": first_line_title(text)}
-    ids = {tuple(k[:4]): k[4] for k in own.get("span_ids") or [] if isinstance(k, (list, tuple)) and len(k) == 5}
+    ids = {tuple(k[:4]): k[4] for k in own.get("span_ids") or [] if isinstance(k, (list, tuple)) and len(k) == 5
+           and isinstance(k[4], str) and k[4]}
     claims_info = {k[0]: k[1] for k in own.get("claims") or [] if isinstance(k, (list, tuple)) and len(k) == 2}
     spans: list[Span] = []
     used: set[str] = set()
 
     def add(layer: str, start: int, end: int, label: str, attrs: dict) -> None:
         key = (layer, start, end, label)
-        span_id = ids.get(key)
+        span_id = ids.get(key) if all(isinstance(x, (str, int)) for x in key) else None
         if span_id is None or span_id in used:
             span_id = f"{'e' if layer == ENTITY else 'c'}{len(spans) + 1}"
             while span_id in used:
@@ -100,10 +101,12 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
         span = Span(span_id, start, end, label, layer, decision=MANUAL, attrs=attrs)
         if layer == CLAIM:
             info = claims_info.get(span_id) or {}
-            span.claim_type = info.get("type")
-            span.checkworthy = info.get("checkworthy")
-            span.claimant = info.get("claimant")
-            span.claimant_text = info.get("claimant_text")
+            info = info if isinstance(info, dict) else {}
+            text_or_none = lambda v: v if isinstance(v, str) else None  # noqa: E731
+            span.claim_type = text_or_none(info.get("type"))
+            span.checkworthy = info.get("checkworthy") if isinstance(info.get("checkworthy"), bool) else None
+            span.claimant = text_or_none(info.get("claimant"))
+            span.claimant_text = text_or_none(info.get("claimant_text"))
         spans.append(span)
 
     for ent in doc.ents:
@@ -117,10 +120,13 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
             else:
                 add(ENTITY, span.start_char, span.end_char, span.label_, {"spans_key": key})
     known = {s.id for s in spans}
+    # user_data is whatever the file holds: only well-formed entries (ids and labels as strings) are read.
     relations = [Relation(r[0], r[1], r[2], r[3]) for r in own.get("relations") or []
-                 if isinstance(r, (list, tuple)) and len(r) == 4 and r[1] in known and r[2] in known]
+                 if isinstance(r, (list, tuple)) and len(r) == 4 and all(isinstance(x, str) for x in r)
+                 and r[1] in known and r[2] in known]
     stances = [Stance(s[0], s[1], s[2], s[3], s[4]) for s in own.get("stances") or []
-               if isinstance(s, (list, tuple)) and len(s) == 5 and s[1] in known and s[2] in known]
+               if isinstance(s, (list, tuple)) and len(s) == 5 and all(isinstance(x, str) for x in s[:4])
+               and (s[4] is None or isinstance(s[4], str)) and s[1] in known and s[2] in known]
     for span in spans:
         if span.claimant is not None and span.claimant not in known:
             span.claimant = None
