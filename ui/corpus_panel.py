@@ -6,6 +6,8 @@ counts the corpus.
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
@@ -90,7 +92,9 @@ class DocumentListModel(QAbstractTableModel):
             return (row.title, STATUS_LABELS.get(row.status, row.status),
                     str(row.suggestions) if row.suggestions else "")[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.id}: {row.status}, {row.gold} gold annotations, {row.suggestions} suggestions to review"
+            # Ids are data: escaped inside explicit rich text, so markup in them is never interpreted.
+            return (f"<qt>{html.escape(row.id)}: {row.status}, {row.gold} gold annotations, "
+                    f"{row.suggestions} suggestions to review</qt>")
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QColor(STATUS_COLORS.get(row.status, "#888888"))
         if role == Qt.ItemDataRole.UserRole:
