@@ -62,3 +62,20 @@ def trap_doc(store):
     from annotate.model import AnnotatedDocument, Document
     store.import_documents([AnnotatedDocument(Document("trap", TRAP_TEXT, {"title": "Traps"}))])
     return "trap"
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to reach the network fails loudly and is recorded."""
+    import socket
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access attempted")
+
+    for name in ("connect", "connect_ex", "sendto"):
+        monkeypatch.setattr(socket.socket, name, refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    return attempts

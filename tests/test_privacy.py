@@ -2,27 +2,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import stat
 
-import pytest
 
 import main
 
-
-@pytest.fixture
-def no_network(monkeypatch):
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access attempted")
-
-    for name in ("connect", "connect_ex", "sendto"):
-        monkeypatch.setattr(socket.socket, name, refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    return attempts
 
 
 def test_a_whole_session_opens_no_connection(no_network, tmp_path, qtbot):

@@ -7,7 +7,6 @@ break as a paragraph separator, U+2029, and folds CRLF into one), and no socket 
 """
 from __future__ import annotations
 
-import socket
 
 import pytest
 
@@ -27,20 +26,6 @@ HOSTILE = {
     "mixed": "<b>Haftar</b> \u202e<script>\x00\x1b[31m\x7f file:///etc/shadow",
 }
 
-
-@pytest.fixture
-def no_network(monkeypatch):
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access attempted")
-
-    for name in ("connect", "connect_ex", "sendto"):
-        monkeypatch.setattr(socket.socket, name, refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    return attempts
 
 
 def qt_characters(document) -> str:
