@@ -156,8 +156,9 @@ class SpacedLayout(QPlainTextDocumentLayout):
         self.documentSizeChanged.emit(self.documentSize())
 
 
-def install_spaced_layout(view: QPlainTextEdit) -> SpacedLayout:
-    """Give ``view`` a document laid out by a SpacedLayout (once; returns the layout)."""
+def install_spaced_layout(view: QPlainTextEdit, shown_text: str) -> SpacedLayout:
+    """Give ``view`` a document laid out by a SpacedLayout (once; returns the layout), holding
+    ``shown_text``: what the old document was given (toPlainText would turn NBSP into spaces)."""
     layout = view.document().documentLayout()
     if isinstance(layout, SpacedLayout):
         return layout
@@ -169,9 +170,8 @@ def install_spaced_layout(view: QPlainTextEdit) -> SpacedLayout:
     document.setDocumentMargin(old.documentMargin())
     document.setDefaultTextOption(old.defaultTextOption())
     document.setUndoRedoEnabled(old.isUndoRedoEnabled())
-    text = old.toPlainText()
-    if text:
-        document.setPlainText(text)
+    if shown_text:
+        document.setPlainText(shown_text)
         document.setModified(False)
     view.setDocument(document)
     view._spaced_layout = spaced  # keep the Python wrapper (and its override) alive
@@ -258,7 +258,7 @@ class ArcOverlay(QWidget):
             top = self._view.cursorForPosition(self._view.viewport().rect().topLeft()).position()
             # Extra selections hold cursors into the old document, which the view deletes.
             self._view.setExtraSelections([])
-            self._spaced = install_spaced_layout(self._view)
+            self._spaced = install_spaced_layout(self._view, self._offsets.shown)
             self.on_document_replaced()
             cursor = self._view.textCursor()
             cursor.setPosition(min(top, self._view.document().characterCount() - 1))
@@ -456,8 +456,7 @@ class ArcOverlay(QWidget):
     def _locate(self, span: tuple[int, int], blocks, positions: list[int] | None = None):
         """(line index, x from, x to) of a span's part on its first line; off-screen spans get
         _ABOVE or _BELOW and no x. ``positions`` are the blocks' positions (if known)."""
-        to_qt = self._offsets.to_qt
-        start, end = to_qt(span[0]), to_qt(span[1])
+        start, end = self._offsets.to_qt(span[0]), self._offsets.to_qt_end(span[1])
         if positions is None:
             positions = [b.position() for b, _, _ in blocks]
         i = bisect_right(positions, start) - 1

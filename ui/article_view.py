@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
 
@@ -61,7 +61,7 @@ class ArticleView(QPlainTextEdit):
         self.text = text
         self.offsets = OffsetMap(text)
         self._selected, self._marked = None, []
-        self.setPlainText(text)
+        self.setPlainText(self.offsets.shown)
         self.arcs.set_offsets(self.offsets)
         self.arcs.set_arcs([])
         self.highlighter.set_spans(self.offsets, spans)
@@ -102,8 +102,15 @@ class ArticleView(QPlainTextEdit):
     def select_range(self, start: int, end: int) -> None:
         cursor = self.textCursor()
         cursor.setPosition(self.offsets.to_qt(start))
-        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.offsets.to_qt_end(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
+        # Copy gives the stored characters: CRLF as it was, no invisible breaks, NBSP kept.
+        mime = QMimeData()
+        selected = self.selection_range()
+        mime.setText(self.text[selected[0]:selected[1]] if selected else "")
+        return mime
 
     def clear_text_selection(self) -> None:
         cursor = self.textCursor()

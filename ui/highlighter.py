@@ -69,7 +69,7 @@ class SpanHighlighter:
 
     def qt_range(self, span_id: str) -> tuple[int, int] | None:
         span = self._spans.get(span_id)
-        return None if span is None else (self.offsets.to_qt(span.start), self.offsets.to_qt(span.end))
+        return None if span is None else (self.offsets.to_qt(span.start), self.offsets.to_qt_end(span.end))
 
     def update_spans(self, changed: dict[str, Span | None]) -> None:
         """Apply changed spans (None: gone) and reformat only the blocks they touch."""
@@ -151,7 +151,7 @@ class SpanHighlighter:
         ranges = []
         pieces = []
         for span in self._spans_in(block_start, block_end + 1):
-            qs, qe = self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+            qs, qe = self.offsets.to_qt(span.start), self.offsets.to_qt_end(span.end)
             pieces.append((max(qs, block_start), min(qe, block_end), span.id))
         for segment in segments(pieces):
             covering = [self._spans[i] for i in segment.covering]

@@ -3,35 +3,106 @@
 Qt counts UTF-16 code units (a character outside the BMP, such as most emoji, takes two), and
 ``setPlainText`` folds "\\r\\n" into one paragraph separator. Everything outside ui/ speaks code
 points over the text exactly as imported; everything that talks to a QTextDocument converts here.
+
+The view may also hold characters the stored text does not: an invisible break (U+200B) inside
+every very long run without white space. Qt's line breaking is quadratic in the length of a run
+with no break opportunity (a 400 kB token takes 10 s to lay out, a 10 MB one hours) and linear
+otherwise; no word in prose comes near ``LONG_RUN``, so ordinary text is handed to Qt unchanged.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from bisect import bisect_right
+
+#: A run of at least this many characters without white space gets invisible breaks...
+LONG_RUN = 2000
+#: ...about this many characters apart.
+BREAK_EVERY = 1000
+INVISIBLE_BREAK = "\u200b"
+_NON_SPACE = re.compile(r"\S*")
+_SPACE = re.compile(r"\s")
+_ZWJ = "\u200d"
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_CRLF = re.compile("\r\n")
+
+
+def _long_runs(text: str):
+    """(start, end) of each run of at least LONG_RUN characters without white space, in linear time.
+
+    A regular expression such as ``\\S{2000,}`` would retry at every position (seconds on 1 MB
+    of 1,999-character tokens). Instead: such a run covers at least one whole aligned window of
+    LONG_RUN // 2 characters with no white space, and prose has some in every window, found
+    within its first few characters.
+    """
+    window = LONG_RUN // 2
+    at = 0
+    while at + window <= len(text):
+        words = text[at:at + window].split(None, 1)
+        if len(words) != 1 or len(words[0]) != window:
+            at += window
+            continue
+        before = text[max(0, at - window):at]
+        last_space = None
+        for last_space in _SPACE.finditer(before):
+            pass
+        start = at - len(before) + (last_space.end() if last_space else 0)
+        end = _NON_SPACE.match(text, at).end()
+        if end - start >= LONG_RUN:
+            yield start, end
+        at += max(window, (end - at) // window * window)
+
+
+def _break_offsets(text: str) -> list[int]:
+    """Code-point offsets before which the view inserts an invisible break."""
+    offsets = []
+    for run_start, run_end in _long_runs(text):
+        at = run_start + BREAK_EVERY
+        while at < run_end:
+            # Not between a character and what joins it (combining marks, ZWJ sequences), unless
+            # the run is nothing but joiners.
+            limit = min(run_end, at + 64)
+            while at < limit and _joins_previous(text, at):
+                at += 1
+            if at < run_end:
+                offsets.append(at)
+            at += BREAK_EVERY
+    return offsets
+
+
+def _joins_previous(text: str, index: int) -> bool:
+    char = text[index]
+    return (char == _ZWJ or text[index - 1] == _ZWJ or unicodedata.category(char).startswith("M")
+            or 0xFE00 <= ord(char) <= 0xFE0F or 0x1F3FB <= ord(char) <= 0x1F3FF
+            or 0xE0020 <= ord(char) <= 0xE007F or (0x1F1E6 <= ord(char) <= 0x1F1FF
+                                                  and 0x1F1E6 <= ord(text[index - 1]) <= 0x1F1FF))
 
 
 class OffsetMap:
     def __init__(self, text: str):
         self.length = len(text)
-        # Points where the difference (qt - code point) changes, and the difference from there on.
-        points: list[int] = []
-        deltas: list[int] = []
-        delta = 0
-        if text.isascii() and "\r\n" not in text:
-            self._points, self._deltas, self._qt_points = points, deltas, []
-            self.qt_length = self.length
-            return
-        for index, char in enumerate(text):
-            if ord(char) > 0xFFFF:
-                delta += 1
-                points.append(index + 1)
-                deltas.append(delta)
-            elif char == "\n" and index and text[index - 1] == "\r":
-                # The "\n" of a CRLF has no Qt position of its own.
-                delta -= 1
-                points.append(index + 1)
-                deltas.append(delta)
+        breaks = _break_offsets(text)
+        #: The text as handed to Qt: the stored text, plus the invisible breaks.
+        self.shown = _with_breaks(text, breaks)
+        # Points where the difference (qt - code point) changes, and by how much.
+        changes: dict[int, int] = {}
+        for offset in breaks:
+            changes[offset] = changes.get(offset, 0) + 1
+        if not text.isascii():
+            for astral in _ASTRAL.finditer(text):  # two UTF-16 units in Qt
+                changes[astral.end()] = changes.get(astral.end(), 0) + 1
+        if "\r\n" in text:
+            for crlf in _CRLF.finditer(text):  # its "\n" has no Qt position of its own
+                changes[crlf.end()] = changes.get(crlf.end(), 0) - 1
+        points, deltas, delta = [], [], 0
+        for point in sorted(changes):
+            delta += changes[point]
+            points.append(point)
+            deltas.append(delta)
         self._points, self._deltas = points, deltas
         self._qt_points = [p + d for p, d in zip(points, deltas)]
+        #: Qt positions of the invisible breaks: characters that are not in the stored text.
+        self.break_positions = frozenset(self.to_qt(offset) - 1 for offset in breaks)
         self.qt_length = self.length + delta
 
     @property
@@ -42,9 +113,17 @@ class OffsetMap:
         i = bisect_right(self._points, offset) - 1
         return offset + (self._deltas[i] if i >= 0 else 0)
 
+    def to_qt_end(self, offset: int) -> int:
+        """Where a range ending at ``offset`` ends in Qt: before an invisible break placed there."""
+        position = self.to_qt(offset)
+        return position - 1 if position - 1 in self.break_positions else position
+
     def from_qt(self, position: int) -> int:
-        """The code-point offset of a Qt position; a position inside a surrogate pair or at a
-        CRLF separator maps to the character boundary at or before it."""
+        """The code-point offset of a Qt position; a position inside a surrogate pair, at a CRLF
+        separator or either side of an invisible break maps to the character boundary at or
+        before it."""
+        if position in self.break_positions:
+            return self.from_qt(position + 1)
         i = bisect_right(self._qt_points, position) - 1
         if i < 0:
             return min(position, self.length)
@@ -53,3 +132,14 @@ class OffsetMap:
         if self.to_qt(offset) != position and offset > 0:
             offset -= 1
         return max(0, min(offset, self.length))
+
+
+def _with_breaks(text: str, breaks: list[int]) -> str:
+    if not breaks:
+        return text
+    pieces, previous = [], 0
+    for offset in breaks:
+        pieces.append(text[previous:offset])
+        previous = offset
+    pieces.append(text[previous:])
+    return INVISIBLE_BREAK.join(pieces)

@@ -1,9 +1,10 @@
 """Hostile article text, metadata and labels are inert: shown literally, nothing loaded, no crash.
 
 The article view (ui.main_window.MainWindow, as the user runs it) gets text with HTML, <script>,
-file:// and http:// URLs, every control character, bidi overrides and a 1 MB single line (10 MB
-in tests/stress). What the view holds must be the text character for character (Qt keeps a line
-break as a paragraph separator, U+2029, and folds CRLF into one), and no socket may be opened.
+file:// and http:// URLs, every control character, bidi overrides and 1 MB single lines, of words
+and of one unbroken token (10 MB in tests/stress). What the view holds must be the text character
+for character (Qt keeps a line break as a paragraph separator, U+2029, and folds CRLF into one; the
+view adds only invisible breaks inside very long unbroken runs), and no socket may be opened.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from annotate.errors import ValidationError
 from annotate.model import AnnotatedDocument, Annotations, Document, Span
+from ui.offsets import INVISIBLE_BREAK, LONG_RUN
 
 CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\n\t") + "\x7f"
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
@@ -60,9 +62,13 @@ def check_shown_literally(qtbot, store, text: str, *, title: str = "t", spans=()
     view = window.view
     held = qt_characters(view.document())
     assert len(held) == view.offsets.qt_length
-    assert held == expected_in_qt(text), "the view does not hold the text character for character"
+    added = view.offsets.break_positions
+    assert all(held[p] == INVISIBLE_BREAK for p in added)
+    stored = "".join(c for p, c in enumerate(held) if p not in added) if added else held
+    assert stored == expected_in_qt(text), "the view does not hold the text character for character"
     # toPlainText gives line breaks back as "\n" (U+2028 too).
-    assert view.toPlainText() == text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    if not added:
+        assert view.toPlainText() == text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     # The article view is plain text: no rich text, no resources.
     assert not view.document().allFormats() or all(not f.isImageFormat() for f in view.document().allFormats())
     return window
@@ -85,6 +91,25 @@ def test_a_one_megabyte_line_is_shown_whole(qtbot, store, no_network):
     assert "\n" not in text and len(text) == 1_000_000
     window = check_shown_literally(qtbot, store, text, spans=[Span("s1", 999_000, 999_008, "GPE", score=0.9)])
     assert window.view.document().characterCount() - 1 == len(text)
+    assert no_network == []
+
+
+def test_a_one_megabyte_token_is_shown_whole_with_invisible_breaks(qtbot, store, no_network):
+    """Qt lays out a run with no break opportunity in quadratic time (a 10 MB token: hours), so
+    the view breaks such runs with U+200B. The stored text, offsets and copy stay exact."""
+    text = ("<script>" + "x" * 999_981 + "</script>ab")
+    assert len(text) == 1_000_000 and " " not in text
+    window = check_shown_literally(qtbot, store, text, spans=[Span("s1", 999_990, 999_999, "GPE", score=0.9)])
+    view = window.view
+    shown = qt_characters(view.document())
+    longest_unbroken = max(len(run) for run in shown.split(INVISIBLE_BREAK))
+    assert len(view.offsets.break_positions) >= len(text) // LONG_RUN and longest_unbroken < LONG_RUN
+    # Selecting and copying across the breaks gives exactly the stored characters.
+    view.select_range(5, 999_995)
+    assert view.selection_range() == (5, 999_995)
+    view.copy()
+    from PySide6.QtWidgets import QApplication
+    assert QApplication.clipboard().text() == text[5:999_995]
     assert no_network == []
 
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from annotate.model import Span
 from tests.conftest import TRAP_TEXT
 from tests.ui.conftest import drag_select
-from ui.offsets import OffsetMap
+from ui.offsets import INVISIBLE_BREAK, LONG_RUN, OffsetMap
 
 TARGETS = [("İstanbul", "GPE"), ("Putin", "PERSON"), ("Cafe\u0301 owners", "NORP"), ("UAE", "GPE"),
            ("Haftar", "PERSON")]
@@ -82,3 +82,96 @@ def test_markup_in_the_text_is_shown_literally(qtbot, make_window):
     assert "<b>ORG</b>" in hover and "bold" in hover
     window2_text = window.corpus.model.data(window.corpus.model.index(0, 0))
     assert window2_text == "html"
+
+
+# ---- very long runs without white space: the view adds invisible breaks ------------------------
+
+def _long_run_text(rng) -> str:
+    """Prose with long unbroken runs built from the traps (astral characters, joiners, combining
+    marks, flags, CRLF inside the prose)."""
+    atoms = ["a", "é", "e\u0301", "👍🏽", "👨\u200d👩\u200d👧", "🇹🇷", "x\ufe0f", "İ"]
+    pieces = []
+    for _ in range(rng.randint(2, 5)):
+        if rng.random() < 0.6:
+            pieces.append("".join(rng.choice(atoms) for _ in range(rng.randint(LONG_RUN // 2, LONG_RUN * 3))))
+        else:
+            pieces.append(" " + rng.choice(["some words\r\nhere", "and\n\nmore", "x y z"]) + " ")
+    return "".join(pieces)
+
+
+def _qt_position_by_walking(text: str, shown: str) -> list[int]:
+    """Reference: the Qt position of each code-point boundary, by walking both texts."""
+    positions, qt, j = [], 0, 0
+    for index, char in enumerate(text):
+        while shown[j] != char:  # an invisible break the view added
+            assert shown[j] == INVISIBLE_BREAK
+            j, qt = j + 1, qt + 1
+        positions.append(qt)
+        crlf_tail = char == "\n" and index and text[index - 1] == "\r"
+        qt += 0 if crlf_tail else (2 if ord(char) > 0xFFFF else 1)
+        j += 1
+    positions.append(qt + (len(shown) - j))
+    return positions
+
+
+def test_offset_map_with_invisible_breaks_matches_a_reference_walk():
+    import random
+    rng = random.Random(7)
+    for _ in range(40):
+        text = _long_run_text(rng)
+        offsets = OffsetMap(text)
+        assert offsets.shown.replace(INVISIBLE_BREAK, "") == text
+        assert max(len(run) for run in offsets.shown.replace(INVISIBLE_BREAK, " ").split()) <= LONG_RUN
+        reference = _qt_position_by_walking(text, offsets.shown)
+        for offset in range(len(text) + 1):
+            assert offsets.to_qt(offset) == reference[offset]
+            if not (text[offset - 1:offset + 1] == "\r\n"):
+                assert offsets.from_qt(reference[offset]) == offset
+        for position in offsets.break_positions:
+            # Either side of a break is the same code-point boundary.
+            assert offsets.from_qt(position) == offsets.from_qt(position + 1)
+        # Breaks never split a character from its combining mark or a joined sequence.
+        for position in offsets.break_positions:
+            after = offsets.from_qt(position + 1)
+            assert text[after] not in "\u0301\u200d\ufe0f\U0001F3FD" and text[after - 1] != "\u200d"
+
+
+def test_ordinary_text_is_handed_to_qt_unchanged():
+    text = TRAP_TEXT + " " + "word " * 100_000
+    offsets = OffsetMap(text)
+    assert offsets.shown is text and not offsets.break_positions
+
+
+def test_spans_across_and_beside_invisible_breaks_are_exact_in_the_view(qtbot, make_window, store):
+    text = "Turkey " + "x" * (LONG_RUN * 2) + " Haftar"
+    offsets = OffsetMap(text)
+    first_break = offsets.from_qt(min(offsets.break_positions))
+    spans = [Span("across", first_break - 3, first_break + 3, "ORG", score=0.5),
+             Span("ends-at", first_break - 5, first_break, "GPE", score=0.5),
+             Span("starts-at", first_break, first_break + 4, "NORP", score=0.5),
+             Span("tail", len(text) - 6, len(text), "PERSON", score=0.5)]
+    window = make_window([("long", text, spans)])
+    window.view.viewport().repaint()
+    assert _highlighted_code_points(window.view, None) == {i for s in spans for i in range(s.start, s.end)}
+    # Selecting across a break in the view and labelling stores code points over the stored text.
+    drag_select(qtbot, window.view, first_break - 2, first_break + 2)
+    assert window.view.selection_range() == (first_break - 2, first_break + 2)
+
+
+def test_long_runs_are_found_exactly_as_a_regular_expression_would():
+    """The linear-time scan agrees with the obvious (but quadratic) \\S{LONG_RUN,}."""
+    import random
+    import re
+    from ui.offsets import _long_runs
+    rng = random.Random(11)
+    obvious = re.compile(r"\S{%d,}" % LONG_RUN)
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            length = rng.choice([rng.randint(0, 50), rng.randint(900, 2100), rng.randint(LONG_RUN - 10, LONG_RUN + 10),
+                                 rng.randint(LONG_RUN, 3 * LONG_RUN)])
+            parts.append("x" * length)
+            parts.append(rng.choice([" ", "\n", "\u3000", "  ", "\t", "\r\n"]))
+        text = "".join(parts)
+        text = text.strip() if rng.random() < 0.5 else text
+        assert list(_long_runs(text)) == [(m.start(), m.end()) for m in obvious.finditer(text)]
