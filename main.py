@@ -151,9 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _open_store(args, *, create: bool = True):
+def _open_store(args, *, create: bool = True, only_reads: bool = False):
+    """``only_reads``: the command never writes, so a file we may not write is opened read-only."""
     from store import Store
-    return Store.open(str(args.db), args.annotator, create=create)
+    from store.database import writable
+    read_only = only_reads and os.path.isfile(args.db) and not writable(args.db)
+    return Store.open(str(args.db), args.annotator, create=create, read_only=read_only)
 
 
 def _progress(total: int | None, what: str):
@@ -226,7 +229,7 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from store.export import export_documents
 
-    store = _open_store(args, create=False)
+    store = _open_store(args, create=False, only_reads=True)
     with store:
         total = store.document_count()
         with _progress(total, "exporting") as bar:
@@ -240,7 +243,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    with _open_store(args, create=False) as store:
+    with _open_store(args, create=False, only_reads=True) as store:
         stats = store.stats()
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
@@ -255,7 +258,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    with _open_store(args, create=False) as store:
+    with _open_store(args, create=False, only_reads=True) as store:
         if args.verify:
             result = store.verify()
             from store.merge import verify_merged_chains

@@ -99,11 +99,18 @@ def _create_private(path: str) -> None:
     os.close(fd)
 
 
+def writable(path: str | os.PathLike) -> bool:
+    """Whether we may write the file. os.access alone says yes to root; a file whose mode has
+    no write bit is read-only too."""
+    return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
 def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bool = False) -> Database:
     """Open (or create) a Marginalia database, migrated to this version's schema.
 
     Raises StoreError, leaving the file byte-for-byte untouched, when it is not a Marginalia
-    database, is damaged, or comes from a newer version.
+    database, is damaged, or comes from a newer version. ``read_only`` opens it for reading
+    only; close such a database with ``close_database``, which tidies up after it.
     """
     path = os.fspath(path)
     if path == ":memory:":
@@ -115,19 +122,55 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
         raise StoreError(f"{path}: no such database")
     state = inspect_existing(path) if exists else "new"
     if read_only:
-        if state != "ours":
-            raise StoreError(f"{path}: not a Marginalia database")
-        return Database(_connect(path, read_only=True))
+        return _open_read_only(path, state)
     if state == "new":
         _create_private(path)
-    # os.access alone says yes to root; a file whose mode has no write bit is read-only too.
-    if not os.access(path, os.W_OK) or not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise StoreError(f"{path}: the database is read-only; open it with a read-only command or fix its permissions")
+    if not writable(path):
+        raise StoreError(f"{path}: the database is read-only; the stats, export, audit, merge and agree commands "
+                         "can read it, but annotating or importing needs write permission on the file")
     try:
         conn = _connect(path)
         return _prepare(Database(conn), fresh=state != "ours")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot use the database: {exc}") from None
+
+
+def _open_read_only(path: str, state: str) -> Database:
+    if state != "ours":
+        raise StoreError(f"{path}: not a Marginalia database")
+    companions = [path + suffix for suffix in ("-wal", "-shm") if os.path.exists(path + suffix)]
+    # Reading a WAL database creates -wal and -shm beside it. With none there, nobody has the
+    # file open: a file we may write gets them removed again on close (by SQLite, which knows
+    # whether another connection still uses them); one we may not write is read as immutable,
+    # since we could not remove them.
+    immutable = not companions and not writable(path)
+    db = Database(_connect(path, read_only=True, immutable=immutable))
+    db.tidy_on_close = None if companions or immutable else path
+    try:
+        applied = {r[0] for r in db.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])}
+    except sqlite3.DatabaseError as exc:
+        close_database(db)
+        raise StoreError(f"{path}: cannot read the database: {exc}") from None
+    if not set(KNOWN_MIGRATIONS) <= applied:
+        close_database(db)
+        raise StoreError(f"{path}: written by an older version of Marginalia and opened read-only, so it cannot be "
+                         "brought up to date; open it once with write permission")
+    return db
+
+
+def close_database(db: Database) -> None:
+    db.conn.close()
+    path = getattr(db, "tidy_on_close", None)
+    if path and any(os.path.exists(path + suffix) for suffix in ("-wal", "-shm")):
+        # The last connection to close a WAL database removes its -wal and -shm, unless another
+        # connection still has the database open; a read-only one cannot, so a writer does.
+        with contextlib.suppress(sqlite3.Error, OSError):
+            tidier = sqlite3.connect(path)
+            try:
+                tidier.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            finally:
+                tidier.close()
 
 
 def _prepare(db: Database, *, fresh: bool) -> Database:

@@ -12,7 +12,7 @@ from annotate.agreement import Corpus, Version
 from annotate.model import CLAIM, DONE, ENTITY, HUMAN_DECISIONS
 from annotate.schema import Schema, schema_from_json
 
-from .database import open_database
+from .database import close_database, open_database
 
 _GOLD = "decision IN (%s) AND annotator IS NOT NULL" % ", ".join(f"'{d}'" for d in HUMAN_DECISIONS)
 
@@ -28,7 +28,8 @@ def read_corpus(paths: list[str | os.PathLike]) -> tuple[Corpus, Schema | None, 
     schema: Schema | None = None
     seen_in: dict[tuple[str, str], str] = {}
     for path in map(os.fspath, paths):
-        conn = open_database(path, create=False, read_only=True).conn
+        db = open_database(path, create=False, read_only=True)
+        conn = db.conn
         try:
             conn.execute("BEGIN")
             if schema is None:
@@ -37,7 +38,7 @@ def read_corpus(paths: list[str | os.PathLike]) -> tuple[Corpus, Schema | None, 
             versions = _read_versions(conn)
             conn.execute("COMMIT")
         finally:
-            conn.close()
+            close_database(db)
         for (sha, annotator), version in versions.items():
             if (sha, annotator) in seen_in:
                 notes.append(f"{path}: {annotator}'s version of a document is also in {seen_in[sha, annotator]}; "

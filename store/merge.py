@@ -45,7 +45,7 @@ from annotate.validate import validate
 
 from . import audit
 from .apply import apply_changes, fetch_row
-from .database import open_database
+from .database import close_database, open_database
 from .rows import KEYS, audited_document_row, now, relation_from_row, span_from_row, stance_from_row
 from .store import Store
 
@@ -116,7 +116,7 @@ def read_source(path: str) -> Source:
             rows[table] = by_doc
         conn.execute("COMMIT")
     finally:
-        conn.close()
+        close_database(db)
     return Source(path, schema_from_json(body[0]) if body else None, events, documents, rows)
 
 

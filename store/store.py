@@ -24,7 +24,7 @@ from annotate.validate import check_offsets, check_relation, validate
 
 from . import audit
 from .apply import apply_changes, fetch_row
-from .database import open_database
+from .database import close_database, open_database
 from .rows import (dumps, now, relation_from_row, relation_row, span_from_row, span_row,
                    stance_from_row, stance_row)
 
@@ -69,14 +69,16 @@ class Store:
         self._tracking_write = False
 
     @classmethod
-    def open(cls, path: str, annotator: str, *, create: bool = True, schema: Schema | None = None) -> "Store":
-        store = cls(open_database(path, create=create), annotator, path)
-        if store.schema_version() is None:
+    def open(cls, path: str, annotator: str, *, create: bool = True, schema: Schema | None = None,
+             read_only: bool = False) -> "Store":
+        """``read_only``: for commands that only read (any write then fails, changing nothing)."""
+        store = cls(open_database(path, create=create and not read_only, read_only=read_only), annotator, path)
+        if store.schema_version() is None and not read_only:
             store.set_schema(schema or default_schema())
         return store
 
     def close(self) -> None:
-        self.conn.close()
+        close_database(self.db)
 
     def __enter__(self) -> "Store":
         return self

@@ -7,6 +7,7 @@ import, no half action, no half pre-annotation batch, and the audit log still ve
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -17,6 +18,7 @@ import main
 from annotate.errors import MarginaliaError, StoreError
 from annotate.model import AnnotatedDocument, Annotations, Document, Span
 from store import Store
+from store.database import open_database
 from tests.helpers import bulk
 
 
@@ -158,28 +160,70 @@ def test_the_window_reports_a_full_disk(populated, qtbot):
 
 # ---- a read-only file -------------------------------------------------------------------------
 
+def _beside(path):
+    return sorted(p.name for p in path.parent.iterdir())
+
+
 def test_a_read_only_database_is_refused_by_writing_commands_and_read_by_the_reading_ones(populated, tmp_path,
                                                                                         capsys):
     path = tmp_path / "ro" / "shared.db"
     path.parent.mkdir()
     shutil.copyfile(populated, path)
     os.chmod(path, 0o444)
-    # The file itself is untouched (a read-only reader of a WAL file may leave -shm/-wal beside it).
     before = (path.read_bytes(), os.stat(path).st_mtime_ns)
     try:
-        for argv in (["stats"], ["audit", "--verify"], ["export", "--out", str(tmp_path / "o.jsonl")],
-                     ["preannotate"], ["import", str(bulk.write_news_jsonl(tmp_path / "n.jsonl", 2))]):
+        for argv in (["preannotate"], ["import", str(bulk.write_news_jsonl(tmp_path / "n.jsonl", 2))]):
             capsys.readouterr()
             assert main.main([*argv, "--db", str(path)]) == 1, argv
             err = capsys.readouterr().err
             assert "read-only" in err and str(path) in err and "Traceback" not in err
-        # Commands that only read open it read-only: a merge takes it as a source, agree reads it.
+            # The message points at what can be done with the file.
+            assert "export" in err and "write permission" in err
+        # Commands that only read open it read-only.
+        capsys.readouterr()
+        assert main.main(["stats", "--json", "--db", str(path)]) == 0
+        assert json.loads(capsys.readouterr().out)["documents"] == 3
+        assert main.main(["audit", "--verify", "--db", str(path)]) == 0
+        assert "verified" in capsys.readouterr().out
+        assert main.main(["export", "--out", str(tmp_path / "o.jsonl"), "--db", str(path)]) == 0
+        assert len((tmp_path / "o.jsonl").read_text(encoding="utf-8").splitlines()) == 3
         assert main.main(["merge", str(path), "--into", str(tmp_path / "team.db")]) == 0
         assert main.main(["agree", "--db", str(path)]) == 0
+        # The file is untouched, and no -wal or -shm is left beside it.
         assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+        assert _beside(path) == ["shared.db"]
     finally:
         os.chmod(path, 0o600)
-    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_reading_a_writable_database_leaves_nothing_beside_it(populated, tmp_path, capsys):
+    """merge and agree read their sources read-only; SQLite makes -wal and -shm for that, and
+    they are removed again, unless another connection still uses the database."""
+    path = tmp_path / "src" / "annotator.db"
+    path.parent.mkdir()
+    shutil.copyfile(populated, path)
+    before = path.read_bytes()
+    assert main.main(["merge", str(path), "--into", str(tmp_path / "team.db")]) == 0
+    assert main.main(["agree", "--db", str(path)]) == 0
+    assert path.read_bytes() == before and _beside(path) == ["annotator.db"]
+    # With a writer holding the database open, its -wal and -shm stay: they are in use.
+    with Store.open(str(path), "ana") as writer:
+        assert main.main(["agree", "--db", str(path)]) == 0
+        assert _beside(path) == ["annotator.db", "annotator.db-shm", "annotator.db-wal"]
+        writer.add_entity("d0", 0, 6, "GPE")
+    assert _beside(path) == ["annotator.db"]
+
+
+def test_an_older_database_opened_read_only_is_refused_with_the_way_out(populated, tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copyfile(populated, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = (SELECT max(name) FROM _sqlite_migrations)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="older version.*write permission") as info:
+        open_database(path, read_only=True)
+    assert str(path) in str(info.value) and path.read_bytes() == before
 
 
 def test_a_database_that_fails_later_is_a_clear_error(populated, tmp_path):
