@@ -94,6 +94,18 @@ def kill_import(db: Path, source: Path, out_path: Path, delay: float) -> bool:
     return interrupted
 
 
+def time_import(db: Path, source: Path, out_path: Path) -> float:
+    """Seconds an uninterrupted `marginalia import` spends from its first write to its exit."""
+    wal = Path(str(db) + "-wal")
+    proc = crash_check.start([str(crash_check.ROOT / "main.py"), "import", str(source), "--db", str(db)], out_path)
+    crash_check.wait_for(lambda: wal.exists() and wal.stat().st_size > 0, proc, "the import writes")
+    started = time.monotonic()
+    proc.wait(timeout=600)
+    writing = time.monotonic() - started
+    assert not crash_check.kill(proc)  # already exited, with status 0
+    return writing
+
+
 def check_import(db: Path, before: int, count: int, prefix: str, context: str) -> bool:
     """Sound, verified, and the import entirely present or entirely absent; True when present."""
     crash_check.verify_with_cli(db, context)
