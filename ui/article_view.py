@@ -8,7 +8,7 @@ import html
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip
 
 from annotate.model import CLAIM, SUGGESTED, Span
 
@@ -107,7 +107,8 @@ class ArticleView(QPlainTextEdit):
 
     def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
         # Copy gives the stored characters: CRLF as it was, no invisible breaks, NBSP kept.
-        mime = QMimeData()
+        _hand_clipboard_to_qt_when_it_changes()
+        mime = _StoredTextMime()
         selected = self.selection_range()
         mime.setText(self.text[selected[0]:selected[1]] if selected else "")
         return mime
@@ -244,3 +245,28 @@ class ArticleView(QPlainTextEdit):
             lines.append(f"type {html.escape(span.claim_type)}"
                          + (", check-worthy" if span.checkworthy else ""))
         return "<qt>" + "<br>".join(lines) + "</qt>"
+
+
+class _StoredTextMime(QMimeData):
+    """Made in Python, so its destructor calls into Python: it must not outlive the interpreter."""
+
+
+_clipboard_watched = False
+
+
+def _hand_clipboard_to_qt_when_it_changes() -> None:
+    """The clipboard keeps the last copy until Qt's own exit handlers run, after Python has gone;
+    a Python-made QMimeData destroyed then crashes the process (SIGSEGV at exit). As soon as one
+    lands on the clipboard, it is swapped for the same text held by a QMimeData that Qt made."""
+    global _clipboard_watched
+    if _clipboard_watched:
+        return
+    clipboard = QApplication.clipboard()
+
+    def swap(mode) -> None:
+        mime = clipboard.mimeData(mode)
+        if isinstance(mime, _StoredTextMime):
+            clipboard.setText(mime.text(), mode)
+
+    clipboard.changed.connect(swap)
+    _clipboard_watched = True
