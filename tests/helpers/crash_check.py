@@ -100,6 +100,20 @@ def verify_with_store(path: Path, context: str) -> None:
         assert result.ok, f"{context}: {result.problems}"
 
 
+def time_run(db: Path, seed: int, out_path: Path, max_actions: int) -> float:
+    """Seconds an uninterrupted run of the driver takes from 'ready' to its end, checked like the rest."""
+    proc = start([str(CRASH_DRIVER), str(db), str(seed), str(max_actions)], out_path)
+    wait_for(lambda: out_path.exists() and out_path.read_bytes().startswith(b"ready"), proc, "the driver is ready")
+    started = time.monotonic()
+    proc.wait(timeout=600)
+    seconds = time.monotonic() - started
+    assert not kill(proc)
+    start_events, actions, ended = returned_lines(out_path)
+    assert ended and actions, f"seed {seed}: the uninterrupted run did not finish"
+    check_actions(db, start_events, actions, f"seed {seed}, uninterrupted")
+    return seconds
+
+
 def crash_run(db: Path, seed: int, out_path: Path, delay: float, *, max_actions: int | None = None,
               check_first_with_sqlite: bool = False) -> tuple[int, bool]:
     """One run of the crash driver on ``db``, killed after ``delay`` seconds of work; then every check.
