@@ -15,17 +15,20 @@ WORDS = ("Turkey Russia Haftar Erdoğan Putin Moscow Ankara Tripoli said the tal
          "UAE Libya Egypt Cairo minister").split()
 
 
-def write_big_jsonl(path: Path, count: int, *, prefix: str = "big", repeat: int = 10) -> Path:
-    """``count`` documents, each with three entities and a relation."""
+def write_big_jsonl(path: Path, count: int, *, prefix: str = "big", repeat: int = 10,
+                    status: str | None = None) -> Path:
+    """``count`` documents, each with three entities and a relation (and ``status``, when given)."""
     entities = [{"id": "e1", "start": 0, "end": 6, "label": "GPE"},
                 {"id": "e2", "start": 18, "end": 24, "label": "PERSON"},
                 {"id": "e3", "start": 35, "end": 55, "label": "GPE"}]
     relations = [{"id": "r1", "head": "e1", "tail": "e2", "label": "OPPOSES"}]
     with open(path, "w", encoding="utf-8") as out:
         for i in range(count):
-            out.write(json.dumps({"id": f"{prefix}{i}", "text": TEXT * repeat + f" ({i})",
-                                  "meta": {"title": f"{prefix} {i}"}, "entities": entities,
-                                  "relations": relations}, ensure_ascii=False) + "\n")
+            record = {"id": f"{prefix}{i}", "text": TEXT * repeat + f" ({i})", "meta": {"title": f"{prefix} {i}"},
+                      "entities": entities, "relations": relations}
+            if status:
+                record["status"] = status
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
 
 
@@ -39,7 +42,10 @@ def write_news_jsonl(path: Path, count: int, seed: int = 1, words: int = 120) ->
     return path
 
 
-def _count(path: Path, sql: str) -> int:
+def count(path: Path, sql: str) -> int:
+    """One number read from the file by another connection, read-only; 0 while it doesn't exist yet."""
+    if not path.exists():
+        return 0
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute(sql).fetchone()[0]
@@ -55,7 +61,7 @@ def kill_preannotation(db: Path, out_path: Path, delay: float, *, batch_size: in
     proc = crash_check.start([str(crash_check.ROOT / "main.py"), "preannotate", "--db", str(db),
                               "--batch-size", str(batch_size)], out_path)
     try:
-        crash_check.wait_for(lambda: _count(db, "SELECT count(*) FROM audit WHERE action = 'preannotate'") > 0,
+        crash_check.wait_for(lambda: count(db, "SELECT count(*) FROM audit WHERE action = 'preannotate'") > 0,
                              proc, "the first pre-annotated batch")
         time.sleep(delay)
     finally:

@@ -17,11 +17,12 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.helpers import bulk, crash_check
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNET = re.compile(r"\b(AF_INET6?|PF_INET6?)\b")
@@ -91,11 +92,8 @@ def test_the_window_on_its_first_run_opens_no_internet_socket(tmp_path):
     proc = traced([sys.executable, str(ROOT / "main.py")], log, env, cwd=tmp_path)
     db = tmp_path / "data" / "marginalia.db"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and proc.poll() is None and _suggestions(db) == 0:
-            time.sleep(0.2)
-        assert proc.poll() is None, proc.stderr.read().decode(errors="replace")[-3000:]
-        assert _suggestions(db) > 0, "the first run did not pre-annotate the sample"
+        crash_check.wait_for(lambda: bulk.count(db, "SELECT count(*) FROM spans WHERE decision = 'suggested'") > 0,
+                             proc, "the first run pre-annotates the sample", timeout=180)
         # spaCy is loaded 1.5 s after the first paint; leave time for that and a few idle passes.
         time.sleep(6)
         assert proc.poll() is None, proc.stderr.read().decode(errors="replace")[-3000:]
@@ -107,12 +105,7 @@ def test_the_window_on_its_first_run_opens_no_internet_socket(tmp_path):
 def test_every_batch_command_opens_no_internet_socket(tmp_path):
     """import, preannotate with worker processes, train, evaluate, export, merge, agree, stats,
     audit and screenshot, in one traced process."""
-    records = [{"id": f"d{i}", "status": "done",
-                "text": f"Turkey is against Haftar, whom the United Arab Emirates back. Report {i} from Ankara.",
-                "entities": [{"id": "e1", "start": 0, "end": 6, "label": "GPE"},
-                             {"id": "e2", "start": 18, "end": 24, "label": "PERSON"}]} for i in range(12)]
-    source = tmp_path / "gold.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    source = bulk.write_big_jsonl(tmp_path / "gold.jsonl", 12, prefix="d", repeat=1, status="done")
     ana, ben, team, model = (tmp_path / n for n in ("ana.db", "ben.db", "team.db", "model"))
     commands = [
         ["import", str(source), "--db", str(ana), "--annotator", "ana"],
@@ -137,19 +130,6 @@ def test_every_batch_command_opens_no_internet_socket(tmp_path):
     workers = forked_pids(log)
     assert len(workers) >= 2 and workers <= traced_pids(log), workers
     assert outward_calls(log) == []
-
-
-def _suggestions(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-        try:
-            return conn.execute("SELECT count(*) FROM spans WHERE decision = 'suggested'").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def _stop_tracee(proc: subprocess.Popen, log: Path) -> None:
