@@ -12,8 +12,8 @@ from annotate.errors import ValidationError
 from annotate.model import HUMAN_DECISIONS, MANUAL
 
 from .apply import fetch_row
-from .rows import dumps, now
-from .store import Store, _dict_rows, _new_id
+from .rows import dict_rows as _dict_rows, dumps, new_id as _new_id, now
+from .store import Store
 
 
 def take(store: Store, doc_id: str, annotation_id: str) -> Changes:

@@ -157,8 +157,7 @@ def _merge(store: Store, sources: list[Source], target_name: str) -> MergeResult
             schema = _union_schema(schema, source.schema)
         if schema is not None and (base is None or schema.to_json() != base.to_json()):
             names = ", ".join(s.path for s in sources)
-            store._insert_schema(conn, schema, current, reason=f"labels added by merge of {names}"[:500])
-            store._schema = None
+            store.schemas.insert(conn, schema, current, reason=f"labels added by merge of {names}"[:500])
             result.schema_extended = base is not None
         lineages = _lineages(conn)
         placed: dict[str, str] = {}  # document id -> the source file that brought it in this merge

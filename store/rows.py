@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import datetime, timezone
 
 from annotate.model import Relation, Span, Stance
@@ -90,3 +91,15 @@ def relation_from_row(row: dict) -> Relation:
 def audited_document_row(row: dict) -> dict:
     """A document as the audit log records it: the text is represented by its hash."""
     return {k: v for k, v in row.items() if k != "text"}
+
+
+def dict_rows(conn, sql: str, args=()) -> list[dict]:
+    """Every row of a query as a dict of column name -> value."""
+    cursor = conn.execute(sql, args)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def new_id(prefix: str) -> str:
+    """A fresh annotation id: random, so two windows or processes never pick the same one."""
+    return prefix + secrets.token_hex(5)

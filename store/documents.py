@@ -1,0 +1,221 @@
+"""Documents: importing them with their annotations, and reading them back.
+
+Reached through ``Store`` (``store.import_documents``, ``store.annotations``...), which keeps the
+connection and the transaction core; this module holds what is particular to documents.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from annotate.changes import RowChange
+from annotate.errors import ValidationError
+from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from annotate.schema import Schema
+from annotate.validate import validate
+
+from . import audit
+from .apply import apply_changes
+from .rows import dict_rows, dumps, now, relation_from_row, relation_row, span_from_row, span_row, stance_from_row, stance_row
+
+if TYPE_CHECKING:
+    from .store import Store
+
+NOT_UNICODE = ("it holds a lone surrogate (such as a \\ud800 escape without its pair), which is not a "
+               "character and cannot be stored; fix the text")
+
+
+@dataclass
+class ImportResult:
+    documents: int = 0
+    skipped: int = 0
+    spans: int = 0
+    stances: int = 0
+    relations: int = 0
+
+
+class Documents:
+    def __init__(self, store: "Store"):
+        self.store = store
+
+    # ---- importing ----------------------------------------------------------------------
+
+    def import_documents(self, items: Iterable[AnnotatedDocument], *, as_suggestions: bool = False,
+                         origin: str | None = None, source: str | None = None,
+                         on_progress: Callable[[int], None] | None = None,
+                         schema: Schema | None = None) -> ImportResult:
+        """Add documents and their annotations, all or nothing.
+
+        Every item is validated against its text and the schema before anything is written;
+        the first problem raises ValidationError (the caller adds file and line) and the
+        transaction leaves the database as it was. A document whose id exists with the same
+        text and which brings no annotations is skipped, so importing a folder twice is safe.
+        ``schema``, when given, becomes the new schema version in the same transaction (an
+        import that adds its labels), so a refused import leaves the schema as it was too.
+        """
+        store = self.store
+        result = ImportResult()
+        at = now()
+        with store._write() as conn:
+            if schema is not None:
+                current = conn.execute("SELECT max(version) FROM schemas").fetchone()[0]
+                store.schemas.insert(conn, schema, current,
+                                     reason=f"labels added by import{f' of {source}' if source else ''}"[:500])
+            else:
+                schema = store.schema
+            for index, item in enumerate(items):
+                doc = item.document
+                ann = item.annotations
+                if as_suggestions:
+                    ann = _as_suggestions(ann, origin or "import")
+                else:
+                    ann = _as_gold(ann, store.annotator, origin)
+                try:
+                    validate(doc, ann, schema)
+                except ValidationError as exc:
+                    raise exc.located(line=getattr(item, "line", None)) from None
+                existing = conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc.id]).fetchone()
+                has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels)
+                if existing is not None:
+                    if existing[0] == doc.sha256 and not has_annotations and item.annotations.status == NEW:
+                        result.skipped += 1
+                        continue
+                    raise ValidationError(f"document {doc.id!r} is already in the database"
+                                          + ("" if existing[0] == doc.sha256 else " with a different text"),
+                                          line=getattr(item, "line", None))
+                rows = self.document_rows(doc, ann, at)
+                detail = {"source": source} if source else None
+                try:
+                    apply_changes(conn, rows, documents_text={doc.id: doc.text})
+                    audit.append_event(conn, at=at, actor=store.annotator, action="import", doc_id=doc.id,
+                                       changes=rows, detail=detail)
+                except UnicodeEncodeError:
+                    raise ValidationError(f"document {doc.id!r}: {NOT_UNICODE}",
+                                          line=getattr(item, "line", None)) from None
+                result.documents += 1
+                result.spans += len(ann.spans)
+                result.stances += len(ann.stances)
+                result.relations += len(ann.relations)
+                if on_progress:
+                    on_progress(index + 1)
+        return result
+
+    def document_rows(self, doc: Document, ann: Annotations, at: str) -> list[RowChange]:
+        annotator = self.store.annotator
+        doc_row = {"id": doc.id, "sha256": doc.sha256, "meta": dumps(doc.meta or {}), "created_at": at}
+        rows = [RowChange("documents", (doc.id,), None, doc_row)]
+        for span in ann.spans:
+            rows.append(RowChange("spans", (doc.id, span.id), None, span_row(doc.id, span, at)))
+        for stance in ann.stances:
+            rows.append(RowChange("stances", (doc.id, stance.id), None, stance_row(doc.id, stance, at)))
+        for relation in ann.relations:
+            rows.append(RowChange("relations", (doc.id, relation.id), None, relation_row(doc.id, relation, at)))
+        for label in ann.labels:
+            rows.append(RowChange("doc_labels", (doc.id, label, annotator), None,
+                                  {"doc_id": doc.id, "label": label, "annotator": annotator, "created_at": at}))
+        if ann.status != NEW:
+            rows.append(RowChange("doc_status", (doc.id, annotator), None,
+                                  {"doc_id": doc.id, "annotator": annotator, "status": ann.status,
+                                   "reason": ann.status_reason, "updated_at": at}))
+        return rows
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document:
+        row = self.store.conn.execute("SELECT id, text, meta FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise ValidationError(f"no document {doc_id!r} in the database")
+        return Document(row[0], row[1], json.loads(row[2]))
+
+    def document_count(self) -> int:
+        return self.store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.store.conn.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def annotations(self, doc_id: str) -> Annotations:
+        store = self.store
+        conn = store.conn
+        span_rows = dict_rows(conn, "SELECT * FROM spans WHERE doc_id = ? ORDER BY start, \"end\" DESC, id", [doc_id])
+        stance_rows = dict_rows(conn, "SELECT * FROM stances WHERE doc_id = ? ORDER BY created_at, id", [doc_id])
+        relation_rows = dict_rows(conn, "SELECT * FROM relations WHERE doc_id = ? ORDER BY created_at, id", [doc_id])
+        store._remember_document(doc_id, {"spans": span_rows, "stances": stance_rows, "relations": relation_rows})
+        spans = [span_from_row(r) for r in span_rows]
+        stances = [stance_from_row(r) for r in stance_rows]
+        relations = [relation_from_row(r) for r in relation_rows]
+        labels = [r[0] for r in conn.execute("SELECT label FROM doc_labels WHERE doc_id = ? AND annotator = ? "
+                                             "ORDER BY label", [doc_id, store.annotator])]
+        status, reason = store.status(doc_id)
+        return Annotations(spans, stances, relations, labels, status, reason)
+
+    def annotated(self, doc_id: str) -> AnnotatedDocument:
+        return AnnotatedDocument(self.document(doc_id), self.annotations(doc_id))
+
+    def iter_annotated(self, *, only_done: bool = False, page: int = 500) -> Iterator[AnnotatedDocument]:
+        """Every document with its annotations, in import order, a page at a time (constant memory)."""
+        last = 0
+        while True:
+            sql = "SELECT d.rowid, d.id FROM documents d"
+            args: list = []
+            if only_done:
+                sql += " JOIN doc_status s ON s.doc_id = d.id AND s.annotator = ? AND s.status = 'done'"
+                args.append(self.store.annotator)
+            rows = self.store.conn.execute(sql + " WHERE d.rowid > ? ORDER BY d.rowid LIMIT ?",
+                                           [*args, last, page]).fetchall()
+            if not rows:
+                return
+            yield from self.annotated_page([doc_id for _, doc_id in rows])
+            last = rows[-1][0]
+
+    def annotated_page(self, doc_ids: list[str]) -> Iterator[AnnotatedDocument]:
+        """The same as ``annotated`` for each id, with one query per table for the whole page."""
+        conn = self.store.conn
+        annotator = self.store.annotator
+        marks = ", ".join("?" for _ in doc_ids)
+        docs = {r[0]: Document(r[0], r[1], json.loads(r[2])) for r in
+                conn.execute(f"SELECT id, text, meta FROM documents WHERE id IN ({marks})", doc_ids)}
+        spans: dict[str, list[Span]] = {}
+        for r in dict_rows(conn, f"SELECT * FROM spans WHERE doc_id IN ({marks}) "
+                                 "ORDER BY doc_id, start, \"end\" DESC, id", doc_ids):
+            spans.setdefault(r["doc_id"], []).append(span_from_row(r))
+        stances: dict[str, list[Stance]] = {}
+        for r in dict_rows(conn, f"SELECT * FROM stances WHERE doc_id IN ({marks}) "
+                                 "ORDER BY doc_id, created_at, id", doc_ids):
+            stances.setdefault(r["doc_id"], []).append(stance_from_row(r))
+        relations: dict[str, list[Relation]] = {}
+        for r in dict_rows(conn, f"SELECT * FROM relations WHERE doc_id IN ({marks}) "
+                                 "ORDER BY doc_id, created_at, id", doc_ids):
+            relations.setdefault(r["doc_id"], []).append(relation_from_row(r))
+        labels: dict[str, list[str]] = {}
+        for doc_id, label in conn.execute(f"SELECT doc_id, label FROM doc_labels WHERE doc_id IN ({marks}) "
+                                          "AND annotator = ? ORDER BY doc_id, label", [*doc_ids, annotator]):
+            labels.setdefault(doc_id, []).append(label)
+        status = {r[0]: (r[1], r[2]) for r in conn.execute(
+            f"SELECT doc_id, status, reason FROM doc_status WHERE doc_id IN ({marks}) AND annotator = ?",
+            [*doc_ids, annotator])}
+        for doc_id in doc_ids:
+            st, reason = status.get(doc_id, (NEW, None))
+            yield AnnotatedDocument(docs[doc_id], Annotations(spans.get(doc_id, []), stances.get(doc_id, []),
+                                                              relations.get(doc_id, []), labels.get(doc_id, []),
+                                                              st, reason))
+
+
+def _as_suggestions(ann: Annotations, origin: str) -> Annotations:
+    def suggest(item):
+        if item.decision == SUGGESTED and item.annotator is None and item.origin:
+            return item  # already a suggestion with its origin: no copy needed
+        return replace(item, decision=SUGGESTED, annotator=None, origin=item.origin or origin)
+    return Annotations([suggest(s) for s in ann.spans], [suggest(s) for s in ann.stances],
+                       [suggest(r) for r in ann.relations], [], NEW, None)
+
+
+def _as_gold(ann: Annotations, annotator: str, origin: str | None) -> Annotations:
+    def gold(item):
+        decided_by = item.annotator or (None if item.decision == SUGGESTED else annotator)
+        proposed_by = item.origin or origin or annotator
+        if decided_by == item.annotator and proposed_by == item.origin:
+            return item  # nothing to fill in: no copy needed (bulk imports are mostly this case)
+        return replace(item, origin=proposed_by, annotator=decided_by)
+    return Annotations([gold(s) for s in ann.spans], [gold(s) for s in ann.stances],
+                       [gold(r) for r in ann.relations], list(ann.labels), ann.status, ann.status_reason)
