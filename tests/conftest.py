@@ -31,6 +31,20 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MARGINALIA_ANNOTATOR", "tester")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path_factory):
+    """QSettings of each test in a folder of its own, never the user's: Qt reads XDG_CONFIG_HOME
+    once per process, so the environment alone would share one file between tests."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+    folder = tmp_path_factory.mktemp("settings")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(folder / "system"))
+    QCoreApplication.setOrganizationName("Marginalia")
+    QCoreApplication.setApplicationName("Marginalia")
+    yield folder
+
+
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory):
     """One migrated, schema-loaded database; each test gets a copy (as Anki's getEmptyCol)."""

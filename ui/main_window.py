@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QApplication, QDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QTextBrowser, QToolBar, QVBoxLayout)
 
@@ -13,16 +13,14 @@ from annotate.errors import ConflictError, MarginaliaError
 from annotate.model import CLAIM, DONE, SKIPPED, SUGGESTED
 from annotate.tokens import nudge, snap_to_tokens
 
+from . import actions
 from .article_view import ArticleView
 from .corpus_panel import CorpusPanel
 from .document_state import DocumentState
 from .inspector import Inspector
+from .keymap import KeyMap, native
 from .structure import StructureActions
 from .theme import THEMES, Theme, apply_theme
-
-#: Keys the window itself uses; a schema hotkey on one of them is not bound (and is reported).
-RESERVED_KEYS = {"a", "x", "j", "k", "[", "]", "?"}
-
 
 def _tint(color: str) -> str:
     """The label colour mixed with white, legible behind dark text in both themes."""
@@ -95,148 +93,63 @@ class MainWindow(StructureActions, QMainWindow):
         seconds = self._elapsed.elapsed() // 1000
         self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
 
-    def _action(self, menu, text: str, shortcuts, tip: str, slot, *, toolbar: bool = False) -> QAction:
-        action = QAction(text, self)
-        keys = [QKeySequence(s) for s in ([shortcuts] if isinstance(shortcuts, (str, QKeySequence.StandardKey))
-                                          else shortcuts or [])]
-        action.setShortcuts(keys)
-        shortcut_text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        action.setToolTip(f"{tip} ({shortcut_text})" if shortcut_text else tip)
-        action.setStatusTip(tip)
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        letters = [k.toString() for k in keys if len(k.toString()) == 1]
-        if letters:
-            # With two annotations picked, a letter names a relation or a polarity first.
-            action.triggered.connect(lambda _checked=False, key=letters[0]: self.pair_key(key) or slot())
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        menu.addAction(action)
-        self.addAction(action)
-        if toolbar:
-            self.toolbar.addAction(action)
-        self.shortcut_sheet.append((menu.title().replace("&", ""), text.replace("&", ""), shortcut_text, tip))
-        return action
-
     def _build_actions(self) -> None:
-        self.shortcut_sheet: list[tuple[str, str, str, str]] = []
+        """Menus, toolbar and shortcuts, all from the one table of actions (``ui.actions``)."""
+        self.action_specs = actions.table(self.schema)
+        self.keymap = KeyMap(self.action_specs)
         self.toolbar = QToolBar("Actions")
         self.toolbar.setObjectName("actions")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        edit = menus.addMenu("&Edit")
-        review = menus.addMenu("&Review")
-        labels = menus.addMenu("&Label")
-        document = menus.addMenu("&Document")
-        view = menus.addMenu("&View")
-        help_menu = menus.addMenu("&Help")
-
-        self._action(file_menu, "&Pre-annotate corpus…", "Ctrl+Shift+P",
-                     "Run a pre-annotator (builtin, or a spaCy pipeline) over every document, in the background",
-                     self.preannotate_corpus)
-        self.quit_action = self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, "Close Marginalia",
-                                        self.close)
-        self.undo_action = self._action(edit, "&Undo", QKeySequence.StandardKey.Undo, "Undo the last action",
-                                        self.undo, toolbar=True)
-        self.redo_action = self._action(edit, "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], "Redo the action just undone",
-                                        self.redo, toolbar=True)
-        self.delete_action = self._action(edit, "&Delete annotation", ["Delete", "Backspace"],
-                                          "Delete the selected annotation", self.delete_selected)
-        self._action(edit, "Resize to selection", "Ctrl+R",
-                     "Make the selected annotation cover the selected text", self.resize_to_selection)
-        self._action(edit, "Start one token earlier", "Alt+Left", "Move the annotation's start left by a token",
-                     lambda: self.nudge("start", False))
-        self._action(edit, "Start one token later", "Alt+Right", "Move the annotation's start right by a token",
-                     lambda: self.nudge("start", True))
-        self._action(edit, "End one token earlier", "Alt+Shift+Left", "Move the annotation's end left by a token",
-                     lambda: self.nudge("end", False))
-        self._action(edit, "End one token later", "Alt+Shift+Right", "Move the annotation's end right by a token",
-                     lambda: self.nudge("end", True))
-
-        self.accept_action = self._action(review, "&Accept suggestion", "A", "Accept the selected suggestion",
-                                          self.accept_selected, toolbar=True)
-        self.reject_action = self._action(review, "&Reject suggestion", "X", "Reject the selected suggestion",
-                                          self.reject_selected, toolbar=True)
-        self.accept_all_action = self._action(review, "Accept &all remaining", "Ctrl+Shift+A",
-                                              "Accept every suggestion left in this document (one undo step)",
-                                              self.accept_all, toolbar=True)
-        self._action(review, "&Next suggestion", "J", "Select the next unreviewed suggestion",
-                     lambda: self.step(True, suggestions_only=True))
-        self._action(review, "&Previous suggestion", "K", "Select the previous unreviewed suggestion",
-                     lambda: self.step(False, suggestions_only=True))
-        self._action(review, "Next annotation", "]", "Select the next annotation in the text",
-                     lambda: self.step(True))
-        self._action(review, "Previous annotation", "[", "Select the previous annotation in the text",
-                     lambda: self.step(False))
-
-        self.label_actions: dict[str, QAction] = {}
-        skipped = []
-        for entity in self.schema.entities:
-            keys = []
-            if entity.hotkey and entity.hotkey not in RESERVED_KEYS:
-                keys = [entity.hotkey.upper(), "Shift+" + entity.hotkey.upper()]
-            elif entity.hotkey:
-                skipped.append(entity.label)
-            self.label_actions[entity.label] = self._action(
-                labels, entity.label, keys,
-                f"Label the selection {entity.label} (snapped to whole tokens; with Shift, exactly as selected), "
-                "or relabel the selected entity", lambda label=entity.label: self.label_selection(label))
+        self.menus = {title: self.menuBar().addMenu(f"&{title}") for title in actions.MENUS}
+        self.actions_by_id: dict[str, QAction] = {}
+        for spec in self.action_specs:
+            action = QAction(spec.text, self)
+            action.setStatusTip(spec.tip)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
+            action.triggered.connect(lambda _checked=False, spec=spec: self._trigger(spec))
+            self.menus[spec.menu].addAction(action)
+            self.addAction(action)
+            if spec.toolbar:
+                self.toolbar.addAction(action)
+            if spec.attr:
+                setattr(self, spec.attr, action)
+            self.actions_by_id[spec.id] = action
+        self.label_actions = {spec.id.removeprefix("label."): self.actions_by_id[spec.id]
+                              for spec in self.action_specs if spec.id.startswith("label.")}
         self._build_label_bar()
-        if skipped:
-            self.message(f"hotkeys of {', '.join(skipped)} clash with the window's own keys and are not bound")
-
-        structure = menus.addMenu("&Structure")
-        menus.insertMenu(document.menuAction(), structure)
-        self.claim_action = self._action(
-            structure, "Make &claim", (self.schema.claim_hotkey or "c").upper(),
-            "Make a claim of the selected text, then pick who claims it", self.make_claim, toolbar=True)
-        self._action(structure, "&Mark for stance or relation", "Space",
-                     "Mark the selected annotation as one end of a stance or relation (or Ctrl-click the second)",
-                     self.mark_for_pair)
-        self._action(structure, "Cancel", "Esc", "Cancel the picked pair and the selection", self._escape)
-        self._action(structure, "&Edit selected", "Ctrl+E",
-                     "Edit the selected claim (claimant, type), stance (polarity, evidence) or relation (label)",
-                     self.edit_current)
-        for key, polarity in sorted(self.polarity_keys.items()):
-            self.shortcut_sheet.append(("Structure", f"Stance {polarity}", key.upper(),
-                                        "with a holder and a target picked"))
-        for key, label in sorted(self.relation_keys.items()):
-            self.shortcut_sheet.append(("Structure", f"Relation {label}", key.upper(),
-                                        "with two entities picked"))
-        self.shortcut_sheet.append(("Structure", "Relation by name…", "/", "with two entities picked"))
-
-        self.done_action = self._action(document, "&Done, next", ["Ctrl+Return", "Ctrl+Enter"],
-                                        "Mark this document done and open the next unfinished one",
-                                        self.done_and_next, toolbar=True)
-        self._action(document, "&Skip…", "Ctrl+Shift+Return", "Skip this document, with a reason",
-                     self.skip_document)
-        self._action(document, "Next document", "Ctrl+PgDown", "Open the next document in the list",
-                     lambda: self._neighbour_document(1))
-        self._action(document, "Previous document", "Ctrl+PgUp", "Open the previous document in the list",
-                     lambda: self._neighbour_document(-1))
-        self._action(document, "Find document", "Ctrl+F", "Search the corpus", self.corpus.search.setFocus)
-        self._action(document, "&Adjudicate…", "Ctrl+Shift+J",
-                     "Compare two annotators' versions of this document and settle the gold", self.adjudicate)
-        self._action(view, "&Statistics", "Ctrl+Shift+T",
-                     "Progress, labels, suggestion acceptance and agreement as charts (Ctrl+S there saves a PNG)",
-                     self.show_dashboard)
-
-        self._action(view, "Zoom &in", ["Ctrl++", "Ctrl+="], "Larger text", lambda: self.view.zoomIn(1))
-        self._action(view, "Zoom &out", "Ctrl+-", "Smaller text", lambda: self.view.zoomOut(1))
-        self._action(view, "&Dark theme", "Ctrl+Shift+D", "Switch between light and dark",
-                     lambda: self.apply_theme("dark" if self.theme.name == "light" else "light"))
-        self.arcs_action = self._action(view, "Show &arcs", "Ctrl+Shift+R",
-                                        "Draw relations and stances as arcs over the text", self.toggle_arcs,
-                                        toolbar=True)
-        self.arcs_action.setCheckable(True)
-        self.arcs_selected_action = self._action(
-            view, "Arcs of the &selection only", "Ctrl+Shift+O",
-            "Draw only the arcs of the selected annotation", self.toggle_arcs_selected)
-        self.arcs_selected_action.setCheckable(True)
-        self._action(help_menu, "&Keyboard shortcuts", ["F1", "?"], "Show every action and its key",
-                     self.show_shortcuts)
+        self.apply_keys()
+        lost = [self.keymap.specs[i].plain_text for i in self.keymap.dropped]
+        if lost:
+            self.message(f"keys of {', '.join(lost)} clash with other actions' keys and are not bound")
         self.update_undo_actions()
+
+    def _trigger(self, spec: actions.ActionSpec) -> None:
+        letters = [k for k in self.keymap.keys.get(spec.id, []) if len(k) == 1]
+        # With two annotations picked, a letter names a relation or a polarity first.
+        if letters and self.pair_key(letters[0]):
+            return
+        spec.handler(self)
+
+    def apply_keys(self) -> None:
+        """Put the key map's keys on the actions, their tooltips and the label bar."""
+        for spec in self.action_specs:
+            action = self.actions_by_id[spec.id]
+            action.setShortcuts(self.keymap.sequences(spec.id))
+            keys = self.keymap.shortcut_text(spec.id)
+            action.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
+        for label, action in self.label_actions.items():
+            button = self.label_bar.widgetForAction(action)
+            first = self.keymap.keys.get(f"label.{label}", [])
+            button.setText(f"{label}  {native(first[0]) if first else ''}".strip())
+
+    @property
+    def shortcut_sheet(self) -> list[tuple[str, str, str, str]]:
+        """(menu, action, keys, tip) of every action, then the keys that only work with a pair picked."""
+        rows = [(spec.menu, spec.plain_text, self.keymap.shortcut_text(spec.id), spec.tip)
+                for spec in self.action_specs]
+        return rows + actions.context_rows(self.schema)
 
     def _build_label_bar(self) -> None:
         """A legend that is also a palette: each label in its colour, with its key; click to apply."""
@@ -250,8 +163,6 @@ class MainWindow(StructureActions, QMainWindow):
             action = self.label_actions[entity.label]
             bar.addAction(action)
             button = bar.widgetForAction(action)
-            key = entity.hotkey.upper() if entity.hotkey and entity.hotkey not in RESERVED_KEYS else ""
-            button.setText(f"{entity.label}  {key}".strip())
             button.setStyleSheet(f"QToolButton {{ background: {_tint(entity.color)}; color: #1B1B1B; "
                                  f"border: 1px solid {entity.color}; border-radius: 4px; padding: 1px 6px; "
                                  "margin: 1px; font-size: 11px; }")
@@ -640,6 +551,7 @@ class MainWindow(StructureActions, QMainWindow):
                         "Selections snap to whole words; hold Shift with the label key to keep them exact.</p>")
         layout = QVBoxLayout(dialog)
         layout.addWidget(browser)
+        dialog.browser = browser
         dialog.resize(760, 620)
         self.shortcuts_dialog = dialog
         dialog.show()
