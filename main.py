@@ -124,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     agr.conflict_handler = agr._optionals.conflict_handler = "resolve"  # here --db may be given more than once
     agr.add_argument("--db", type=Path, action="append", default=None, metavar="DB",
                      help=f"a merged database, or give --db once per annotator's file (default: {default_db_path()})")
+    agr.add_argument("--include-unfinished", action="store_true",
+                     help="also compare documents not yet marked done (anything but skipped), to check mid-way")
     agr.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -382,12 +384,11 @@ def cmd_merge(args) -> int:
 
 
 def cmd_agree(args) -> int:
-    from annotate.agreement import agreement_report, format_report
-    from store.gold import read_corpus
+    from annotate.agreement import format_report
+    from store.gold import agreement
 
-    corpus, schema, notes = read_corpus(args.db if isinstance(args.db, list) else [args.db])
-    report = agreement_report(corpus, polarities=schema.polarities if schema else None,
-                              relation_labels=[r.label for r in schema.relations] if schema else None)
+    report, notes = agreement(args.db if isinstance(args.db, list) else [args.db],
+                              include_unfinished=args.include_unfinished)
     for note in notes[:20]:
         print(f"note: {note}", file=sys.stderr)
     print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))

@@ -1,130 +1,52 @@
-"""Agreement between annotators: span F1 for entities and claims, chance-corrected coefficients
-for stance polarity and relation labels. Pure computation: the store reads the gold, this module
-compares it.
+"""Agreement between annotators on every layer. Pure computation: the store reads the gold, this
+module compares it.
 
 Definitions (what the report means):
 
-* Spans are compared per pair of annotators on the documents that both marked done, as
-  ``(start, end, label)``. **Exact**: same start, end and label. **Overlap**: the same label and at
-  least one character in common, matched one-to-one greedily by largest overlap (ties: the
-  pair whose boundaries differ least, then by position), so one long span cannot match two
-  short ones. F1 is symmetric (2·matched / (n_a + n_b)); precision and recall take the first
-  annotator of the pair as the reference.
-* Stances are paired when both annotators have a stance with the same holder span and the
-  same target span (offsets and label); relations when both have one with the same head and
-  tail spans. Over those pairs, polarity (or relation label) agreement is given as Cohen's
-  kappa, Krippendorff's alpha (nominal) and Gwet's AC1, each with its observed and its chance
-  agreement; stances or relations only one annotator has are counted beside them.
+* A version counts when its annotator marked the document done, or with ``include_unfinished``
+  when they have worked on it at all (anything but skipped): a lead checks agreement mid-way.
+* **Span F1** per pair, as ``(start, end, label)``. **Exact**: same start, end and label.
+  **Overlap**: the same label and at least one character in common, matched one-to-one greedily
+  by largest overlap (ties: the pair whose boundaries differ least, then by position), so one long
+  span cannot match two short ones. F1 is symmetric (2·matched / (n_a + n_b)); precision and
+  recall take the first annotator of the pair as the reference.
+* **Matched spans**: the same greedy one-to-one overlap matching with labels ignored
+  (``align_spans``); over more than two annotators, each one's spans are matched in turn to the
+  units formed so far. Over matched entities the *entity label* is compared; over matched claims
+  the *claim type*, *check-worthiness* and *claimant* (the claimant entity's span, or the
+  free-text source).
+* Stances are paired by holder and target spans, relations by head and tail spans; over those,
+  the polarity and the relation label are compared.
+* **Document labels**: each label of the schema (and any other used) is a yes/no decision per
+  document.
+* Each comparison gives Cohen's kappa, Krippendorff's alpha (nominal) and Gwet's AC1 with their
+  observed and chance agreement, overall and per label (that label against all others), and how
+  many items only one annotator has. ``all`` gives Krippendorff's alpha and Gwet's AC1 over every
+  annotator at once (a missing value where an annotator has no counterpart or did not do the
+  document).
+* **Alpha-U** (``annotate.unitizing``) judges where spans are as well as what they are: per pair
+  on the documents both did, and over all annotators on the documents all of them did.
 
-The coefficients are implemented here in pure Python (the PyPI ``krippendorff`` package is
-GPL-3.0 and this project is MIT; ``irrCAC`` pins scipy==1.12 and pulls pandas; scikit-learn
-or statsmodels would be a large dependency for a ten-line formula). Each one is checked in
-tests/test_agreement.py against published worked examples.
+The coefficients are in ``annotate.coefficients``.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Hashable, Iterable, Sequence
+from typing import Callable, Hashable, Iterable, Sequence, TypeVar
+
+from .agreement_text import format_report
+from .coefficients import (Coefficient, _ratio, categorical_agreement, cohen_kappa, gwet_ac1,  # noqa: F401
+                           krippendorff_alpha, multi_rater_agreement)
+from .unitizing import unitizing_alpha
 
 SpanKey = tuple[int, int, str]  # (start, end, label)
+T = TypeVar("T")
 
-
-# ---- chance-corrected coefficients ------------------------------------------------------
-
-@dataclass(frozen=True)
-class Coefficient:
-    """A coefficient with the observed and chance agreement it is computed from.
-
-    ``value`` is None when it is undefined (no units, or chance agreement of 1: every value
-    in one category, where any coefficient of this family divides by zero).
-    """
-
-    value: float | None
-    observed: float | None
-    expected: float | None
-
-    def to_json(self) -> dict:
-        return {"value": self.value, "observed": self.observed, "expected": self.expected}
-
-
-def _ratio(num: float, den: float) -> float | None:
-    return None if den == 0 else num / den
-
-
-def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> Coefficient:
-    """Cohen's kappa for two raters: (p_o - p_e) / (1 - p_e), p_e from each rater's own marginals."""
-    n = len(pairs)
-    if n == 0:
-        return Coefficient(None, None, None)
-    observed = sum(1 for a, b in pairs if a == b) / n
-    first = Counter(a for a, _ in pairs)
-    second = Counter(b for _, b in pairs)
-    expected = sum(first[c] * second[c] for c in first) / (n * n)
-    return Coefficient(_ratio(observed - expected, 1 - expected), observed, expected)
-
-
-def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> Coefficient:
-    """Krippendorff's alpha, nominal, for any number of coders with missing values (None).
-
-    Follows Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": a coincidence
-    matrix o_ck = sum over units of (pairs of values c, k in the unit) / (m_u - 1), over units
-    with at least two values; alpha = 1 - D_o / D_e with D_o = sum_{c != k} o_ck / n and
-    D_e = sum_{c != k} n_c n_k / (n (n - 1)). ``observed`` is 1 - D_o, ``expected`` 1 - D_e.
-    """
-    coincidences: Counter = Counter()
-    for unit in units:
-        values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        counts = Counter(values)
-        for c, n_c in counts.items():
-            for k, n_k in counts.items():
-                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
-                if pairs:
-                    coincidences[c, k] += pairs / (m - 1)
-    totals: Counter = Counter()
-    for (c, _), o in coincidences.items():
-        totals[c] += o
-    n = sum(totals.values())
-    if n <= 1:
-        return Coefficient(None, None, None)
-    disagree_observed = sum(o for (c, k), o in coincidences.items() if c != k) / n
-    disagree_expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k) / (n * (n - 1))
-    alpha = None if disagree_expected == 0 else 1 - disagree_observed / disagree_expected
-    return Coefficient(alpha, 1 - disagree_observed, 1 - disagree_expected)
-
-
-def gwet_ac1(units: Iterable[Sequence[Hashable | None]], categories: Sequence[Hashable] | None = None) -> Coefficient:
-    """Gwet's AC1 for any number of raters with missing values (None); Gwet (2008), BJMSP 61:29-48.
-
-    p_a is the mean over units rated by two or more of sum_k r_ik (r_ik - 1) / (r_i (r_i - 1));
-    p_e = sum_k pi_k (1 - pi_k) / (q - 1) with pi_k the mean over rated units of r_ik / r_i and q
-    the number of categories: those given (the scale, used or not), else those used.
-    """
-    rated = []
-    for unit in units:
-        values = [v for v in unit if v is not None]
-        if values:
-            rated.append(Counter(values))
-    if not rated:
-        return Coefficient(None, None, None)
-    used = {c for counts in rated for c in counts}
-    scale = list(categories) if categories is not None else sorted(used, key=repr)
-    scale += sorted(used - set(scale), key=repr)
-    q = len(scale)
-    paired = [counts for counts in rated if sum(counts.values()) >= 2]
-    if not paired:
-        return Coefficient(None, None, None)
-    observed = sum(sum(r * (r - 1) for r in counts.values()) / (sum(counts.values()) * (sum(counts.values()) - 1))
-                   for counts in paired) / len(paired)
-    pi = {c: sum(counts.get(c, 0) / sum(counts.values()) for counts in rated) / len(rated) for c in scale}
-    if q < 2:
-        return Coefficient(None, observed, 1.0)
-    expected = sum(p * (1 - p) for p in pi.values()) / (q - 1)
-    return Coefficient(_ratio(observed - expected, 1 - expected), observed, expected)
+__all__ = ["Claim", "Coefficient", "Corpus", "Version", "agreement_report", "align_spans", "categorical_agreement",
+           "cohen_kappa", "exact_matches", "format_report", "gwet_ac1", "krippendorff_alpha", "overlap_matches",
+           "span_agreement"]
 
 
 # ---- span agreement ---------------------------------------------------------------------
@@ -226,21 +148,49 @@ def pair_by_key(a: Sequence[tuple[Hashable, Hashable]], b: Sequence[tuple[Hashab
     return pairs, only_a, only_b
 
 
-def categorical_agreement(pairs: Sequence[tuple[Hashable, Hashable]], only_a: int = 0, only_b: int = 0,
-                          categories: Sequence[Hashable] | None = None) -> dict:
-    units = [list(p) for p in pairs]
-    confusion = Counter(f"{a}/{b}" for a, b in pairs)
-    return {
-        "paired": len(pairs), "only_a": only_a, "only_b": only_b,
-        "observed": _ratio(sum(1 for a, b in pairs if a == b), len(pairs)),
-        "cohen_kappa": cohen_kappa(pairs).to_json(),
-        "krippendorff_alpha": krippendorff_alpha(units).to_json(),
-        "gwet_ac1": gwet_ac1(units, categories).to_json(),
-        "pairs": dict(sorted(confusion.items())),
-    }
+# ---- matched spans across annotators ------------------------------------------------------
+
+def align_spans(spans_by_rater: dict[str, Sequence[T]], span_of: Callable[[T], tuple[int, int]] = lambda s: s[:2]
+                ) -> list[dict[str, T]]:
+    """Units of matched spans, at most one span of each rater per unit, labels ignored.
+
+    Raters are taken in order; each one's spans are matched one-to-one to the units so far (a
+    unit's position is its first span's) greedily by largest overlap, as ``overlap_matches``
+    does; a span left over starts a unit of its own. With two raters this is ``overlap_matches``.
+    """
+    units: list[tuple[tuple[int, int], dict[str, T]]] = []
+    for rater, items in spans_by_rater.items():
+        candidates = []
+        for i, ((us, ue), _) in enumerate(units):
+            for j, item in enumerate(items):
+                s, e = span_of(item)
+                overlap = min(ue, e) - max(us, s)
+                if overlap > 0:
+                    candidates.append((-overlap, abs(us - s) + abs(ue - e), us, ue, s, e, i, j))
+        candidates.sort()
+        used_units: set[int] = set()
+        used_items: set[int] = set()
+        for *_, i, j in candidates:
+            if i not in used_units and j not in used_items:
+                used_units.add(i)
+                used_items.add(j)
+                units[i][1][rater] = items[j]
+        for j, item in enumerate(items):
+            if j not in used_items:
+                units.append((tuple(span_of(item)), {rater: item}))
+    return [members for _, members in units]
 
 
 # ---- the report -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Claim:
+    span: SpanKey
+    claim_type: str | None = None
+    checkworthy: bool | None = None
+    #: ("entity", start, end, label) for a claimant entity, ("text", source) for a free-text one
+    claimant: tuple | None = None
+
 
 @dataclass
 class Version:
@@ -253,75 +203,170 @@ class Version:
     #: ((head span), (tail span), label)
     relations: list[tuple[SpanKey, SpanKey, str]] = field(default_factory=list)
     done: bool = False
+    #: the claims' attributes (claims without it are compared by their span only)
+    claim_details: list[Claim] = field(default_factory=list)
+    labels: frozenset[str] = frozenset()
+    skipped: bool = False
+    #: the document's length in code points, the continuum of alpha-U (0: the spans' extent)
+    length: int = 0
+
+    def details(self) -> list[Claim]:
+        return self.claim_details or [Claim(span) for span in self.claims]
 
 
 #: document (its text's SHA-256) -> annotator -> that annotator's version
 Corpus = dict[str, dict[str, Version]]
 
+#: (layer name in the report, value of a matched claim)
+CLAIM_ATTRIBUTES: tuple[tuple[str, Callable[[Claim], Hashable]], ...] = (
+    ("claim_type", lambda c: c.claim_type), ("checkworthy", lambda c: c.checkworthy),
+    ("claimant", lambda c: c.claimant))
+
+
+def _claim_span(claim: Claim) -> tuple[int, int]:
+    return claim.span[:2]
+
+
+def _keyed_units(versions: dict[str, list[tuple[Hashable, Hashable]]]) -> list[dict[str, Hashable]]:
+    """Items keyed by what they link (a stance's holder and target): one unit per key and use."""
+    units: dict[tuple, dict[str, Hashable]] = {}
+    for rater, items in versions.items():
+        seen: Counter = Counter()
+        for key, value in items:
+            seen[key] += 1
+            units.setdefault((key, seen[key]), {})[rater] = value
+    return list(units.values())
+
+
+def _document_units(versions: dict[str, Version], doc_labels: Sequence[str]) -> dict[str, list[dict[str, Hashable]]]:
+    """Every comparable item of one document, as units: rater -> value."""
+    out: dict[str, list[dict[str, Hashable]]] = {}
+    out["entity_label"] = [{r: span[2] for r, span in unit.items()}
+                           for unit in align_spans({r: v.entities for r, v in versions.items()})]
+    claims = align_spans({r: v.details() for r, v in versions.items()}, _claim_span)
+    for name, value in CLAIM_ATTRIBUTES:
+        out[name] = [{r: value(claim) for r, claim in unit.items()} for unit in claims]
+    out["stance_polarity"] = _keyed_units({r: [((h, t), p) for h, t, p in v.stances] for r, v in versions.items()})
+    out["relation_label"] = _keyed_units({r: [((h, t), lab) for h, t, lab in v.relations]
+                                          for r, v in versions.items()})
+    used = sorted({label for v in versions.values() for label in v.labels} - set(doc_labels))
+    out["document_labels"] = [{r: (label, label in v.labels) for r, v in versions.items()}
+                              for label in [*doc_labels, *used]]
+    return out
+
+
+LAYERS = ("entity_label", "claim_type", "checkworthy", "claimant", "stance_polarity", "relation_label",
+          "document_labels")
+
+
+def _layer_categories(layer: str, categories: dict[str, Sequence | None]) -> Sequence | None:
+    if layer == "checkworthy":
+        return [True, False]
+    return categories.get(layer)
+
+
+def _pair_layers(docs: list[dict[str, list[dict]]], a: str, b: str, categories: dict) -> dict:
+    out = {}
+    for layer in LAYERS:
+        units = [unit for doc in docs for unit in doc[layer]]
+        if layer == "document_labels":
+            out[layer] = _document_label_agreement([[u.get(a), u.get(b)] for u in units])
+            continue
+        pairs = [(u[a], u[b]) for u in units if a in u and b in u]
+        only_a = sum(1 for u in units if a in u and b not in u)
+        only_b = sum(1 for u in units if b in u and a not in u)
+        out[layer] = categorical_agreement(pairs, only_a, only_b, categories=_layer_categories(layer, categories))
+    return out
+
+
+def _document_label_agreement(units: list[list]) -> dict:
+    """Yes/no per (document, label): pooled over the labels, and per label."""
+    pairs = [(a[1], b[1]) for a, b in units]
+    result = categorical_agreement(pairs, categories=[True, False])
+    by_label: dict[str, list[tuple[bool, bool]]] = {}
+    for a, b in units:
+        by_label.setdefault(a[0], []).append((a[1], b[1]))
+    result["labels"] = {}
+    for label, label_pairs in by_label.items():
+        units_of_label = [list(p) for p in label_pairs]
+        result["labels"][label] = {
+            "count": sum(x + y for x, y in label_pairs), "observed": sum(x == y for x, y in label_pairs) / len(label_pairs),
+            "cohen_kappa": cohen_kappa(label_pairs).to_json(),
+            "krippendorff_alpha": krippendorff_alpha(units_of_label).to_json(),
+            "gwet_ac1": gwet_ac1(units_of_label, [True, False]).to_json()}
+    return result
+
+
+def _all_layers(docs: list[dict[str, list[dict]]], raters: list[str], categories: dict) -> dict:
+    out = {}
+    for layer in LAYERS:
+        units = [[unit.get(r) for r in raters] for doc in docs for unit in doc[layer]]
+        if layer == "document_labels":
+            values = [[None if v is None else v[1] for v in unit] for unit in units]
+            result = multi_rater_agreement(values, [True, False])
+            by_label: dict[str, list] = {}
+            for unit, row in zip(units, values):
+                label = next(v[0] for v in unit if v is not None)
+                by_label.setdefault(label, []).append(row)
+            result["labels"] = {label: {"count": sum(v is True for row in rows for v in row),
+                                        "krippendorff_alpha": krippendorff_alpha(rows).to_json(),
+                                        "gwet_ac1": gwet_ac1(rows, [True, False]).to_json()}
+                                for label, rows in by_label.items()}
+            out[layer] = result
+        else:
+            out[layer] = multi_rater_agreement(units, _layer_categories(layer, categories))
+    return out
+
+
+def _continuum(versions: list[dict[str, Version]], raters: Sequence[str]) -> dict:
+    """Alpha-U of entities and of claims over documents laid end to end."""
+    result = {}
+    for layer in ("entities", "claims"):
+        units: dict[str, list] = {r: [] for r in raters}
+        offset = 0
+        for doc in versions:
+            length = max([v.length for v in doc.values()] +
+                         [span[1] for r in raters for span in getattr(doc[r], layer)] + [0])
+            for r in raters:
+                units[r] += [(offset + s, offset + e, label) for s, e, label in getattr(doc[r], layer)]
+            offset += length
+        alpha = unitizing_alpha(units, 0, offset)
+        result[layer] = dict(alpha.to_json(), documents=len(versions))
+    return result
+
 
 def agreement_report(corpus: Corpus, *, polarities: Sequence[str] | None = None,
-                     relation_labels: Sequence[str] | None = None) -> dict:
-    """Agreement for every pair of annotators, on the documents both marked done."""
+                     relation_labels: Sequence[str] | None = None, entity_labels: Sequence[str] | None = None,
+                     claim_types: Sequence[str] | None = None, document_labels: Sequence[str] = (),
+                     include_unfinished: bool = False) -> dict:
+    """Agreement for every pair of annotators and for all at once, on the documents they did."""
+    def counts(version: Version) -> bool:
+        return version.done or (include_unfinished and not version.skipped)
+
+    categories = {"entity_label": entity_labels, "claim_type": claim_types, "stance_polarity": polarities,
+                  "relation_label": relation_labels}
     annotators = sorted({name for versions in corpus.values() for name in versions})
+    included = [(sha, {r: v for r, v in versions.items() if counts(v)}) for sha, versions in sorted(corpus.items())]
+    units = {sha: _document_units(versions, list(document_labels)) for sha, versions in included if len(versions) > 1}
     pairs = []
     for a, b in combinations(annotators, 2):
-        docs = [(versions[a], versions[b]) for _, versions in sorted(corpus.items())
-                if a in versions and b in versions and versions[a].done and versions[b].done]
-        stance_pairs, relation_pairs = [], []
-        stance_only = [0, 0]
-        relation_only = [0, 0]
-        for va, vb in docs:
-            got, x, y = pair_by_key([((h, t), p) for h, t, p in va.stances], [((h, t), p) for h, t, p in vb.stances])
-            stance_pairs += got
-            stance_only[0] += x
-            stance_only[1] += y
-            got, x, y = pair_by_key([((h, t), lab) for h, t, lab in va.relations],
-                                    [((h, t), lab) for h, t, lab in vb.relations])
-            relation_pairs += got
-            relation_only[0] += x
-            relation_only[1] += y
+        shared = [(sha, versions) for sha, versions in included if a in versions and b in versions]
+        docs = [(versions[a], versions[b]) for _, versions in shared]
+        pair_units = [_document_units({a: versions[a], b: versions[b]}, list(document_labels))
+                      for _, versions in shared]
         pairs.append({
             "a": a, "b": b, "documents": len(docs),
             "entities": span_agreement([(va.entities, vb.entities) for va, vb in docs]),
             "claims": span_agreement([(va.claims, vb.claims) for va, vb in docs]),
-            "stance_polarity": categorical_agreement(stance_pairs, *stance_only, categories=polarities),
-            "relation_label": categorical_agreement(relation_pairs, *relation_only, categories=relation_labels),
+            **_pair_layers(pair_units, a, b, categories),
+            "alpha_u": _continuum([{a: va, b: vb} for va, vb in docs], [a, b]),
         })
+    multi = [sha for sha, versions in included if len(versions) > 1]
+    everyone = [versions for _, versions in included if len(versions) == len(annotators)]
+    all_raters = {"annotators": annotators, "documents": len(multi),
+                  **_all_layers([units[sha] for sha in multi], annotators, categories),
+                  "alpha_u": _continuum(everyone, annotators) if len(annotators) > 1 else {}}
     done = {name: sum(1 for versions in corpus.values() if name in versions and versions[name].done)
             for name in annotators}
-    return {"annotators": annotators, "done": done, "pairs": pairs}
-
-
-def _num(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
-def format_report(report: dict) -> str:
-    """The report as readable text tables."""
-    lines = ["documents marked done: " + (", ".join(f"{k} {v}" for k, v in report["done"].items()) or "none")]
-    if not report["pairs"]:
-        lines.append("fewer than two annotators: nothing to compare")
-    for pair in report["pairs"]:
-        a, b = pair["a"], pair["b"]
-        lines += ["", f"{a} vs {b}: {pair['documents']} documents both marked done"]
-        if not pair["documents"]:
-            continue
-        for layer in ("entities", "claims"):
-            exact, overlap = pair[layer]["exact"], pair[layer]["overlap"]
-            lines.append(f"  {layer}: span F1 (P and R take {a} as reference)")
-            lines.append(f"    {'label':<14} {a:>6} {b:>6}  {'exact':>7} {'P':>6} {'R':>6}  {'overlap':>7} {'P':>6} {'R':>6}")
-            rows = [("all", exact["overall"], overlap["overall"])]
-            rows += [(label, exact["labels"][label], overlap["labels"][label]) for label in exact["labels"]]
-            for label, e, o in rows:
-                lines.append(f"    {label:<14} {e['a']:>6} {e['b']:>6}  {_num(e['f1']):>7} {_num(e['precision']):>6} "
-                             f"{_num(e['recall']):>6}  {_num(o['f1']):>7} {_num(o['precision']):>6} {_num(o['recall']):>6}")
-        for key, title in (("stance_polarity", "stance polarity"), ("relation_label", "relation label")):
-            c = pair[key]
-            lines.append(f"  {title}: {c['paired']} paired, {c['only_a']} only {a}, {c['only_b']} only {b}; "
-                         f"observed agreement {_num(c['observed'])}")
-            for name, label in (("cohen_kappa", "Cohen's kappa"), ("krippendorff_alpha", "Krippendorff's alpha"),
-                                ("gwet_ac1", "Gwet's AC1")):
-                v = c[name]
-                lines.append(f"    {label:<22} {_num(v['value']):>7}  (observed {_num(v['observed'])}, "
-                             f"chance {_num(v['expected'])})")
-    return "\n".join(lines)
+    return {"annotators": annotators, "done": done, "include_unfinished": include_unfinished,
+            "pairs": pairs, "all": all_raters}

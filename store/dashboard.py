@@ -1,14 +1,13 @@
 """The figures behind the statistics dashboard, read in one place (no Qt)."""
 from __future__ import annotations
 
-from annotate.agreement import agreement_report
 from annotate.evaluation import acceptance_rates
 
-from .gold import read_corpus
+from .gold import agreement as agreement_of
 from .suggestions import suggestion_outcomes
 
 
-def dashboard_data(store) -> dict:
+def dashboard_data(store, *, include_unfinished: bool = False) -> dict:
     conn = store.conn
     total = store.document_count()
     per_annotator = {name: {"done": done, "skipped": skipped, "in_progress": busy} for name, done, skipped, busy in
@@ -25,8 +24,6 @@ def dashboard_data(store) -> dict:
         labels["CLAIM"] = claims
     agreement = {}
     if store.path and store.path != ":memory:" and len(per_annotator) > 1:
-        corpus, schema, _notes = read_corpus([store.path])
-        agreement = agreement_report(corpus, polarities=schema.polarities if schema else None,
-                                     relation_labels=[r.label for r in schema.relations] if schema else None)
+        agreement, _notes = agreement_of([store.path], include_unfinished=include_unfinished)
     return {"documents": total, "annotators": per_annotator, "done_by_day": timeline, "labels": labels,
             "acceptance": acceptance_rates(suggestion_outcomes(store)), "agreement": agreement}

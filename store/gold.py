@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
-from annotate.agreement import Corpus, Version
-from annotate.model import CLAIM, DONE, ENTITY, HUMAN_DECISIONS
+from annotate.agreement import Claim, Corpus, Version, agreement_report
+from annotate.model import DONE, ENTITY, HUMAN_DECISIONS, SKIPPED
 from annotate.schema import Schema, schema_from_json
 
 from .database import close_database, open_database
@@ -50,19 +50,34 @@ def read_corpus(paths: list[str | os.PathLike]) -> tuple[Corpus, Schema | None, 
 
 
 def _read_versions(conn) -> dict[tuple[str, str], Version]:
-    sha_of = dict(conn.execute("SELECT id, sha256 FROM documents"))
+    sha_of = {}
+    length_of = {}
+    for doc_id, sha, length in conn.execute("SELECT id, sha256, length(text) FROM documents"):
+        sha_of[doc_id] = sha
+        length_of[doc_id] = length
     versions: dict[tuple[str, str], Version] = {}
 
     def version(doc_id: str, annotator: str) -> Version:
-        return versions.setdefault((sha_of[doc_id], annotator), Version())
+        key = (sha_of[doc_id], annotator)
+        if key not in versions:
+            versions[key] = Version(length=length_of[doc_id])
+        return versions[key]
 
     # Every span, gold or not, by id: a gold stance may point at a span someone else decided.
     spans = {(doc_id, span_id): (start, end, label) for doc_id, span_id, start, end, label in
              conn.execute('SELECT doc_id, id, start, "end", label FROM spans')}
-    for doc_id, layer, start, end, label, annotator in conn.execute(
-            f'SELECT doc_id, layer, start, "end", label, annotator FROM spans WHERE {_GOLD} ORDER BY doc_id, start, "end"'):
+    for doc_id, layer, start, end, label, annotator, claim_type, checkworthy, claimant, claimant_text in conn.execute(
+            'SELECT doc_id, layer, start, "end", label, annotator, claim_type, checkworthy, claimant, claimant_text '
+            f'FROM spans WHERE {_GOLD} ORDER BY doc_id, start, "end"'):
         target = version(doc_id, annotator)
-        (target.entities if layer == ENTITY else target.claims).append((start, end, label if layer != CLAIM else "CLAIM"))
+        if layer == ENTITY:
+            target.entities.append((start, end, label))
+            continue
+        key = (start, end, "CLAIM")
+        target.claims.append(key)
+        source = spans.get((doc_id, claimant)) if claimant else None
+        who = ("entity", *source) if source else ("text", claimant_text.strip()) if claimant_text else None
+        target.claim_details.append(Claim(key, claim_type, None if checkworthy is None else bool(checkworthy), who))
     for doc_id, holder, target_id, polarity, annotator in conn.execute(
             f"SELECT doc_id, holder, target, polarity, annotator FROM stances WHERE {_GOLD} ORDER BY doc_id, created_at, id"):
         ends = spans.get((doc_id, holder)), spans.get((doc_id, target_id))
@@ -73,6 +88,27 @@ def _read_versions(conn) -> dict[tuple[str, str], Version]:
         ends = spans.get((doc_id, head)), spans.get((doc_id, tail))
         if None not in ends:
             version(doc_id, annotator).relations.append((ends[0], ends[1], label))
-    for doc_id, annotator in conn.execute("SELECT doc_id, annotator FROM doc_status WHERE status = ?", [DONE]):
-        version(doc_id, annotator).done = True
+    labels: dict[tuple[str, str], set[str]] = {}
+    for doc_id, label, annotator in conn.execute("SELECT doc_id, label, annotator FROM doc_labels"):
+        labels.setdefault((doc_id, annotator), set()).add(label)
+    for (doc_id, annotator), names in labels.items():
+        version(doc_id, annotator).labels = frozenset(names)
+    for doc_id, annotator, status in conn.execute("SELECT doc_id, annotator, status FROM doc_status"):
+        if status in (DONE, SKIPPED):
+            setattr(version(doc_id, annotator), "done" if status == DONE else "skipped", True)
     return versions
+
+
+def schema_categories(schema: Schema | None) -> dict:
+    """The agreement report's category scales from the schema (labels nobody used count for AC1)."""
+    if schema is None:
+        return {}
+    return {"polarities": list(schema.polarities), "relation_labels": [r.label for r in schema.relations],
+            "entity_labels": schema.entity_labels, "claim_types": list(schema.claim_types),
+            "document_labels": list(schema.document_labels)}
+
+
+def agreement(paths: list[str | os.PathLike], *, include_unfinished: bool = False) -> tuple[dict, list[str]]:
+    """The agreement report over one merged file or several annotators' files, and notes."""
+    corpus, schema, notes = read_corpus(paths)
+    return agreement_report(corpus, include_unfinished=include_unfinished, **schema_categories(schema)), notes
