@@ -57,8 +57,9 @@ def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, 
     window.show()
     from PySide6.QtCore import QTimer
     from annotate.tokens import warm_up
-    # After the first paints: the loading thread holds Python's lock while it imports spaCy.
-    QTimer.singleShot(1500, warm_up)
+    # After the first paints: the loading thread holds Python's lock while it imports spaCy. The
+    # window as context: a window closed within the delay cancels the call.
+    QTimer.singleShot(1500, window, warm_up)
     try:
         return app.exec()
     finally:

@@ -162,9 +162,25 @@ class CorpusPanel(QWidget):
         # slice at a time while the window is idle (searches stay correct meanwhile).
         self._search_sync = QTimer(self, interval=20)
         self._search_sync.timeout.connect(self._sync_search_slice)
+        self._ended = False
         self.reload()
 
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.end()
+        super().closeEvent(event)
+
+    def end(self) -> None:
+        """Stop for good, before the store is closed: the pending search and the idle indexing die
+        here, and nothing that arrives later (a queued refresh, a keystroke) reaches the store.
+        Whoever closes the store closes this panel first (the window does, on its own close): a
+        timer left running fires into a closed connection."""
+        self._ended = True
+        self._debounce.stop()
+        self._search_sync.stop()
+
     def _apply_filter(self) -> None:
+        if self._ended:
+            return
         self.model.search = self.search.text().strip()
         self.model.status = self.filter.currentData()
         self.reload()
@@ -172,6 +188,8 @@ class CorpusPanel(QWidget):
     def reload(self) -> None:
         """Everything again (after an import, a pre-annotation run, a filter): the only place
         the corpus is counted."""
+        if self._ended:
+            return
         self.model.reload()
         done, self._total = queries.progress(self.store.conn, self.store.annotator)
         self._show_progress(done)
@@ -184,10 +202,14 @@ class CorpusPanel(QWidget):
         self.progress.setText(f"{done} / {self._total} done")
 
     def refresh_document(self, doc_id: str) -> None:
+        if self._ended:
+            return
         self.model.refresh_row(doc_id)
         self.update_progress()
 
     def _sync_search_slice(self) -> None:
+        if self._ended:
+            return
         left = queries.sync_search(self.store.conn, SEARCH_SYNC_SLICE, busy_ms=0)
         if left:  # more to fold in: go on when idle
             self._search_sync.start()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+import shiboken6
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QApplication, QDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
@@ -39,6 +40,8 @@ class MainWindow(StructureActions, QMainWindow):
         self.theme: Theme = THEMES[theme]
         self.last_error = ""
         self.setWindowTitle("Marginalia")
+        # What the window starts that could outlive it; closeEvent ends each.
+        self.preannotation = self.dashboard = self.adjudication = self.shortcuts_dialog = None
 
         self.corpus = CorpusPanel(store)
         self.view = ArticleView()
@@ -66,6 +69,20 @@ class MainWindow(StructureActions, QMainWindow):
         self.apply_theme(self.theme.name)
         self.resize(1400, 860)
         self.view.setFocus()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Everything the window started ends with it, before its owner closes the store: the
+        clock, a pre-annotation run (cancelled and waited for), the corpus panel's timers, and the
+        windows opened from it (the dashboard reads this store)."""
+        self._clock.stop()
+        if self.preannotation is not None:
+            self.preannotation.end()
+        self.corpus.close()
+        for other in (self.dashboard, self.adjudication, self.shortcuts_dialog):
+            # The adjudication view deletes itself when closed: its wrapper may outlive it.
+            if other is not None and shiboken6.isValid(other):
+                other.close()
+        super().closeEvent(event)
 
     # ---- building ---------------------------------------------------------------------------
 

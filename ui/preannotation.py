@@ -71,6 +71,7 @@ class PreannotationRun(QObject):
         self.worker.progress.connect(self._progress)
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
+        self._ended = False
 
     def start(self) -> None:
         self.dialog.setValue(0)
@@ -79,7 +80,18 @@ class PreannotationRun(QObject):
     def cancel(self) -> None:
         self.worker.cancel_flag.set()
 
+    def end(self) -> None:
+        """The window is closing: cancel, wait for the thread, and report nothing afterwards.
+
+        The worker's last signals may already be queued for the UI thread: the flag keeps them
+        from reaching a window whose store is about to be closed."""
+        self._ended = True
+        self.cancel()
+        self._stop_thread()
+
     def _progress(self, done: int, total: int) -> None:
+        if self._ended:
+            return
         if total:
             self.dialog.setMaximum(total)
         self.dialog.setValue(done)
@@ -92,6 +104,8 @@ class PreannotationRun(QObject):
         self.dialog.hide()
 
     def _finished(self, result) -> None:
+        if self._ended:
+            return
         self._stop_thread()
         s = result.stats
         verb = "cancelled after" if result.cancelled else "done:"
@@ -99,5 +113,7 @@ class PreannotationRun(QObject):
                                f"{s.removed} removed")
 
     def _failed(self, message: str) -> None:
+        if self._ended:
+            return
         self._stop_thread()
         self.done.emit(None, message)
