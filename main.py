@@ -120,6 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("--json", action="store_true", help="print the result as JSON")
     mrg._option_string_actions["--db"].help = argparse.SUPPRESS  # the target is --into
 
+    asg = command("assign", "hand out documents: one database per annotator holding only their documents")
+    asg.add_argument("--annotators", required=True, help="comma-separated names, e.g. ana,ben,cem")
+    asg.add_argument("--overlap", type=float, default=0.2,
+                     help="share of documents given to several annotators, for agreement (default 0.2)")
+    asg.add_argument("--copies", type=int, default=2, help="annotators per overlap document (default 2)")
+    asg.add_argument("--out", type=Path, required=True, help="folder for the annotators' files (ANNOTATOR.db)")
+    asg.add_argument("--seed", type=int, default=0, help="seed of the deterministic shuffle (default 0)")
+    asg.add_argument("--json", action="store_true", help="print JSON")
+
     agr = command("agree", "agreement per label and per pair of annotators, on documents both marked done")
     agr.conflict_handler = agr._optionals.conflict_handler = "resolve"  # here --db may be given more than once
     agr.add_argument("--db", type=Path, action="append", default=None, metavar="DB",
@@ -245,8 +254,13 @@ def cmd_export(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    from store import assign, work_time
+    from store.work_time import clock
+
     with _open_store(args, create=False, only_reads=True) as store:
         stats = store.stats()
+        stats["work_time"] = work_time.report(store.conn)
+        stats["assignments"] = assign.progress(store.conn)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -255,6 +269,12 @@ def cmd_stats(args) -> int:
                     "by_decision", "by_origin", "by_annotator"):
         if stats[section]:
             print(f"{section.replace('_', ' ')}: " + ", ".join(f"{k or '-'} {v}" for k, v in stats[section].items()))
+    for name, t in stats.get("work_time", {}).get("by_annotator", {}).items():
+        per_doc = t["seconds_per_done_document"]
+        print(f"time {name}: {clock(t['seconds'])} on {t['documents']} documents"
+              + (f", {clock(per_doc)} per done document" if per_doc is not None else ""))
+    for name, p in stats.get("assignments", {}).items():
+        print(f"assigned {name}: {p['assigned']}, done {p['done']}, skipped {p['skipped']}")
     print(f"audit events: {stats['audit_events']}")
     return EXIT_OK
 
@@ -380,6 +400,19 @@ def cmd_merge(args) -> int:
         print(describe(result) or "nothing to merge")
         if result.schema_extended:
             print("schema: added the labels the sources use (a new schema version)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_assign(args) -> int:
+    from store.assign import assign
+
+    with _open_store(args, create=False) as lead:
+        result = assign(lead, args.annotators.split(","), args.out, overlap=args.overlap, copies=args.copies,
+                        seed=args.seed)
+    if args.json:
+        print(json.dumps([{"annotator": a.annotator, "path": a.path, "documents": a.documents} for a in result]))
+    for a in result if not args.json else []:
+        print(f"{a.annotator}: {len(a.documents)} documents in {a.path}")
     return EXIT_OK
 
 

@@ -49,6 +49,7 @@ class Changes:
     span_ids: set[str] = field(default_factory=set)
     stance_ids: set[str] = field(default_factory=set)
     relation_ids: set[str] = field(default_factory=set)
+    comment_ids: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)
     event: int | None = None
     initiator: object | None = None
@@ -65,7 +66,10 @@ class Changes:
                 changes.stance_ids.add(row.key[1])
             elif row.table == "relations":
                 changes.relation_ids.add(row.key[1])
-            if row.before is None and row.after is not None and row.table in ("spans", "stances", "relations"):
+            elif row.table == "comments":
+                changes.comment_ids.add(row.key[1])
+            if row.before is None and row.after is not None and row.table in ("spans", "stances", "relations",
+                                                                              "comments"):
                 changes.created.append(row.key[1])
         return changes
 

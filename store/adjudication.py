@@ -6,22 +6,33 @@ yet, as one audited, undoable action. The copy records where it came from.
 """
 from __future__ import annotations
 
-from annotate.adjudication import key_of
+import json
+
+from annotate.adjudication import LABEL_PREFIX, span_key
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
 from annotate.model import HUMAN_DECISIONS, MANUAL
 
 from .apply import fetch_row
-from .rows import dict_rows as _dict_rows, dumps, new_id as _new_id, now
+from .rows import dict_rows as _dict_rows, dumps, new_id as _new_id, now, span_from_row
 from .store import Store
 
 
 def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
     """Copy one annotator's annotation (span, relation or stance) into ``store.annotator``'s gold."""
 
+    if annotation_id.startswith(LABEL_PREFIX):
+        return take_label(store, doc_id, annotation_id)
+
     def plan(conn):
         at = now()
         rows: list[RowChange] = []
+        every_span = {r["id"]: span_from_row(r) for r in _dict_rows(conn, "SELECT * FROM spans WHERE doc_id = ?",
+                                                                     [doc_id])}
+
+        def _key(row: dict) -> tuple:
+            return span_key(every_span[row["id"]], every_span)
+
         gold_spans = {_key(r): r["id"] for r in _dict_rows(
             conn, "SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND decision IN ('accepted', 'manual')",
             [doc_id, store.annotator])}
@@ -31,9 +42,11 @@ def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
             if key in gold_spans:
                 return gold_spans[key]
             new_id = _new_id("e" if span_row["layer"] == "entity" else "c")
+            # The source's attrs stay (a discontinuous span's pieces, brat attributes and notes).
+            attrs = dict(json.loads(span_row["attrs"] or "{}"), adjudicated_from=span_row["id"],
+                         from_annotator=span_row["annotator"])
             copy = dict(span_row, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
-                        score=None, replaces=None, claimant=None, created_at=at, updated_at=at,
-                        attrs=dumps({"adjudicated_from": span_row["id"], "from_annotator": span_row["annotator"]}))
+                        score=None, replaces=None, claimant=None, created_at=at, updated_at=at, attrs=dumps(attrs))
             if span_row["claimant"]:
                 claimant = fetch_row(conn, "spans", (doc_id, span_row["claimant"]))
                 if claimant is not None:
@@ -58,25 +71,40 @@ def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
         ends = ("head", "tail") if table == "relations" else ("holder", "target")
         copies = {end: gold_copy(fetch_row(conn, "spans", (doc_id, source[end]))) for end in ends}
         label_column = "label" if table == "relations" else "polarity"
-        existing = conn.execute(
-            f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ? AND {ends[0]} = ? AND {ends[1]} = ? "
-            f"AND {label_column} = ?", [doc_id, store.annotator, copies[ends[0]], copies[ends[1]],
-                                       source[label_column]]).fetchone()
-        if existing:
+        same = f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ? AND {ends[0]} = ? AND {ends[1]} = ? " \
+               f"AND {label_column} = ?"
+        args = [doc_id, store.annotator, copies[ends[0]], copies[ends[1]], source[label_column]]
+        if table == "stances":
+            # The evidence is part of what a stance says: the same stance with other evidence is another.
+            evidence = fetch_row(conn, "spans", (doc_id, source["evidence"])) if source["evidence"] else None
+            copies["evidence"] = gold_copy(evidence) if evidence else None
+            same += " AND evidence IS ?"
+            args.append(copies["evidence"])
+        if conn.execute(same, args).fetchone():
             return rows
         new_id = _new_id("r" if table == "relations" else "s")
         copy = dict(source, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
                     created_at=at, updated_at=at, **copies)
         if table == "relations":
             copy["score"] = None
-        elif source["evidence"]:
-            evidence = fetch_row(conn, "spans", (doc_id, source["evidence"]))
-            copy["evidence"] = gold_copy(evidence) if evidence else None
         rows.append(RowChange(table, (doc_id, new_id), None, copy))
         return rows
 
     return store._act("adjudicate: take", doc_id, plan)
 
 
-def _key(row: dict) -> tuple:
-    return key_of(row["layer"], row["start"], row["end"], row["label"])
+def take_label(store: Store, doc_id: str, label: str) -> Changes:
+    """Add a document label to ``store.annotator``'s labels of the document."""
+    label = label.removeprefix(LABEL_PREFIX)
+    mine = {r[0] for r in store.conn.execute("SELECT label FROM doc_labels WHERE doc_id = ? AND annotator = ?",
+                                             [doc_id, store.annotator])}
+    if label in mine:
+        return Changes("adjudicate: take")
+    return store.set_document_labels(doc_id, mine | {label})
+
+
+def labels_by_annotator(store: Store, doc_id: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for annotator, label in store.conn.execute("SELECT annotator, label FROM doc_labels WHERE doc_id = ?", [doc_id]):
+        out.setdefault(annotator, set()).add(label)
+    return out

@@ -6,10 +6,12 @@ the person's version (gold).
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Iterable
 
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
+from annotate.fragments import resized_attrs
 from annotate.model import ACCEPTED, ENTITY, MANUAL, REJECTED, SUGGESTED, Span
 from annotate.validate import check_offsets
 
@@ -98,7 +100,8 @@ class Decisions:
                        annotator=annotator, claimant=before["claimant"], claimant_text=before["claimant_text"],
                        claim_type=before["claim_type"],
                        checkworthy=None if before["checkworthy"] is None else bool(before["checkworthy"]),
-                       replaces=span_id)
+                       replaces=span_id,
+                       attrs=resized_attrs(json.loads(before["attrs"] or "{}"), new_start, new_end))
             rows = [RowChange("spans", (doc_id, span_id), before,
                               {**before, "decision": REJECTED, "annotator": annotator, "updated_at": at}),
                     RowChange("spans", (doc_id, new.id), None, span_row(doc_id, new, at))]

@@ -132,6 +132,12 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     try:
         for name, target in targets.items():
             writers[name] = registry.writer(fmt, target)
+            if fmt == "csv":
+                # One row per annotator's active time on each document, beside its annotations.
+                writers[name].time_of = lambda doc_id: [
+                    (who, seconds) for who, seconds in store.conn.execute(
+                        "SELECT annotator, seconds FROM work_time WHERE doc_id = ? ORDER BY annotator", [doc_id])
+                    if annotator is None or who == annotator]
         if fmt == "jsonl" and annotator is None:
             for doc_id, line in native_lines(store, only_done=only_done):
                 name = assignment.get(doc_id) if assignment is not None else ""

@@ -52,8 +52,9 @@ from .store import Store
 ID_DIGITS = 10
 #: Columns that hold an annotation id of the same document, per table.
 REFERENCES = {"spans": ("id", "claimant", "replaces"), "stances": ("id", "holder", "target", "evidence"),
-              "relations": ("id", "head", "tail"), "doc_labels": (), "doc_status": ()}
-TABLES = ("spans", "stances", "relations", "doc_labels", "doc_status")
+              "relations": ("id", "head", "tail"), "doc_labels": (), "doc_status": (), "comments": ("id", "target"),
+              "work_time": (), "assignments": ()}
+TABLES = ("spans", "stances", "relations", "doc_labels", "doc_status", "comments", "work_time", "assignments")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "doc_id", "changes", "prev_hash", "hash")
 
 

@@ -184,6 +184,43 @@ def m004_document_search(db: Database) -> None:
     """)
 
 
+@migrations()
+def m005_teamwork(db: Database) -> None:
+    # Comments on a document (target NULL) or on one of its annotations (target: a span, stance
+    # or relation id; no foreign key, since it may be any of the three); the active time each
+    # annotator spent on each document (idle time left out, see annotate/worktime.py); and which
+    # documents a lead assigned to whom (store/assign.py). All three are audited like every table.
+    db.executescript("""
+    CREATE TABLE comments (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        id TEXT NOT NULL,
+        target TEXT,
+        annotator TEXT NOT NULL,
+        body TEXT NOT NULL,
+        needs_discussion INTEGER NOT NULL DEFAULT 0 CHECK (needs_discussion IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, id)
+    );
+    CREATE INDEX comments_by_target ON comments(doc_id, target);
+    CREATE INDEX comments_needing_discussion ON comments(needs_discussion, doc_id);
+    CREATE TABLE work_time (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        seconds REAL NOT NULL CHECK (seconds >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, annotator)
+    );
+    CREATE TABLE assignments (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        annotator TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, annotator)
+    );
+    CREATE INDEX assignments_by_annotator ON assignments(annotator, doc_id);
+    """)
+
+
 #: Every migration this version knows, in order; a database that has applied others is newer.
 KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__,
-                    m004_document_search.__name__]
+                    m004_document_search.__name__, m005_teamwork.__name__]

@@ -15,6 +15,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "relations": ("doc_id", "id"),
     "doc_labels": ("doc_id", "label", "annotator"),
     "doc_status": ("doc_id", "annotator"),
+    "comments": ("doc_id", "id"),
+    "work_time": ("doc_id", "annotator"),
+    "assignments": ("doc_id", "annotator"),
 }
 
 SPAN_COLUMNS = ("doc_id", "id", "layer", "start", "end", "label", "origin", "decision", "annotator", "score",

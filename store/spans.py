@@ -5,15 +5,17 @@ suggestions is in ``decisions.py``.
 """
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Callable
 
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
+from annotate.fragments import resized_attrs
 from annotate.model import CLAIM, ENTITY, MANUAL, SUGGESTED, Span
 from annotate.validate import check_offsets, check_relation
 
 from .apply import fetch_row
-from .rows import dict_rows, new_id, now, span_row
+from .rows import dict_rows, dumps, new_id, now, span_row
 
 if TYPE_CHECKING:
     from .store import Store
@@ -137,7 +139,9 @@ class Spans:
 
         def edit(row, conn):
             check_offsets(self.text(conn, doc_id), start, end, f"{row['layer']} {span_id!r}")
-            row.update(start=start, end=end, annotator=self.store.annotator)
+            # A discontinuous span's pieces follow its new extent (brat writes the pieces).
+            attrs = resized_attrs(json.loads(row["attrs"] or "{}"), start, end)
+            row.update(start=start, end=end, annotator=self.store.annotator, attrs=dumps(attrs))
             return row
 
         return self._update_span("resize", doc_id, span_id, edit)

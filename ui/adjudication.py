@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QSplitter, QTreeWidget
 from annotate.adjudication import AGREED, LEFT_ONLY, RIGHT_ONLY, Item, compare
 from annotate.errors import MarginaliaError
 from annotate.model import DONE, HUMAN_DECISIONS
-from store.adjudication import take
+from store.adjudication import labels_by_annotator, take
 
 from .article_view import ArticleView
 from .theme import LIGHT
@@ -149,7 +149,8 @@ class AdjudicationView(QWidget):
         current = self.list.currentIndex().row()
         self.annotations = self.store.annotations(self.doc_id)
         self.spans = {s.id: s for s in self.annotations.spans}
-        items = compare(self.annotations, self.left, self.right, self.store.annotator)
+        items = compare(self.annotations, self.left, self.right, self.store.annotator,
+                        labels_by_annotator(self.store, self.doc_id))
         self.rows = group_rows(items, self.spans)
         for view, who in ((self.left_view, self.left), (self.right_view, self.right)):
             view.show_document(self.text, [s for s in self.annotations.spans
@@ -170,11 +171,19 @@ class AdjudicationView(QWidget):
         source = item.left or item.right
         if item.kind == "span":
             span = self.spans[source]
-            return "claim" if span.layer == "claim" else span.label
+            if span.layer != "claim":
+                return span.label
+            worthy = {True: "check-worthy", False: "not check-worthy"}.get(span.checkworthy, "")
+            who = self._span_text(span.claimant) if span.claimant else span.claimant_text or "?"
+            return ", ".join(p for p in (f"claim by {who}", span.claim_type or "", worthy) if p)
+        if item.kind == "label":
+            return "labelled"
         return item.key[1]
 
     def _surface(self, item: Item) -> str:
         source = item.left or item.right
+        if item.kind == "label":
+            return f"document label {item.key[1]}"
         if item.kind == "span":
             span = self.spans[source]
             return " ".join(self.text[span.start:span.end].split())[:70]
@@ -182,7 +191,8 @@ class AdjudicationView(QWidget):
         if relation is not None:
             return f"{self._span_text(relation.head)} → {self._span_text(relation.tail)}"
         stance = next(s for s in self.annotations.stances if s.id == source)
-        return f"{self._span_text(stance.holder)} → {self._span_text(stance.target)} (stance)"
+        evidence = f", evidence: {self._span_text(stance.evidence)}" if stance.evidence else ""
+        return f"{self._span_text(stance.holder)} → {self._span_text(stance.target)} (stance{evidence})"
 
     def _span_text(self, span_id: str) -> str:
         span = self.spans.get(span_id)

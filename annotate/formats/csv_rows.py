@@ -1,7 +1,8 @@
 """CSV of claims, stances and relations as rows (export only), for spreadsheets and pandas.
 
 One row per claim, stance or relation (column ``kind``), with the text of every span it refers to
-so that a row reads on its own. Offsets are code points. Every decision is written (column
+so that a row reads on its own, and one row of kind ``time`` per annotator who spent time on the
+document (column ``seconds``: active time, idle left out). Offsets are code points. Every decision is written (column
 ``decision``); filter on ``accepted``/``manual`` for gold. Fields with newlines are quoted (RFC 4180).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .output import TextFileWriter
 COLUMNS = ["doc_id", "kind", "id", "start", "end", "text", "label", "claim_type", "checkworthy",
            "claimant", "claimant_text", "holder", "holder_text", "target", "target_text", "polarity",
            "evidence", "evidence_text", "head", "head_text", "tail", "tail_text", "origin", "decision", "annotator",
-           "score"]
+           "score", "seconds"]
 
 
 def rows(item: AnnotatedDocument):
@@ -46,6 +47,9 @@ def rows(item: AnnotatedDocument):
 
 
 class Writer(TextFileWriter):
+    #: doc id -> [(annotator, seconds)]: set by the store's export, which has the times
+    time_of = None
+
     def begin(self) -> None:
         self.csv = csv.DictWriter(self.out, fieldnames=COLUMNS, lineterminator="\r\n")
         self.csv.writeheader()
@@ -53,6 +57,8 @@ class Writer(TextFileWriter):
     def add(self, item: AnnotatedDocument) -> None:
         for row in rows(item):
             self.csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        for annotator, seconds in self.time_of(item.document.id) if self.time_of else ():
+            self.csv.writerow({"doc_id": item.document.id, "kind": "time", "annotator": annotator, "seconds": seconds})
         self.count += 1
 
 
