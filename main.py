@@ -163,11 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_store(args, *, create: bool = True, only_reads: bool = False):
-    """``only_reads``: the command never writes, so a file we may not write is opened read-only."""
+    """``only_reads``: the command never writes, so the file is opened read-only: it is never
+    created, migrated or written, and may be a file we have no permission to write."""
     from store import Store
-    from store.database import writable
-    read_only = only_reads and os.path.isfile(args.db) and not writable(args.db)
-    return Store.open(str(args.db), args.annotator, create=create, read_only=read_only)
+    return Store.open(str(args.db), args.annotator, create=create and not only_reads, read_only=only_reads)
 
 
 def _progress(total: int | None, what: str):
@@ -336,7 +335,7 @@ def cmd_train(args) -> int:
     from annotate.training import summary, train_pipeline
     from store.suggestions import gold_documents
 
-    with _open_store(args, create=False) as store:
+    with _open_store(args, create=False, only_reads=True) as store:
         gold = gold_documents(store)
     result = train_pipeline(gold, args.out, dev_fraction=args.dev_fraction, seed=args.seed,
                             max_steps=args.max_steps, name=args.name, log=lambda m: print(m, file=sys.stderr))
@@ -356,7 +355,7 @@ def cmd_evaluate(args) -> int:
     from annotate.preannotate import load_annotator
     from store.suggestions import gold_documents, suggestion_outcomes
 
-    with _open_store(args, create=False) as store:
+    with _open_store(args, create=False, only_reads=True) as store:
         gold = gold_documents(store)
         outcomes = suggestion_outcomes(store)
         schema = store.schema

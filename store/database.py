@@ -6,6 +6,8 @@ import contextlib
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,7 +19,6 @@ from .migrations import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
 
 APP_KEY = "application"
 APP_NAME = "marginalia"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -33,42 +34,68 @@ def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> 
     return conn
 
 
+# A rule for every function here: no descriptor of a database file, or of its -wal or -shm,
+# is ever opened outside SQLite in this process. POSIX advisory locks belong to the process, and
+# closing ANY descriptor of a file drops every lock the process holds on it (SQLite's "How To
+# Corrupt An SQLite Database File", 2.2): another process then believes it is the last user,
+# checkpoints and deletes the -wal that our open connection is still writing to, and what we
+# write next is lost. SQLite's own unix VFS knows this: it shares one lock record per file
+# across the process's connections and keeps a descriptor open while another connection holds
+# a lock, so a connection opened and closed through SQLite (read-only, immutable or not) is
+# safe. os.stat / os.path.exists / os.path.getsize open nothing and are safe too.
+
+
 def inspect_existing(path: str) -> str:
-    """Look at an existing file without writing to it.
+    """Look at an existing file without writing to it (or beside it).
 
     Returns "empty" (an SQLite file with no tables, or a zero-byte file), "ours", or raises
-    StoreError with a message that says what the file is.
+    StoreError with a message that says what the file is. Reads only through SQLite (see the
+    rule above): this process may well hold a connection to the file already (the window's
+    worker opens a second Store on the window's file).
     """
-    size = os.path.getsize(path)
-    if size == 0:
+    size = os.stat(path).st_size
+    wal, shm = (os.path.exists(path + suffix) for suffix in ("-wal", "-shm"))
+    if size == 0 and not wal:
         return "empty"
-    with open(path, "rb") as fh:
-        header = fh.read(100)
-    if header[:len(SQLITE_MAGIC)] != SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a SQLite database (it may be another kind of file); left untouched")
-    if len(header) < 100 or size < 512 or size % 512:
-        raise StoreError(f"{path}: the database file is truncated ({size} bytes); left untouched")
-    wal = path + "-wal"
-    wal_in_use = os.path.exists(wal) and os.path.getsize(wal) > 0
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    # The page count in the header is valid when its "version valid for" matches the change
-    # counter; with no WAL pending, a shorter file lost its end.
-    if (not wal_in_use and pages and header[24:28] == header[92:96]
-            and size < pages * page_size):
-        raise StoreError(f"{path}: the database file is truncated ({size} of {pages * page_size} bytes); "
-                         "left untouched")
-    try:
-        # A read-only connection to a WAL database creates -wal and -shm files beside it; when
-        # no -wal exists (nobody has the file open), read it as immutable so that a file we
-        # refuse gets no companions.
-        conn = _connect(path, read_only=True, immutable=header[18] == 2 and not os.path.exists(wal))
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the database: {exc}; left untouched") from None
+    if not wal:
+        # Nobody has the file open in WAL mode (a connection keeps the -wal while it lives):
+        # read it as immutable, which takes no lock and creates no -wal or -shm beside a file
+        # we may refuse. If a writer came in while we read, read again, with locks.
+        before = _identity(path)
+        try:
+            return _classify(path, _connect(path, read_only=True, immutable=True), size, authoritative=True)
+        except StoreError:
+            if _identity(path) == before and not os.path.exists(path + "-wal"):
+                raise
+        return _classify(path, _connect(path, read_only=True), size, authoritative=True)
+    if not shm:
+        # A -wal left without its -shm (nobody uses it: a live WAL connection keeps both). A
+        # read-only connection would create a -shm to read the -wal; refuse first what the main
+        # file alone proves is not ours, so a refused file gets nothing new beside it.
+        _classify(path, _connect(path, read_only=True, immutable=True), size, authoritative=False)
+    # The -wal holds committed data the main file lacks yet: only a connection that reads it
+    # (with locks, as every other user of the file) sees the database as it is.
+    return _classify(path, _connect(path, read_only=True), size, authoritative=True)
+
+
+def _identity(path: str) -> tuple:
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _classify(path: str, conn: sqlite3.Connection, size: int, *, authoritative: bool) -> str:
+    """What ``conn`` shows the file to be. Not ``authoritative`` (the main file without its
+    -wal): only refusals the -wal could not undo are raised; any other doubt returns "unsure"."""
     try:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not names:
+        objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if not names and not objects:
+            # No tables yet, but another program may have claimed the file already.
+            claimed = [f"{pragma} {value}" for pragma in ("application_id", "user_version")
+                       for value in conn.execute(f"PRAGMA {pragma}").fetchone() if value]
+            if claimed:
+                raise StoreError(f"{path}: a SQLite database of another program ({', '.join(claimed)}), not a "
+                                 "Marginalia database; left untouched")
             return "empty"
         if "marginalia" not in names:
             raise StoreError(f"{path}: a SQLite database, but not a Marginalia database; left untouched")
@@ -81,19 +108,54 @@ def inspect_existing(path: str) -> str:
         if unknown:
             raise StoreError(f"{path}: written by a newer version of Marginalia (schema step {unknown[0]!r}); "
                              "upgrade Marginalia to open it; left untouched")
+        if not authoritative:
+            return "unsure"
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise StoreError(f"{path}: the database is damaged ({result}); left untouched")
         return "ours"
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: the database is damaged or unreadable ({exc}); left untouched") from None
+        if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise StoreError(f"{path}: not a SQLite database (it may be another kind of file); left untouched") from None
+        if not authoritative:
+            return "unsure"
+        raise StoreError(_unreadable(path, size, exc)) from None
     finally:
         conn.close()
 
 
+def _unreadable(path: str, size: int, exc: sqlite3.DatabaseError) -> str:
+    """The message for a file SQLite cannot read: truncated when it is shorter than its header says."""
+    if size < 512 or size % 512:
+        return f"{path}: the database file is truncated ({size} bytes); left untouched"
+    header = _header_from_another_process(path)
+    if len(header) == 100 and header[24:28] == header[92:96] and not os.path.exists(path + "-wal"):
+        # The page count in the header is valid when its "version valid for" matches the
+        # change counter; with no WAL pending, a shorter file lost its end.
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        if size < pages * page_size:
+            return f"{path}: the database file is truncated ({size} of {pages * page_size} bytes); left untouched"
+    return f"{path}: the database is damaged or unreadable ({exc}); left untouched"
+
+
+def _header_from_another_process(path: str) -> bytes:
+    """The file's first 100 bytes, read by a child process: its descriptor's close drops only the
+    child's locks, never ours (SQLite cannot hand us the header of a file it refuses to read).
+    Only called for a file SQLite refused, so the cost of a process is rare."""
+    reader = "import sys; f = open(sys.argv[1], 'rb'); sys.stdout.buffer.write(f.read(100))"
+    try:
+        done = subprocess.run([sys.executable, "-c", reader, path], capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return b""
+    return done.stdout if done.returncode == 0 else b""
+
+
 def _create_private(path: str) -> None:
     # Annotations can be sensitive (unpublished articles, people's judgements): only the
-    # owner may read the file.
+    # owner may read the file. O_EXCL: the file is new, so no connection of this process can
+    # have it open, and closing this descriptor drops no lock (see the rule above).
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
@@ -105,21 +167,39 @@ def writable(path: str | os.PathLike) -> bool:
     return os.access(path, os.W_OK) and bool(os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
+def resolve(path: str | os.PathLike) -> str:
+    """The file a database path names: a symbolic link is followed (SQLite puts -wal and -shm
+    beside the file it points to), a dangling one names the file to create; a loop is refused."""
+    path = os.fspath(path)
+    if not os.path.islink(path):
+        return path
+    try:
+        return os.path.realpath(path, strict=True)
+    except FileNotFoundError:
+        return os.path.realpath(path)
+    except OSError as exc:
+        raise StoreError(f"{path}: a symbolic link that cannot be followed ({exc.strerror or exc}); "
+                         "left untouched") from None
+
+
 def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bool = False) -> Database:
     """Open (or create) a Marginalia database, migrated to this version's schema.
 
     Raises StoreError, leaving the file byte-for-byte untouched, when it is not a Marginalia
     database, is damaged, or comes from a newer version. ``read_only`` opens it for reading
-    only; close such a database with ``close_database``, which tidies up after it.
+    only, and never writes it or creates it (a command that only reads leaves every file as
+    it was); close such a database with ``close_database``, which tidies up after it.
     """
     path = os.fspath(path)
     if path == ":memory:":
         return _prepare(Database(_connect(":memory:")), fresh=True)
+    shown = path
+    path = resolve(path)
     exists = os.path.exists(path)
     if exists and os.path.isdir(path):
-        raise StoreError(f"{path}: is a folder, not a database file")
-    if not exists and not create:
-        raise StoreError(f"{path}: no such database")
+        raise StoreError(f"{shown}: is a folder, not a database file")
+    if not exists and (not create or read_only):
+        raise StoreError(f"{shown}: no such database" + (f" (the link points to {path})" if shown != path else ""))
     state = inspect_existing(path) if exists else "new"
     if read_only:
         return _open_read_only(path, state)
@@ -137,13 +217,17 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
 
 def _open_read_only(path: str, state: str) -> Database:
     if state != "ours":
-        raise StoreError(f"{path}: not a Marginalia database")
+        raise StoreError(f"{path}: not a Marginalia database" + (" (the file is empty)" if state == "empty" else "")
+                         + "; left untouched")
     companions = [path + suffix for suffix in ("-wal", "-shm") if os.path.exists(path + suffix)]
-    # Reading a WAL database creates -wal and -shm beside it. With none there, nobody has the
-    # file open: a file we may write gets them removed again on close (by SQLite, which knows
-    # whether another connection still uses them); one we may not write is read as immutable,
-    # since we could not remove them.
-    immutable = not companions and not writable(path)
+    # Reading a WAL database creates -wal and -shm beside it. With no -wal there, nobody has the
+    # file open; when nobody can open it for writing either (a file without write permission,
+    # or in a folder where no -wal can be created), nothing can change while we read, so it is
+    # read as immutable and nothing is created beside it. Otherwise it is read with locks (a
+    # writer may come), and the -wal and -shm that creates are removed again on close (by
+    # SQLite, which knows whether another connection still uses them).
+    folder_writable = os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+    immutable = not companions and (not writable(path) or not folder_writable)
     db = Database(_connect(path, read_only=True, immutable=immutable))
     db.tidy_on_close = None if companions or immutable else path
     try:
@@ -154,8 +238,9 @@ def _open_read_only(path: str, state: str) -> Database:
         raise StoreError(f"{path}: cannot read the database: {exc}") from None
     if not set(KNOWN_MIGRATIONS) <= applied:
         close_database(db)
-        raise StoreError(f"{path}: written by an older version of Marginalia and opened read-only, so it cannot be "
-                         "brought up to date; open it once with write permission")
+        raise StoreError(f"{path}: written by an older version of Marginalia; a command that only reads does not "
+                         "bring it up to date: open it once in the window or with a command that writes "
+                         "(with write permission on the file), then read it")
     return db
 
 
