@@ -62,6 +62,7 @@ from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
 
 from annotate.arcs import ENTERING, LEAVING, RELATION, STANCE, Arc, cap_levels, layout_arcs
 
+from .line_painter import first_line_below
 from .offsets import OffsetMap
 from .theme import DARK, LIGHT
 
@@ -138,14 +139,14 @@ class SpacedLayout(QPlainTextDocumentLayout):
         layout = block.layout()
         count = layout.lineCount() if layout is not None else 0
         if count and layout.lineAt(0).y() != self.room:
-            y = 0.0
+            # Qt stacks the lines from y = 0 at one x, and each spacing moves line i down by
+            # (i + 1) rooms: line 0's y is the room the block has now. Four calls a line (a
+            # 1 MB paragraph has 10,000 lines), from the lines' own positions.
+            first = layout.lineAt(0)
+            step, x = self.room - first.y(), first.x()
             for i in range(count):
                 line = layout.lineAt(i)
-                y += self.room
-                line.setPosition(QPointF(line.x(), y))
-                y += line.height()
-                if line.leading() < 0:  # as QPlainTextDocumentLayout::layoutBlock does
-                    y += -floor(-line.leading())
+                line.setPosition(QPointF(x, line.y() + (i + 1) * step))
             self.spaced_blocks += 1
             rect = super().blockBoundingRect(block)
         return rect
@@ -252,6 +253,15 @@ class ArcOverlay(QWidget):
         self._only_for = annotation_id
         self._version += 1
         self.update()
+
+    def prepare_room(self) -> None:
+        """Install the spaced layout now, on an empty document: the view calls this before it
+        sets a text with a very long paragraph, which installing it later would lay out again
+        (a second for 1 MB) when arcs are turned on."""
+        if isinstance(self._spaced, _NoRoom):
+            self._view.setExtraSelections([])
+            self._spaced = install_spaced_layout(self._view, "")
+            self.on_document_replaced()
 
     def set_enabled(self, enabled: bool) -> None:
         if enabled and isinstance(self._spaced, _NoRoom):
@@ -415,7 +425,8 @@ class ArcOverlay(QWidget):
 
     def _visible_lines(self):
         """[(top y, left x, right x)] of the visible visual lines (viewport coordinates), and
-        [(block, first line index, top y)] of their blocks."""
+        [(block, index in the lines of its first visible line, top y, first and last visible
+        line numbers + 1)] of their blocks. Only lines on screen: a 1 MB paragraph has 10,000."""
         view = self._view
         offset = view.contentOffset()
         self._offset_x = offset.x()
@@ -429,18 +440,28 @@ class ArcOverlay(QWidget):
                 break
             if block.isVisible():
                 layout = block.layout()
-                blocks.append((block, len(lines), geometry.top()))
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
+                top = geometry.top()
+                first = number = first_line_below(layout, -top)
+                while number < layout.lineCount():
+                    line = layout.lineAt(number)
+                    if top + line.y() > bottom:
+                        break
                     left = offset.x() + line.x()
-                    lines.append((geometry.top() + line.y(), left, left + line.width()))
+                    lines.append((top + line.y(), left, left + line.width()))
+                    number += 1
+                blocks.append((block, len(lines) - (number - first), top, first, number))
             block = block.next()
         return lines, blocks
 
     def _candidates(self, blocks) -> list[ArcSpec]:
-        first = blocks[0][0].position()
-        last_block = blocks[-1][0]
-        last = last_block.position() + last_block.length()
+        first_block, _, _, first_line, _ = blocks[0]
+        last_block, _, _, _, end_line = blocks[-1]
+        first = first_block.position() + (first_block.layout().lineAt(first_line).textStart()
+                                          if first_line < first_block.layout().lineCount() else 0)
+        if end_line < last_block.layout().lineCount():
+            last = last_block.position() + last_block.layout().lineAt(end_line).textStart()
+        else:
+            last = last_block.position() + last_block.length()
         low = bisect_left(self._ends, (first, -1))
         high = bisect_right(self._ends, (last, len(self._arcs)))
         indices = sorted({index for _, index in self._ends[low:high]})
@@ -458,11 +479,11 @@ class ArcOverlay(QWidget):
         _ABOVE or _BELOW and no x. ``positions`` are the blocks' positions (if known)."""
         start, end = self._offsets.to_qt(span[0]), self._offsets.to_qt_end(span[1])
         if positions is None:
-            positions = [b.position() for b, _, _ in blocks]
+            positions = [b[0].position() for b in blocks]
         i = bisect_right(positions, start) - 1
         if i < 0:
             return _ABOVE, 0.0, 0.0
-        block, first_line, _ = blocks[i]
+        block, base, _, first_number, end_number = blocks[i]
         relative = start - block.position()
         if relative >= block.length():
             return _BELOW, 0.0, 0.0
@@ -470,12 +491,16 @@ class ArcOverlay(QWidget):
         line = layout.lineForTextPosition(relative)
         if not line.isValid():
             return _BELOW, 0.0, 0.0
+        if line.lineNumber() < first_number:
+            return _ABOVE, 0.0, 0.0
+        if line.lineNumber() >= end_number:
+            return _BELOW, 0.0, 0.0
         line_end = line.textStart() + line.textLength()
         x1 = line.cursorToX(relative)[0]
         x2 = line.cursorToX(max(relative, min(end - block.position(), line_end)))[0]
         offset_x = self._offset_x
         low, high = sorted((x1, x2))
-        return first_line + line.lineNumber(), low + offset_x, high + offset_x
+        return base + line.lineNumber() - first_number, low + offset_x, high + offset_x
 
     def span_x(self, start: int, end: int) -> tuple[int, float, float] | None:
         """(visible line index, x from, x to) in viewport coordinates of the part of the
@@ -501,7 +526,7 @@ class ArcOverlay(QWidget):
 
     def _arc_inputs(self, arcs: list[ArcSpec], lines, blocks):
         located: dict[tuple[int, int], tuple[int, float, float]] = {}
-        positions = [b.position() for b, _, _ in blocks]
+        positions = [b[0].position() for b in blocks]
         for arc in arcs:
             for span in (arc.head, arc.tail):
                 if span not in located:

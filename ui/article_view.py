@@ -14,6 +14,8 @@ from annotate.model import CLAIM, SUGGESTED, Span
 
 from .arc_overlay import ArcOverlay, specs_from
 from .highlighter import SpanHighlighter
+from .line_painter import LONG_BLOCK, longest_paragraph
+from .line_painter import paint as paint_lines
 from .offsets import OffsetMap
 from .theme import LIGHT, Theme, article_font
 
@@ -38,7 +40,8 @@ class ArticleView(QPlainTextEdit):
         self.arcs = ArcOverlay(self, levels=2)
         self.arcs.on_document_replaced = self._document_replaced
         self.highlighter = SpanHighlighter(self)
-        self.verticalScrollBar().valueChanged.connect(lambda _: self.highlighter.format_visible())
+        #: (Qt start, Qt end, format) of the highlights the last paint drew (tests, benchmarks).
+        self.painted: list[tuple[int, int, object]] = []
         self.offsets = OffsetMap("")
         self.text = ""
         self.theme: Theme = LIGHT
@@ -61,17 +64,17 @@ class ArticleView(QPlainTextEdit):
         self.text = text
         self.offsets = OffsetMap(text)
         self._selected, self._marked = None, []
+        if longest_paragraph(self.offsets.shown) >= LONG_BLOCK:
+            self.arcs.prepare_room()
         self.setPlainText(self.offsets.shown)
         self.arcs.set_offsets(self.offsets)
         self.arcs.set_arcs([])
-        self.highlighter.set_spans(self.offsets, spans)
         self.moveCursor(QTextCursor.MoveOperation.Start)
-        self.highlighter.format_visible()
+        self.highlighter.set_spans(self.offsets, spans)
         self._refresh_marks()
 
     def _document_replaced(self) -> None:
-        # Same text, new QTextDocument: block formats and transient marks start over.
-        self.highlighter.invalidate()
+        # Same text, new QTextDocument: the marks' cursors pointed into the old one.
         self._refresh_marks()
 
     def show_arcs_of(self, spans: dict, relations: dict, stances: dict) -> None:
@@ -198,13 +201,8 @@ class ArticleView(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        # A safety net: blocks that became visible without a scroll (resize, zoom) get formatted.
-        self.highlighter.format_visible()
-        super().paintEvent(event)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self.highlighter.format_visible()
+        # Qt's own paint, a line at a time, each line with the highlights found for it now.
+        self.painted = paint_lines(self, event, self.highlighter.ranges_in)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press_pos = event.position().toPoint()

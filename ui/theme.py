@@ -1,13 +1,14 @@
 """Light and dark themes, and how each kind of annotation looks in them.
 
 Label colours come from the schema (a colour-blind-safe set); every mark also differs in shape
-(fill, underline, overline, italic), so colour is never the only cue.
+(fill, stripes, underline, overline), so colour is never the only cue.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QPalette, QTextCharFormat
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPalette, QPen, QPixmap, QTextCharFormat
 from PySide6.QtWidgets import QApplication
 
 CLAIM_COLOR = "#7B3294"
@@ -52,15 +53,17 @@ def segment_format(theme: Theme, entities: list, claims: list, colors: dict[str,
     """The format of a stretch of text covered by ``entities`` (innermost first) and ``claims``.
 
     The innermost entity fills the background; a second, enclosing entity draws an overline in
-    its colour; claims underline. Unreviewed suggestions are paler and italic.
+    its colour; claims underline. Unreviewed suggestions are paler and striped. Only colours
+    and lines: the view draws these over laid-out text, where a font change would not show.
     """
     fmt = QTextCharFormat()
     if entities:
         inner = entities[0]
-        suggested = inner.decision == "suggested"
-        fmt.setBackground(theme.fill(colors.get(inner.label, "#BBBBBB"), suggested=suggested))
-        if suggested:
-            fmt.setFontItalic(True)
+        color = colors.get(inner.label, "#BBBBBB")
+        if inner.decision == "suggested":
+            fmt.setBackground(striped(theme, color))
+        else:
+            fmt.setBackground(theme.fill(color, suggested=False))
         if len(entities) > 1:
             fmt.setFontOverline(True)
     if claims:
@@ -70,6 +73,24 @@ def segment_format(theme: Theme, entities: list, claims: list, colors: dict[str,
                               else QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(QColor(CLAIM_COLOR if theme.name == "light" else "#C2A5CF"))
     return fmt
+
+
+STRIPE_EVERY = 6  # px between the stripes of a suggestion
+
+
+def striped(theme: Theme, color: str) -> QBrush:
+    """A suggestion's fill: the pale fill with thin diagonal stripes of the label colour."""
+    tile = QPixmap(STRIPE_EVERY, STRIPE_EVERY)
+    tile.fill(theme.fill(color, suggested=True))
+    stripe = QColor(color)
+    stripe.setAlpha(theme.decided_alpha)
+    painter = QPainter(tile)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(stripe, 1.0))
+    for corner in (0, STRIPE_EVERY, 2 * STRIPE_EVERY):  # the lines x + y = corner, which tile seamlessly
+        painter.drawLine(QPointF(corner + 1, -1), QPointF(-1, corner + 1))
+    painter.end()
+    return QBrush(tile)
 
 
 def article_font(point_size: int = 12) -> QFont:

@@ -1,0 +1,122 @@
+"""Painting the article view a visual line at a time, each line with its own highlights.
+
+QPlainTextEdit's paint hands a block's QTextLayout every selection that touches the block, and
+Qt draws each one over every visible line of the block, merging clip paths as it goes: nothing
+for ordinary paragraphs, a tenth of a second per paint for a 1 MB paragraph with a few hundred
+highlights on screen. This is the same paint (blocks from the first visible one, the text
+selection and extra selections over the text, the caret), done line by line with only the
+highlights, marks and selection on that line.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QTextCharFormat, QTextFormat, QTextLayout
+
+#: Blocks at least this long keep their shaped text between paints (see _paint_block).
+LONG_BLOCK = 10_000
+#: The clip handed to Qt for a line stops this far short of its neighbours, so Qt picks that line
+#: (and the one above it) to draw: Qt's text positions are multiples of 1/64 px.
+_EDGE = 1 / 32
+
+
+def paint(view, event, highlights) -> list[tuple[int, int, object]]:
+    """Paint ``view``'s viewport for ``event``, with ``highlights(qt_start, qt_end)`` giving
+    each line's (Qt start, Qt end, format) ranges; returns the ranges drawn."""
+    viewport = view.viewport()
+    painter = QPainter(viewport)
+    offset = view.contentOffset()
+    clip = event.rect()
+    document = view.document()
+    # Brush origin at the text: stripes and wave underlines stay put as it scrolls.
+    painter.setBrushOrigin(offset)
+    widest = offset.x() + max(viewport.width(), document.documentLayout().documentSize().width())
+    clip.setRight(min(clip.right(), int(widest - document.documentMargin())))
+    painter.setClipRect(clip)
+    context = view.getPaintContext()
+    # The marks (extra selections) and the text selection, drawn over the highlights.
+    # The formats are copied: PySide's wrappers of the context's members die with it.
+    over = [(s.cursor.selectionStart(), s.cursor.selectionEnd(), QTextCharFormat(s.format)) for s in context.selections
+            if s.cursor.hasSelection() and not s.format.boolProperty(QTextFormat.Property.FullWidthSelection)]
+    caret = context.cursorPosition if view.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard \
+        else -1
+    drawn: list[tuple[int, int, object]] = []
+    block = view.firstVisibleBlock()
+    while block.isValid():
+        rect = view.blockBoundingRect(block).translated(offset)
+        if block.isVisible() and rect.bottom() >= clip.top() and rect.top() <= clip.bottom():
+            _paint_block(painter, block, offset, clip, highlights, over, drawn)
+            position, length = block.position(), block.length()
+            if position <= caret < position + length:
+                block.layout().drawCursor(painter, offset, caret - position, view.cursorWidth())
+        offset.setY(offset.y() + rect.height())
+        if offset.y() > viewport.height():
+            break
+        block = block.next()
+    painter.end()
+    return drawn
+
+
+def _paint_block(painter, block, offset, clip, highlights, over, drawn) -> None:
+    layout = block.layout()
+    count = layout.lineCount()
+    if not count:
+        return
+    if block.length() >= LONG_BLOCK and not layout.cacheEnabled():
+        # Qt drops a layout's shaped text after each draw and itemizes the whole paragraph again
+        # at the next one: 30 ms per line drawn in a 1 MB paragraph. Kept, it costs about 30
+        # bytes a character, for the long paragraphs only.
+        layout.setCacheEnabled(True)
+    top = offset.y() + layout.position().y()
+    position = block.position()
+    index = first_line_below(layout, clip.top() - top)
+    above = float("inf")  # the bottom of the line drawn before
+    while index < count:
+        line = layout.lineAt(index)
+        line_top = top + line.y()
+        if line_top > clip.bottom():
+            break
+        start = position + line.textStart()
+        # The last line owns the paragraph separator, as in Qt's own selection drawing.
+        end = start + line.textLength() + (1 if index == count - 1 else 0)
+        ranges = []
+        for qt_start, qt_end, fmt in highlights(start, end):
+            ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
+            drawn.append((qt_start, qt_end, fmt))
+        for qt_start, qt_end, fmt in over:
+            if qt_start < end and start < qt_end:
+                ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
+        # Qt draws the lines a clip touches and the one above it: the painter's clip keeps
+        # that one from being drawn twice (darker), and allows ink into the room above.
+        painter.save()
+        painter.setClipRect(QRectF(clip.left(), min(line_top, above), clip.width(),
+                                   line_top + line.height() - min(line_top, above)),
+                            Qt.ClipOperation.IntersectClip)
+        layout.draw(painter, offset, ranges,
+                    QRectF(clip.left(), line_top + _EDGE, clip.width(), line.height() - 2 * _EDGE))
+        painter.restore()
+        above = line_top + line.height()
+        index += 1
+
+
+def longest_paragraph(text: str) -> int:
+    """The length of the longest block Qt makes of ``text`` (it splits at LF and U+2029)."""
+    return max(map(len, text.replace("\u2029", "\n").split("\n")))
+
+
+def first_line_below(layout, y: float) -> int:
+    """The first line of a layout whose bottom is at or below ``y`` (a bisection)."""
+    low, high = 0, layout.lineCount()
+    while low < high:
+        middle = (low + high) // 2
+        line = layout.lineAt(middle)
+        if line.y() + line.height() < y:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def _format_range(start: int, length: int, fmt) -> QTextLayout.FormatRange:
+    fmt_range = QTextLayout.FormatRange()
+    fmt_range.start, fmt_range.length, fmt_range.format = start, length, fmt
+    return fmt_range
