@@ -53,6 +53,8 @@ class Schema:
     relations: tuple[RelationLabel, ...] = ()
     document_labels: tuple[str, ...] = ()
     model_labels: dict[str, str] = field(default_factory=dict)
+    #: the annotation guidelines' text (from the file ``[schema] guidelines`` names), shown on F2
+    guidelines: str = ""
 
     @property
     def entity_labels(self) -> list[str]:
@@ -71,7 +73,8 @@ class Schema:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema": {"name": self.name, "version": self.version},
+            "schema": {"name": self.name, "version": self.version,
+                       **({"guidelines_text": self.guidelines} if self.guidelines else {})},
             "entity": [
                 {k: v for k, v in (("label", e.label), ("color", e.color), ("hotkey", e.hotkey),
                                    ("description", e.description)) if v}
@@ -95,7 +98,8 @@ class Schema:
 
 _TOP_KEYS = {"schema", "entity", "claim", "stance", "relation", "document", "model_labels"}
 _KEYS = {
-    "schema": {"name", "version"},
+    # guidelines: a file beside the TOML (read by load_schema); guidelines_text: its text, as stored
+    "schema": {"name", "version", "guidelines", "guidelines_text"},
     "entity": {"label", "color", "hotkey", "description"},
     "claim": {"hotkey", "types", "default_type"},
     "stance": {"polarities", "hotkeys"},
@@ -120,6 +124,19 @@ def load_schema(path: str | Path) -> Schema:
             found = re.search(r"at line (\d+)", str(exc))
             line = int(found.group(1)) if found else None
         raise SchemaError(f"not valid TOML: {exc}", source=str(path), line=line) from None
+    head = data.get("schema")
+    if isinstance(head, dict) and "guidelines" in head:
+        # The guidelines are copied into the schema (and so into every database made from it):
+        # an annotator's file carries them without the file beside it.
+        name = head.pop("guidelines")
+        if not isinstance(name, str) or not name.strip():
+            raise SchemaError("[schema] guidelines must name a text file beside the schema", source=str(path))
+        guidelines = path.parent / name
+        try:
+            head["guidelines_text"] = guidelines.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+            raise SchemaError(f"cannot read the guidelines {guidelines}: {reason}", source=str(path)) from None
     try:
         return schema_from_dict(data)
     except SchemaError as exc:
@@ -168,6 +185,11 @@ def schema_from_dict(data: dict) -> Schema:
     version = head.get("version", 1)
     if not isinstance(name, str) or not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SchemaError("[schema] needs a string name and a positive integer version")
+    if "guidelines" in head:
+        raise SchemaError("[schema] guidelines names a file, which only a schema file can (load_schema)")
+    guidelines = head.get("guidelines_text", "")
+    if not isinstance(guidelines, str):
+        raise SchemaError("[schema] guidelines_text must be text")
 
     raw_entities = data.get("entity", [])
     if not isinstance(raw_entities, list) or not raw_entities:
@@ -247,7 +269,7 @@ def schema_from_dict(data: dict) -> Schema:
     return Schema(name=name, version=version, entities=tuple(entities), claim_types=claim_types,
                   default_claim_type=default_type, claim_hotkey=claim_hotkey, polarities=polarities,
                   polarity_hotkeys=polarity_hotkeys, relations=tuple(relations),
-                  document_labels=document_labels, model_labels=dict(model_labels))
+                  document_labels=document_labels, model_labels=dict(model_labels), guidelines=guidelines)
 
 
 def _no_duplicate_hotkeys(scope: str, pairs: list[tuple[str, str | None]]) -> None:

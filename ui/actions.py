@@ -100,6 +100,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
           "Open the previous document in the list", lambda w: w._neighbour_document(-1)),
     _spec("document.find", "Document", "Find document", "Ctrl+F", "Search the corpus",
           lambda w: w.corpus.search.setFocus()),
+    _spec("document.comment", "Document", "Co&mment…", "Ctrl+M",
+          "Write a comment on the selected annotation, or on the document (Notes tab; Ctrl+Return adds it)",
+          lambda w: w.write_comment()),
     _spec("document.adjudicate", "Document", "&Adjudicate…", "Ctrl+Shift+J",
           "Compare two annotators' versions of this document and settle the gold", lambda w: w.adjudicate()),
     # View
@@ -116,6 +119,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
           "Draw only the arcs of the selected annotation", lambda w: w.toggle_arcs_selected(), checkable=True,
           attr="arcs_selected_action"),
     # Help
+    _spec("help.guidelines", "Help", "&Guidelines", "F2",
+          "Show or hide the annotation guidelines: what each label means, and the schema's guidelines file",
+          lambda w: w.toggle_guidelines(), checkable=True, attr="guidelines_action"),
     _spec("help.shortcuts", "Help", "&Keyboard shortcuts", ("F1", "?"), "Show every action and its key",
           lambda w: w.show_shortcuts()),
 )
@@ -128,7 +134,8 @@ def label_specs(schema) -> list[ActionSpec]:
         keys = (entity.hotkey.upper(), "Shift+" + entity.hotkey.upper()) if entity.hotkey else ()
         specs.append(ActionSpec(
             f"label.{entity.label}", "Label", entity.label, keys,
-            f"Label the selection {entity.label} (snapped to whole tokens; with Shift, exactly as selected), "
+            (f"{entity.label}: {entity.description}. " if entity.description else "")
+            + f"Label the selection {entity.label} (snapped to whole tokens; with Shift, exactly as selected), "
             "or relabel the selected entity", lambda w, label=entity.label: w.label_selection(label)))
     return specs
 

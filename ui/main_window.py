@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 import shiboken6
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QApplication, QDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QSplitter,
                                QTextBrowser, QToolBar, QVBoxLayout)
@@ -22,6 +22,9 @@ from .inspector import Inspector
 from .keymap import KeyMap, native
 from .structure import StructureActions
 from .theme import THEMES, Theme, apply_theme
+from .guidelines import GuidelinesPanel
+from .notes_panel import NotesPanel
+from .work_clock import WorkClock
 
 def _tint(color: str) -> str:
     """The label colour mixed with white, legible behind dark text in both themes."""
@@ -66,6 +69,7 @@ class MainWindow(StructureActions, QMainWindow):
         self.inspector.annotationActivated.connect(lambda annotation_id: (self.select_annotation(annotation_id),
                                                                           self.edit_current()))
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
+        self._build_notes_and_guidelines()
         self.apply_theme(self.theme.name)
         self.resize(1400, 860)
         self.view.setFocus()
@@ -75,6 +79,7 @@ class MainWindow(StructureActions, QMainWindow):
         clock, a pre-annotation run (cancelled and waited for), the corpus panel's timers, and the
         windows opened from it (the dashboard reads this store)."""
         self._clock.stop()
+        self.work_clock.stop()
         if self.preannotation is not None:
             self.preannotation.end()
         self.corpus.close()
@@ -86,6 +91,23 @@ class MainWindow(StructureActions, QMainWindow):
 
     # ---- building ---------------------------------------------------------------------------
 
+    def _build_notes_and_guidelines(self) -> None:
+        self.notes = NotesPanel(self.store)
+        self.inspector.addTab(self.notes, "Notes")
+        self.notes.actionRequested.connect(self.run)
+        self.notes.documentRequested.connect(self.open_document)
+        self.guidelines = GuidelinesPanel(self.schema, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
+        self.guidelines.hide()
+        self.guidelines.visibilityChanged.connect(self.guidelines_action.setChecked)
+
+    def toggle_guidelines(self) -> None:
+        self.guidelines.setVisible(not self.guidelines.isVisible())
+
+    def write_comment(self) -> None:
+        self.inspector.setCurrentWidget(self.notes)
+        self.notes.editor.setFocus()
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.annotator_label = QLabel(f"👤 {self.store.annotator}")
@@ -95,19 +117,19 @@ class MainWindow(StructureActions, QMainWindow):
         self.saved_label = QLabel("Saved")
         self.saved_label.setToolTip("Every action is committed to the database as soon as you make it")
         self.timer_label = QLabel("0:00")
-        self.timer_label.setToolTip("Time spent on this document")
+        self.timer_label.setToolTip("Active time on this document (gaps of more than 3 minutes without a key, "
+                                    "click or scroll left out), saved to the database")
         self.message_label = QLabel("")
         bar.addWidget(self.message_label, 1)
         for widget in (self.saved_label, self.timer_label, self.annotator_label, self.db_label):
             bar.addPermanentWidget(widget)
-        self._elapsed = QElapsedTimer()
-        self._elapsed.start()
+        self.work_clock = WorkClock(self.store, self)
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
 
     def _tick(self) -> None:
-        seconds = self._elapsed.elapsed() // 1000
+        seconds = int(self.work_clock.seconds())
         self.timer_label.setText(f"{seconds // 60}:{seconds % 60:02d}")
 
     def _build_actions(self) -> None:
@@ -203,8 +225,9 @@ class MainWindow(StructureActions, QMainWindow):
                                      self.schema.document_labels)
         self.corpus.show_current(doc_id)
         self._refresh_arcs()
-        self._elapsed.restart()
+        self.work_clock.switch(doc_id)
         self._tick()
+        self.notes.show_document(doc_id, state.text, dict(state.spans))
         title = state.document.meta.get("title") or doc_id
         self.setWindowTitle(f"{title} — Marginalia")
         self.view.setFocus()
@@ -270,6 +293,9 @@ class MainWindow(StructureActions, QMainWindow):
                 self.state.labels = self.store.annotations(self.state.id).labels
         for doc_id in changes.doc_ids:
             self.corpus.refresh_document(doc_id)
+        if self.state is not None and (changes.comment_ids or changes.span_ids):
+            self.notes.spans = dict(self.state.spans)
+            self.notes.refresh()
         self.update_undo_actions()
 
     def _reload_current(self) -> None:
@@ -309,6 +335,7 @@ class MainWindow(StructureActions, QMainWindow):
             self.view.arcs.set_only_for(annotation_id)
         self.view.set_selected(annotation_id if annotation_id in spans else None)
         self.inspector.select(annotation_id)
+        self.notes.select(annotation_id, dict(spans))
         if self.state and annotation_id in self.state.stances:
             stance = self.state.stances[annotation_id]
             self.view.set_marked([stance.holder, stance.target])
