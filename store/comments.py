@@ -120,3 +120,62 @@ def needing_discussion(store: "Store") -> list[Comment]:
 
 def documents_needing_discussion(store: "Store") -> set[str]:
     return {r[0] for r in store.conn.execute("SELECT DISTINCT doc_id FROM comments WHERE needs_discussion = 1")}
+
+
+# ---- brat notes ----------------------------------------------------------------------------
+
+#: brat's own note type (what its UI writes); other note types stay in the span's attrs verbatim
+BRAT_NOTE = "AnnotatorNotes"
+
+
+def notes_to_comment_rows(doc_id: str, ann, annotator: str, at: str):
+    """An import's brat ``#`` notes on entities as comments: (annotations without those notes, rows)."""
+    from dataclasses import replace
+
+    from annotate.changes import RowChange as Row
+
+    rows = []
+    spans = []
+    for span in ann.spans:
+        notes = span.attrs.get("notes") if span.attrs else None
+        if not notes:
+            spans.append(span)
+            continue
+        kept = [n for n in notes if n[0] != BRAT_NOTE]
+        for _kind, body in (n for n in notes if n[0] == BRAT_NOTE):
+            if not body.strip():
+                continue  # kept as written otherwise: an export writes the same note back
+            comment_id = new_id("n")
+            rows.append(Row("comments", (doc_id, comment_id), None, {
+                "doc_id": doc_id, "id": comment_id, "target": span.id, "annotator": span.annotator or annotator,
+                "body": body[:MAX_LENGTH], "needs_discussion": 0, "created_at": at, "updated_at": at}))
+        attrs = {k: v for k, v in span.attrs.items() if k != "notes"}
+        if kept:
+            attrs["notes"] = kept
+        spans.append(replace(span, attrs=attrs))
+    return (replace(ann, spans=spans) if rows else ann), rows
+
+
+def note_line(body: str) -> str:
+    """A brat note is one line of one field: line breaks and tabs become spaces."""
+    return body.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+
+
+def with_comments_as_notes(conn, item):
+    """``item`` with the comments on its entities added to their attrs as brat notes (for export)."""
+    from dataclasses import replace
+
+    by_target: dict[str, list[str]] = {}
+    for target, body in conn.execute("SELECT target, body FROM comments WHERE doc_id = ? AND target IS NOT NULL "
+                                     "ORDER BY created_at, id", [item.document.id]):
+        by_target.setdefault(target, []).append(body)
+    if not by_target:
+        return item
+    spans = []
+    for span in item.annotations.spans:
+        bodies = by_target.get(span.id)
+        if bodies:
+            notes = list(span.attrs.get("notes") or []) + [[BRAT_NOTE, note_line(b)] for b in bodies]
+            span = replace(span, attrs={**span.attrs, "notes": notes})
+        spans.append(span)
+    return replace(item, annotations=replace(item.annotations, spans=spans))

@@ -15,7 +15,7 @@ from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Docum
 from annotate.schema import Schema
 from annotate.validate import validate
 
-from . import audit
+from . import audit, comments
 from .apply import apply_changes
 from .rows import dict_rows, dumps, now, relation_from_row, relation_row, span_from_row, span_row, stance_from_row, stance_row
 
@@ -84,7 +84,8 @@ class Documents:
                     raise ValidationError(f"document {doc.id!r} is already in the database"
                                           + ("" if existing[0] == doc.sha256 else " with a different text"),
                                           line=getattr(item, "line", None))
-                rows = self.document_rows(doc, ann, at)
+                ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, at)
+                rows = self.document_rows(doc, ann, at) + comment_rows
                 detail = {"source": source} if source else None
                 try:
                     apply_changes(conn, rows, documents_text={doc.id: doc.text})

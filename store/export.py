@@ -1,6 +1,7 @@
 """Writing output files safely: never half a file, never over an existing one unless asked."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -8,6 +9,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
 from annotate.errors import InputError
+
+from .comments import BRAT_NOTE, note_line, with_comments_as_notes
 
 
 def write_atomically(target: Path, write: Callable[[TextIO], int], *, force: bool = False) -> int:
@@ -150,6 +153,8 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
         for item in store.iter_annotated(only_done=only_done):
             if annotator is not None:
                 item = only_annotator(item, annotator)
+            if fmt in ("brat", "jsonl"):
+                item = with_comments_as_notes(store.conn, item)  # comments on annotations as notes
             name = assignment.get(item.document.id) if assignment is not None else ""
             if name is None:
                 continue
@@ -231,14 +236,27 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
             out[doc_id].sort(key=lambda t: t[:3])
         return {doc_id: [t[3] for t in entries] for doc_id, entries in out.items()}
 
+    notes: dict[tuple[str, str], list[str]] = {}
+
+    def with_notes(doc_id, sid, attrs):
+        """Comments on the span ride in its attrs as brat notes (what an import makes comments of)."""
+        bodies = notes.get((doc_id, sid))
+        if not bodies:
+            return attrs
+        parsed = json.loads(attrs or "{}")
+        parsed["notes"] = list(parsed.get("notes") or []) + [[BRAT_NOTE, note_line(b)] for b in bodies]
+        return json.dumps(parsed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
     def entity(row) -> str:
-        _, sid, start, end, label, replaces, attrs, origin, decision, annotator, sc = row
+        doc_id, sid, start, end, label, replaces, attrs, origin, decision, annotator, sc = row
+        attrs = with_notes(doc_id, sid, attrs) if notes else attrs
         more = extras(replaces, attrs) if replaces or attrs != "{}" else ""
         return f'{{"id":{q(sid)},"start":{start},"end":{end},"label":{ql(label)}{more}{tail(origin, decision, annotator, sc)}'
 
     def claim(row) -> str:
-        (_, sid, start, end, replaces, attrs, origin, decision, annotator, sc, claimant, claim_type, checkworthy,
+        (doc_id, sid, start, end, replaces, attrs, origin, decision, annotator, sc, claimant, claim_type, checkworthy,
          claimant_text) = row
+        attrs = with_notes(doc_id, sid, attrs) if notes else attrs
         cw = "null" if checkworthy is None else ("true" if checkworthy else "false")
         ct = "" if claimant_text is None else f',"claimant_text":{q(claimant_text)}'
         return (f'{{"id":{q(sid)},"start":{start},"end":{end},"claimant":{qn(claimant)},"type":{qn(claim_type)},'
@@ -267,6 +285,11 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
             return
         ids = [d[1] for d in docs]
         marks = ", ".join("?" for _ in ids)
+        notes.clear()
+        for doc_id, target, body in conn.execute(
+                f"SELECT doc_id, target, body FROM comments WHERE doc_id IN ({marks}) AND target IS NOT NULL "
+                "ORDER BY doc_id, created_at, id", ids):
+            notes.setdefault((doc_id, target), []).append(body)
         entities = grouped_spans(conn.execute(
             "SELECT doc_id, id, start, \"end\", label, replaces, attrs, origin, decision, annotator, score "
             f"FROM spans WHERE doc_id IN ({marks}) AND layer = 'entity' ORDER BY doc_id, start", ids), entity)

@@ -180,11 +180,11 @@ def test_discontinuous_spans_keep_their_pieces_through_adjudication_and_resize(t
     pieces = [[0, 6], [19, 25]]
     store = Store.open(str(tmp_path / "t.db"), "ana")
     store.import_documents([AnnotatedDocument(Document("d1", text), Annotations(
-        [Span("T1", 0, 25, "GPE", attrs={"fragments": pieces, "notes": [["AnnotatorNotes", "two parties"]]})]))])
+        [Span("T1", 0, 25, "GPE", attrs={"fragments": pieces, "notes": [["Reviewer", "two parties"]]})]))])
     store.annotator = "gold"
     take(store, "d1", "T1")
     (copy,) = [s for s in store.annotations("d1").spans if s.annotator == "gold"]
-    assert copy.attrs["fragments"] == pieces and copy.attrs["notes"] == [["AnnotatorNotes", "two parties"]]
+    assert copy.attrs["fragments"] == pieces and copy.attrs["notes"] == [["Reviewer", "two parties"]]
     assert copy.attrs["from_annotator"] == "ana"
     store.resize("d1", copy.id, 0, 32)  # grown to "Russia signed"
     resized = store.annotations("d1").span(copy.id)
@@ -205,3 +205,39 @@ def test_stats_reports_time_and_assignment(tmp_path, capsys):
     assert stats["work_time"]["documents"] == [{"doc_id": "d1", "annotator": "ana", "seconds": 125, "status": "done"}]
     assert main.main(["stats", "--db", str(db)]) == 0
     assert "time ana: 2:05 on 1 documents, 2:05 per done document" in capsys.readouterr().out
+
+
+def test_comments_travel_to_brat_as_notes_and_back(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Turkey opposes Haftar.", encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tGPE 0 6\tTurkey\nT2\tPERSON 15 21\tHaftar\n"
+                                  "#1\tAnnotatorNotes T1\tcheck the spelling\n#2\tSource T2\tAFP\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert main.main(["import", str(folder), "--db", str(db), "--annotator", "ana"]) == 0
+    with Store.open(str(db), "ana") as store:
+        (doc_id,) = store.document_ids()
+        (note,) = comments.of_document(store, doc_id)
+        assert (note.target, note.body, note.annotator) == ("T1", "check the spelling", "ana")
+        assert store.annotations(doc_id).span("T2").attrs["notes"] == [["Source", "AFP"]]  # other types stay
+        comments.add(store, doc_id, "PERSON, or ORG for\nhis forces?", target="T2", needs_discussion=True)
+        assert store.verify().ok
+    out = tmp_path / "out"
+    assert main.main(["export", "--db", str(db), "--format", "brat", "--out", str(out)]) == 0
+    lines = set((out / "a.ann").read_text(encoding="utf-8").splitlines())
+    assert {"#1\tAnnotatorNotes T1\tcheck the spelling", "#2\tSource T2\tAFP"} <= lines
+    assert any(line.endswith("\tAnnotatorNotes T2\tPERSON, or ORG for his forces?") for line in lines)
+    # ... and back: a new database reads them as comments again.
+    again = tmp_path / "y.db"
+    assert main.main(["import", str(out), "--db", str(again), "--annotator", "ben"]) == 0
+    with Store.open(str(again), "ben") as store:
+        (doc_id,) = store.document_ids()
+        assert sorted((c.target, c.body) for c in comments.of_document(store, doc_id)) == [
+            ("T1", "check the spelling"), ("T2", "PERSON, or ORG for his forces?")]
+    # Native JSONL carries them the same way (as notes in the annotation's attrs).
+    assert main.main(["export", "--db", str(db), "--format", "jsonl", "--out", str(tmp_path / "x.jsonl")]) == 0
+    third = tmp_path / "z.db"
+    assert main.main(["import", str(tmp_path / "x.jsonl"), "--db", str(third), "--annotator", "cem"]) == 0
+    with Store.open(str(third), "cem") as store:
+        (doc_id,) = store.document_ids()
+        assert len(comments.of_document(store, doc_id)) == 2
