@@ -224,7 +224,9 @@ def cmd_import(args) -> int:
                                             source=", ".join(sorted(sources))[:500], on_progress=lambda n: bar.update(1),
                                             schema=new_schema)
         except InputError as exc:
-            raise exc.located(source=getattr(current[0], "source", None)) from None
+            item = current[0]
+            line = (getattr(item, "lines", None) or {}).get(exc.annotation_id)
+            raise exc.located(source=getattr(item, "source", None), line=line) from None
     for message in notes.messages[:20]:
         print(f"note: {message}", file=sys.stderr)
     if len(notes.messages) > 20:

@@ -12,6 +12,10 @@ class InputError(MarginaliaError):
     ``where`` names the place ("data.jsonl line 3", "schema.toml"), and the message the reason.
     """
 
+    #: The annotation the problem is about, when there is one: a caller that knows where each
+    #: annotation was written (``SourcedDocument.lines``) names that line.
+    annotation_id: str | None = None
+
     def __init__(self, message: str, *, source: str | None = None, line: int | None = None):
         self.reason = message
         self.source = source
@@ -34,8 +38,15 @@ class InputError(MarginaliaError):
 
     def located(self, *, source: str | None = None, line: int | None = None) -> "InputError":
         """The same error (of the same class), with the file and line filled in by a caller that knows them."""
-        return type(self)(self.reason, source=source or self.source,
-                          line=line if line is not None else self.line)
+        out = type(self)(self.reason, source=source or self.source, line=line if line is not None else self.line)
+        out.annotation_id = self.annotation_id
+        return out
+
+    def about(self, annotation_id: str | None) -> "InputError":
+        """The same error, marked as being about this annotation (see ``annotation_id``)."""
+        if self.annotation_id is None:
+            self.annotation_id = annotation_id
+        return self
 
 
 class SchemaError(InputError):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import tempfile
@@ -180,6 +181,8 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
     """
     from json.encoder import encode_basestring as q
 
+    from annotate.formats.output import json_record
+
     def qn(value) -> str:
         return "null" if value is None else q(value)
 
@@ -190,6 +193,9 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
         key = (origin, decision, annotator, sc)
         out = tails.get(key)
         if out is None:
+            if sc is not None and not math.isfinite(sc):
+                raise InputError(f"a score of {sc!r} (stored by an earlier version of Marginalia) cannot be written "
+                                 "as JSON; nothing was written")
             out = (f',"origin":{q(origin or "")},"decision":{q(decision)},"annotator":{qn(annotator)}'
                    + ("" if sc is None else f',"score":{float(sc)!r}') + "}")
             if len(tails) < 10000:
@@ -308,6 +314,8 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
                                           "AND annotator = ? ORDER BY doc_id, label", [*ids, who]):
             labels.setdefault(doc_id, []).append(q(label))
         for _, doc_id, text, meta, status, reason in docs:
+            if meta and ("NaN" in meta or "Infinity" in meta):
+                json_record(json.loads(meta), doc_id)  # refuses a NaN an earlier version stored
             reason_part = f',"status_reason":{q(reason)}' if reason else ""
             yield doc_id, (f'{{"id":{q(doc_id)},"text":{q(text)},"meta":{meta or "{}"},'
                            f'"entities":[{",".join(entities.get(doc_id, ()))}],'

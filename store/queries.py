@@ -28,7 +28,9 @@ STATUS_FILTERS = ("all", "new", "in_progress", "done", "skipped", "unreviewed")
 MIN_INDEXED_SEARCH = 3
 #: Rows scanned in import order before a sparse filter switches to its index (see _scan_pages).
 SCAN_WINDOW = 2000
-_TITLE = "coalesce(json_extract({meta}, '$.title'), '')"
+# Guarded by json_valid: metadata stored by an older version may hold NaN, which SQLite's JSON
+# functions call malformed (an error that would stop every listing); such a title reads as empty.
+_TITLE = "coalesce(CASE WHEN json_valid({meta}) THEN json_extract({meta}, '$.title') END, '')"
 
 
 def list_documents(conn, annotator: str, *, search: str = "", status: str = "all", after: int = 0,
@@ -63,7 +65,8 @@ def rows_by_rowid(conn, annotator: str, rowids: list[int]) -> list[DocumentRow]:
     if not rowids:
         return []
     marks = ", ".join("?" for _ in rowids)
-    sql = (f"SELECT d.id, coalesce(json_extract(d.meta, '$.title'), d.id), coalesce(s.status, 'new'), "
+    sql = ("SELECT d.id, CAST(coalesce(CASE WHEN json_valid(d.meta) THEN json_extract(d.meta, '$.title') END, d.id) "
+           "AS TEXT), coalesce(s.status, 'new'), "
            "(SELECT count(*) FROM spans x WHERE x.decision = 'suggested' AND x.doc_id = d.id), "
            "(SELECT count(*) FROM spans x WHERE x.decision IN ('accepted', 'manual') AND x.doc_id = d.id), "
            "d.rowid FROM documents d LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator = ? "
@@ -76,7 +79,8 @@ def rows_by_rowid(conn, annotator: str, rowids: list[int]) -> list[DocumentRow]:
 # Matching without the index (short searches; documents changed since the index was brought up
 # to date): case-insensitive like the trigram index, which folds non-ASCII letters too (LIKE
 # folds only ASCII), so through a function of ours.
-_CONTAINS_ANY = ("marginalia_contains(d.text, ?) OR marginalia_contains(json_extract(d.meta, '$.title'), ?) "
+_CONTAINS_ANY = ("marginalia_contains(d.text, ?) OR marginalia_contains(CASE WHEN json_valid(d.meta) THEN "
+                 "json_extract(d.meta, '$.title') END, ?) "
                  "OR marginalia_contains(d.id, ?)")
 
 

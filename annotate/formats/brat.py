@@ -21,12 +21,12 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Relation, Span
-from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, safe_file_stem
+from .common import Notes, SourcedDocument, ascii_number, fail, first_line_title, gold_view, safe_file_stem
 from .output import FolderWriter
 from .plaintext import document_id_for
 from .reading import read_text_file
 
-_ID = re.compile(r"^(?:[TREAMN#]\d+|\*)$")
+_ID = re.compile(r"^(?:[TREAMN#][0-9]+|\*)$")
 
 
 def is_brat_folder(path: Path) -> bool:
@@ -144,10 +144,11 @@ def _entity(ann_id, fields, text, path, number, spans, lines):
     fragments = []
     for part in offsets.split(";"):
         bounds = part.split(" ")
-        if len(bounds) != 2 or not all(b.isdigit() for b in bounds):
-            raise fail(f"{ann_id}: {offsets!r} is not START END[;START END...] (an entity type cannot contain "
-                       "spaces)", path, number)
-        start, end = int(bounds[0]), int(bounds[1])
+        numbers = [ascii_number(b) for b in bounds]
+        if len(bounds) != 2 or None in numbers:
+            raise fail(f"{ann_id}: {_short(offsets)!r} is not START END[;START END...] with offsets written in the "
+                       "digits 0-9 (and an entity type cannot contain spaces)", path, number)
+        start, end = numbers
         if not 0 <= start < end <= len(text):
             raise fail(f"{ann_id}: the fragment [{start}, {end}) is not a non-empty range inside the text "
                        f"(length {len(text)})", path, number)
@@ -244,7 +245,7 @@ def to_ann(item: AnnotatedDocument) -> str:
                 return candidate
 
     for span in entities:
-        if re.fullmatch(r"T\d+", span.id) and span.id not in used:
+        if re.fullmatch(r"T[0-9]+", span.id) and span.id not in used:
             t_ids[span.id] = span.id
             used.add(span.id)
     for span in entities:
@@ -258,7 +259,7 @@ def to_ann(item: AnnotatedDocument) -> str:
                    + " ".join(text[s:e] for s, e in fragments).replace("\n", " "))
     for rel in ann.relations:
         if rel.head in t_ids and rel.tail in t_ids:
-            rid = rel.id if re.fullmatch(r"R\d+", rel.id) and rel.id not in used else fresh("R")
+            rid = rel.id if re.fullmatch(r"R[0-9]+", rel.id) and rel.id not in used else fresh("R")
             used.add(rid)
             out.append(f"{rid}\t{rel.label} Arg1:{t_ids[rel.head]} Arg2:{t_ids[rel.tail]}\t")
     for span in entities:
@@ -275,7 +276,11 @@ def to_ann(item: AnnotatedDocument) -> str:
 
 
 def _id_key(ann_id: str) -> tuple:
-    return (int(ann_id[1:]) if ann_id[1:].isdigit() else 0, ann_id)
+    return (ascii_number(ann_id[1:]) or 0, ann_id)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else f"{text[:40]}...({len(text)} characters)"
 
 
 class Writer(FolderWriter):

@@ -48,6 +48,68 @@ def as_int(value: Any, what: str) -> int:
     return value
 
 
+def as_id(value: Any, what: str) -> str:
+    """An id as a file gives it: a non-empty string, or an integer written in decimal.
+
+    Anything else (null, 1.5, a list, true) has no one text an export could give back, so it is
+    refused rather than turned into "None", "1.5" or "[1, 2]".
+    """
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= 10 ** 120:
+            raise InputError(f"{what}: an integer id of {len(str(abs(value)))} digits is too long (give it as a "
+                             "string, or a shorter one)")
+        return str(value)
+    kind = {type(None): "null", bool: "true or false", float: "a decimal number", list: "a list",
+            dict: "an object", str: "empty"}.get(type(value), type(value).__name__)
+    shown = "" if value is None or value == "" else f" ({value!r})"[:60]
+    raise InputError(f"{what} must be a string or an integer, not {kind}{shown}")
+
+
+def ascii_number(token: str) -> int | None:
+    """A non-negative integer written with the digits 0-9 (at most 18 of them), else None.
+
+    ``str.isdigit`` also accepts "²" and "٣", which ``int`` then refuses or reads.
+    """
+    if 0 < len(token) <= 18 and token.isascii() and token.isdigit():
+        return int(token)
+    return None
+
+
+#: Integers a browser reads exactly (doccano and Label Studio show and send ids from JavaScript).
+_EXACT_IN_JS = 2 ** 53 - 1
+
+
+def json_id(value: str) -> int | str:
+    """An id for a format that writes ids as JSON numbers: the integer when the text is exactly its
+    decimal form, else the text itself, so that two ids never become one ("01" and "1", "²")."""
+    number = ascii_number(value)
+    return number if number is not None and str(number) == value and number <= _EXACT_IN_JS else value
+
+
+def numbered_ids(ids: Iterable[str], prefix: str) -> dict[str, int]:
+    """Integer ids for annotations whose ids are ``PREFIX<number>``: that number when it is written
+    canonically and not already given, otherwise the next free number; distinct ids stay distinct."""
+    ids = list(ids)
+    out: dict[str, int] = {}
+    used: set[int] = set()
+    for value in ids:
+        rest = value[len(prefix):] if value.startswith(prefix) else ""
+        number = json_id(rest) if rest else None
+        if isinstance(number, int) and number not in used:
+            out[value] = number
+            used.add(number)
+    fresh = 1
+    for value in ids:
+        if value not in out:
+            while fresh in used:
+                fresh += 1
+            out[value] = fresh
+            used.add(fresh)
+    return out
+
+
 def check_span(text: str, start: Any, end: Any, what: str) -> None:
     """Offsets inside the text, as an InputError (the caller adds file and line)."""
     check_offsets(text, start, end, what)
@@ -190,5 +252,5 @@ def first_line_title(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")[:200]
 
 
-__all__ = ["SourcedDocument", "Notes", "fail", "Utf16", "tokenize", "gold", "gold_view", "non_overlapping",
+__all__ = ["SourcedDocument", "Notes", "fail", "as_id", "ascii_number", "Utf16", "tokenize", "gold", "gold_view", "non_overlapping",
            "decision_from_answer", "unique_id", "safe_file_stem", "MANUAL"]

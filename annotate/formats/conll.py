@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Span
-from .common import Notes, SourcedDocument, fail, first_line_title, gold, non_overlapping, tokenize
+from .common import Notes, SourcedDocument, ascii_number, fail, first_line_title, gold, non_overlapping, tokenize
 from .output import TextFileWriter
 from .reading import read_text_file
 
@@ -75,7 +75,7 @@ class _Builder:
             raise fail(f"{tag!r} is not an IOB/BILUO tag (O, B-X, I-X, L-X, U-X, E-X, S-X); "
                        f"a token line is TOKEN [COLUMNS...] TAG", self.path, number)
         label = tag[2:]
-        if label.isdigit():
+        if label.isascii() and label.isdigit():
             raise fail(f"the tag {tag} uses a numeric label id, not a label name (a doccano 1.x export); "
                        "export it again with label names", self.path, number)
         if self.first_line is None:
@@ -245,15 +245,16 @@ def read_conllu(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
         space = "" if "SpaceAfter=No" in misc.split("|") else " "
         if "-" in token_id:
             first, _, last = token_id.partition("-")
-            if not (first.isdigit() and last.isdigit()):
-                raise fail(f"bad multiword token range {token_id!r}", path, number)
+            if ascii_number(first) is None or ascii_number(last) is None:
+                raise fail(f"bad multiword token range {_short(token_id)!r} (word ids are written in the digits "
+                           "0-9)", path, number)
             words.append(form + space)
-            skip_until = int(last)
+            skip_until = ascii_number(last)
         elif "." in token_id:
             continue  # an empty node: not in the text
-        elif not token_id.isdigit():
-            raise fail(f"bad word id {token_id!r}", path, number)
-        elif int(token_id) <= skip_until:
+        elif ascii_number(token_id) is None:
+            raise fail(f"bad word id {_short(token_id)!r} (word ids are written in the digits 0-9)", path, number)
+        elif ascii_number(token_id) <= skip_until:
             continue
         else:
             words.append(form + space)
@@ -270,6 +271,10 @@ def read_conllu(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
         taken.add(did)
         meta = {"title": first_line_title(doc_text), "source": path.name, "sent_ids": ids}
         yield SourcedDocument(Document(did, doc_text, meta), Annotations(), source=str(path), line=line)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 # ---- writing -----------------------------------------------------------------------------

@@ -10,15 +10,15 @@ is kept once and reported. Labels must be names: numeric label ids (1.x) are ref
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Relation, Span
-from .common import Notes, SourcedDocument, Utf16, fail, first_line_title, gold_view, unique_id
-from .output import LineWriter
-from .reading import json_lines, read_text_file
+from .common import (Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
+                     unique_id)
+from .output import LineWriter, json_record
+from .reading import TOO_DEEP, json_lines, loads, read_text_file
 
 TEXT_KEYS = ("text", "data", "column_data")
 SPAN_LIST_KEYS = ("label", "labels", "column_label")
@@ -30,8 +30,10 @@ def records(path: Path) -> Iterator[tuple[int, Any]]:
     stripped = text.lstrip()
     if stripped[:1] in "[{" and "\n" in text.strip():
         try:
-            whole = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+            whole = loads(text, path)
+        except InputError as exc:
+            if not exc.reason.startswith(("not valid JSON", TOO_DEEP)):
+                raise  # a NaN or a huge number: the same refusal as a line of JSONL would get
             whole = None
         if whole is not None:
             first_line = text[:len(text) - len(stripped)].count("\n") + 1
@@ -87,10 +89,7 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     text = record[text_key]
     if not isinstance(text, str) or not text:
         raise InputError(f"\"{text_key}\" must be a non-empty string")
-    doc_id = record.get("id", default_id)
-    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id) == "":
-        raise InputError(f"\"id\" must be a string or a number, not {doc_id!r}")
-    doc_id = str(doc_id)
+    doc_id = as_id(record.get("id", default_id), "\"id\"")
     u16 = Utf16(text)
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
@@ -141,8 +140,11 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     for i, ent in enumerate(_list(record, "entities")):
         if not isinstance(ent, dict):
             raise InputError(f"entities[{i}] must be an object")
-        raw_id = ent.get("id", i)
-        ids[str(raw_id)] = add(raw_id, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"),
+        raw_id = as_id(ent.get("id", i), f"entities[{i}].id")
+        if raw_id in ids:
+            raise InputError(f"entities[{i}]: the entity id {raw_id} is given twice in this record (ids are "
+                             "compared as text: 1 and \"1\" are the same)")
+        ids[raw_id] = add(raw_id, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"),
                                f"entity {raw_id}")
     for i, ent in enumerate(_list(record, "annotations")):
         if not isinstance(ent, dict):
@@ -158,13 +160,13 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
         ends = []
         for key in ("from_id", "to_id"):
             ref = rel.get(key)
-            if str(ref) not in ids:
+            if ref is None or isinstance(ref, (bool, float, list, dict)) or str(ref) not in ids:
                 raise InputError(f"{what}: {key} {ref!r} is not the id of an entity in this record")
             ends.append(ids[str(ref)])
         label = rel.get("type", rel.get("label"))
         if not isinstance(label, str) or not label:
             raise InputError(f"{what} has no type")
-        rel_id = unique_id(f"r{rel['id']}" if "id" in rel else f"r{i + 1}", taken)
+        rel_id = unique_id(f"r{as_id(rel['id'], what + ' id')}" if "id" in rel else f"r{i + 1}", taken)
         relations.append(Relation(rel_id, ends[0], ends[1], label))
     doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations), source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
@@ -173,28 +175,27 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
 
 # ---- writing ------------------------------------------------------------------------------
 
-def _out_id(value: str, prefix: str) -> Any:
-    rest = value[len(prefix):] if value.startswith(prefix) else None
-    return int(rest) if rest is not None and rest.isdigit() else value
-
-
 def to_record(item: AnnotatedDocument) -> dict:
     doc = item.document
     ann = gold_view(item.annotations)
     u16 = Utf16(doc.text)
     entities = [s for s in ann.spans if s.layer == ENTITY]
+    relations = [r for r in ann.relations if r.head in {s.id for s in entities} and r.tail in {s.id for s in entities}]
+    # doccano's entity and relation ids are integers, unique within a record; ours are text.
+    entity_ids = numbered_ids((s.id for s in entities), "e")
+    relation_ids = numbered_ids((r.id for r in relations), "r")
     meta = {k: v for k, v in doc.meta.items() if k != "doccano"}
-    record: dict[str, Any] = {"id": _out_id(doc.id, ""), "text": doc.text,
-                              "entities": [{"id": _out_id(s.id, "e"), "label": s.label,
+    record: dict[str, Any] = {"id": json_id(doc.id), "text": doc.text,
+                              "entities": [{"id": entity_ids[s.id], "label": s.label,
                                             "start_offset": u16.to_u16(s.start), "end_offset": u16.to_u16(s.end)}
                                            for s in entities],
-                              "relations": [{"id": _out_id(r.id, "r"), "from_id": _out_id(r.head, "e"),
-                                             "to_id": _out_id(r.tail, "e"), "type": r.label}
-                                            for r in ann.relations],
+                              "relations": [{"id": relation_ids[r.id], "from_id": entity_ids[r.head],
+                                             "to_id": entity_ids[r.tail], "type": r.label}
+                                            for r in relations],
                               "meta": meta}
     record.update(doc.meta.get("doccano") or {})
     return record
 
 
 def writer(target: Path) -> LineWriter:
-    return LineWriter(target, lambda item: json.dumps(to_record(item), ensure_ascii=False))
+    return LineWriter(target, lambda item: json_record(to_record(item), item.document.id))

@@ -18,15 +18,14 @@ matches when its offsets are read as UTF-16 code units (a browser's count) is co
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import ENTITY, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
-from .common import Notes, SourcedDocument, Utf16, fail, first_line_title, unique_id
-from .output import TextFileWriter
-from .reading import TOO_DEEP, read_text_file
+from .common import Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, json_id, unique_id
+from .output import TextFileWriter, json_record
+from .reading import loads, read_text_file
 
 NO_LABEL = "RELATED"
 
@@ -37,13 +36,7 @@ def looks_like_label_studio(data: Any) -> bool:
 
 
 def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
-    text = read_text_file(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})", path, exc.lineno) from None
-    except RecursionError:
-        raise fail(TOO_DEEP, path) from None
+    data = loads(read_text_file(path), path)
     tasks = data if isinstance(data, list) else [data]
     if not tasks:
         raise fail("the file has no tasks", path)
@@ -80,8 +73,7 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
     text = data[key]
     if not text:
         raise InputError(f"data.{key} is empty")
-    task_id = task.get("id", f"{path.stem}-{index}")
-    doc_id = str(task_id)
+    doc_id = as_id(task.get("id", f"{path.stem}-{index}"), "the task's \"id\"")
     meta: dict[str, Any] = {"title": first_line_title(text)}
     others = {k: v for k, v in data.items() if k != key}
     ls_meta: dict[str, Any] = {}
@@ -104,10 +96,10 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
                 notes.add(f"{where}: skipped a cancelled annotation", source=str(path))
                 continue
             who = annotation.get("completed_by")
-            if isinstance(who, dict):
+            if isinstance(who, dict):  # an expanded user: {"id": 1, "email": ...}
                 who = who.get("email") or who.get("id")
-            groups.append((_list(annotation.get("result"), f"{key_name}[{a_index}].result"), "",
-                           None if who is None else str(who), None))
+            who = None if who is None else as_id(who, f"{key_name}[{a_index}].completed_by")
+            groups.append((_list(annotation.get("result"), f"{key_name}[{a_index}].result"), "", who, None))
     for p_index, prediction in enumerate(_list(task.get("predictions"), "predictions")):
         if not isinstance(prediction, dict):
             raise InputError(f"predictions[{p_index}] must be an object")
@@ -125,6 +117,7 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
                 continue
             rid = result.get("id")
             what = f"region {rid!r}"
+            rid = None if rid is None else as_id(rid, f"{what}: its \"id\"")
             if kind != "labels":
                 raise InputError(f"{what}: region type {kind!r} is not read (only \"labels\" over text and "
                                  "\"relation\")")
@@ -150,7 +143,10 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
             score = value.get("score", group_score if suggested else None)
             span_id = unique_id(str(rid) if rid is not None else f"e{len(spans) + 1}", taken)
             if rid is not None:
-                ids[str(rid)] = span_id
+                if rid in ids:
+                    raise InputError(f"{what}: the region id is given twice in one annotation (ids are compared "
+                                     "as text: 1 and \"1\" are the same)")
+                ids[rid] = span_id
             spans.append(Span(span_id, start, end, labels[0], ENTITY, origin=origin,
                               decision=SUGGESTED if suggested else "manual", annotator=annotator,
                               score=score if isinstance(score, (int, float)) and not isinstance(score, bool) else None))
@@ -161,7 +157,7 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str) -> S
             ends = []
             for k in ("from_id", "to_id"):
                 ref = result.get(k)
-                if str(ref) not in ids:
+                if ref is None or isinstance(ref, (bool, float, list, dict)) or str(ref) not in ids:
                     raise InputError(f"{what}: {k} {ref!r} is not a region of the same annotation")
                 ends.append(ids[str(ref)])
             direction = result.get("direction", "right")
@@ -241,7 +237,7 @@ def to_task(item: AnnotatedDocument) -> dict:
         rels = [r for r in ann.relations if r.decision == SUGGESTED]
         predictions.append({"model_version": origin[len("model:"):] if origin.startswith("model:") else origin,
                             "result": [region(s) for s in spans] + relations_for(ids, rels)})
-    task: dict[str, Any] = {"id": int(doc.id) if doc.id.isdigit() else doc.id, "data": data,
+    task: dict[str, Any] = {"id": json_id(doc.id), "data": data,
                             "annotations": annotations, "predictions": predictions}
     return task
 
@@ -254,7 +250,7 @@ class Writer(TextFileWriter):
 
     def add(self, item: AnnotatedDocument) -> None:
         self.out.write(",\n" if self.count else "\n")
-        self.out.write(json.dumps(to_task(item), ensure_ascii=False))
+        self.out.write(json_record(to_task(item), item.document.id))
         self.count += 1
 
     def end(self) -> None:

@@ -5,7 +5,6 @@ surrogate pairs decode to one code point each, as Python's json module does).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
@@ -13,6 +12,8 @@ from typing import Any, Iterable, Iterator, TextIO
 from ..errors import InputError
 from ..model import (CLAIM, DECISIONS, ENTITY, MANUAL, NEW, STATUSES, AnnotatedDocument, Annotations, Document,
                      Relation, Span, Stance)
+from .common import as_id
+from .output import json_record
 from .reading import json_lines, read_text_file
 
 CLAIM_LABEL = "CLAIM"
@@ -56,11 +57,7 @@ def _get(record: dict, key: str, kind: type | tuple, what: str, default: Any = N
 
 
 def _ref(value: Any, what: str, key: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        return str(value)
-    raise InputError(f"{what}: {key!r} must be an id")
+    return None if value is None else as_id(value, f"{what}: {key!r}")
 
 
 def parse_record(record: Any) -> LineDocument:
@@ -72,10 +69,9 @@ def parse_record(record: Any) -> LineDocument:
     text = record.get("text")
     if not isinstance(text, str):
         raise InputError("the document has no \"text\" string")
-    doc_id = record.get("id")
-    if not isinstance(doc_id, (str, int)) or isinstance(doc_id, bool) or str(doc_id) == "":
+    if "id" not in record:
         raise InputError("the document has no \"id\"")
-    doc_id = str(doc_id)
+    doc_id = as_id(record["id"], "the document's \"id\"")
     meta = _get(record, "meta", dict, f"document {doc_id!r}", {}) or {}
     spans: list[Span] = []
     for layer, key in ((ENTITY, "entities"), (CLAIM, "claims")):
@@ -105,8 +101,9 @@ def _common(raw: Any, what: str) -> dict:
     score = raw.get("score")
     if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool)):
         raise InputError(f"{what} {raw['id']!r}: score must be a number")
-    return {"id": str(raw["id"]), "origin": str(raw.get("origin") or ""), "decision": decision,
-            "annotator": raw.get("annotator")}
+    origin = raw.get("origin")
+    return {"id": as_id(raw["id"], f"{what}'s \"id\""), "origin": "" if origin is None else origin,
+            "decision": decision, "annotator": raw.get("annotator")}
 
 
 def _span(raw: Any, layer: str) -> Span:
@@ -138,14 +135,14 @@ def _stance(raw: Any) -> Stance:
     common = _common(raw, "a stance")
     what = f"stance {common['id']!r}"
     return Stance(holder=_ref(raw.get("holder"), what, "holder") or "", target=_ref(raw.get("target"), what, "target") or "",
-                  polarity=str(raw.get("polarity")), evidence=_ref(raw.get("evidence"), what, "evidence"), **common)
+                  polarity=raw.get("polarity"), evidence=_ref(raw.get("evidence"), what, "evidence"), **common)
 
 
 def _relation(raw: Any) -> Relation:
     common = _common(raw, "a relation")
     what = f"relation {common['id']!r}"
     return Relation(head=_ref(raw.get("head"), what, "head") or "", tail=_ref(raw.get("tail"), what, "tail") or "",
-                    label=str(raw.get("label")), score=raw.get("score"), **common)
+                    label=raw.get("label"), score=raw.get("score"), **common)
 
 
 def to_record(item: AnnotatedDocument) -> dict:
@@ -186,7 +183,7 @@ def to_record(item: AnnotatedDocument) -> dict:
 
 
 def dumps(item: AnnotatedDocument) -> str:
-    return json.dumps(to_record(item), ensure_ascii=False)
+    return json_record(to_record(item), item.document.id)
 
 
 def write(items: Iterable[AnnotatedDocument], out: TextIO) -> int:

@@ -1,6 +1,7 @@
 """Streaming writers that never leave half a file: write beside the target, move into place at the end."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -10,6 +11,17 @@ from typing import Any, Callable
 
 from ..errors import InputError
 from ..model import AnnotatedDocument
+
+
+def json_record(record: Any, doc_id: str) -> str:
+    """One document as strict JSON: a NaN or Infinity (only an older version could have stored one)
+    is refused, naming the document, rather than written as a token no JSON reader accepts."""
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        raise InputError(f"document {doc_id!r} holds a number JSON cannot carry (NaN, Infinity or an integer of "
+                         "more than 4,300 digits), stored by an earlier version of Marginalia; nothing was "
+                         "written") from None
 
 
 def check_target(target: Path, *, force: bool, folder: bool = False) -> None:

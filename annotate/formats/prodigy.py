@@ -14,14 +14,14 @@ Reading:
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from ..errors import InputError
 from ..model import DONE, ENTITY, NEW, REJECTED, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
-from .common import (Notes, SourcedDocument, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
+from .common import (Notes, SourcedDocument, as_id, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
                      tokenize, unique_id)
+from .output import json_record
 from .reading import json_lines, read_text_file
 
 _OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer"}
@@ -62,10 +62,7 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     if decision is None:
         notes.add("skipped: the task was answered 'ignore'", source=source, line=number)
         return None
-    doc_id = record.get("id", default_id)
-    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id) == "":
-        raise InputError(f"\"id\" must be a string or a number, not {doc_id!r}")
-    doc_id = str(doc_id)
+    doc_id = as_id(record.get("id", default_id), "\"id\"")
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError("\"meta\" must be an object")
@@ -134,7 +131,7 @@ def _span(raw: Any, i: int, text: str, decision: str, taken: set[str]) -> Span:
         raise InputError(f"{what}: score must be a number")
     source = raw.get("source")
     attrs = {k: v for k, v in raw.items() if k not in _SPAN_KEYS}
-    span_id = unique_id(str(raw["id"]) if isinstance(raw.get("id"), (str, int)) else f"e{i + 1}", taken)
+    span_id = unique_id(as_id(raw["id"], f"{what}: its \"id\"") if raw.get("id") is not None else f"e{i + 1}", taken)
     return Span(span_id, start, end, label, ENTITY, origin=f"model:{source}" if isinstance(source, str) and source else "",
                 decision=span_decision, score=score, attrs={"prodigy": attrs} if attrs else {})
 
@@ -232,7 +229,7 @@ def to_record(item: AnnotatedDocument) -> dict:
 def write(items, out: TextIO) -> int:
     count = 0
     for item in items:
-        out.write(json.dumps(to_record(item), ensure_ascii=False))
+        out.write(json_record(to_record(item), item.document.id))
         out.write("\n")
         count += 1
     return count

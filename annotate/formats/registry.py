@@ -8,7 +8,8 @@ from typing import Callable, Iterator
 from ..errors import InputError
 from . import brat, conll, docbin, doccano, labelstudio, native_jsonl, plaintext, prodigy
 from .common import Notes, SourcedDocument, fail
-from .output import LineWriter, Writer
+from .output import LineWriter, Writer, json_record
+from .reading import decode_leniently
 
 #: name -> one line for --help: what it is, and the offset convention.
 IMPORT_FORMATS = {
@@ -84,17 +85,25 @@ def detect(path: Path) -> str:
 def _head(path: Path, size: int = 65536) -> str:
     try:
         with open(path, "rb") as f:
-            return f.read(size).decode("utf-8", errors="replace")
+            return decode_leniently(f.read(size))
     except OSError as exc:
         raise fail(f"cannot read: {exc.strerror}", path) from None
 
 
+#: Detection looks at keys, not numbers: an integer past Python's 4,300-digit limit must not hide
+#: the format (the reader then refuses it, naming the line).
+_SNIFF = json.JSONDecoder(parse_int=lambda literal: 0)
+
+
 def _detect_json(path: Path, suffix: str) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = decode_leniently(path.read_bytes())
+    except OSError as exc:
+        raise fail(f"cannot read: {exc.strerror}", path) from None
     whole = None
     try:
-        whole = json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        whole = _SNIFF.decode(text)
+    except (ValueError, RecursionError):  # the reader names the line
         pass
     if whole is not None and (suffix == ".json" or "\n" in text.strip()):
         if labelstudio.looks_like_label_studio(whole):
@@ -114,8 +123,8 @@ def _detect_json(path: Path, suffix: str) -> str:
     for line in text.split("\n"):
         if line.strip():
             try:
-                records.append(json.loads(line))
-            except (json.JSONDecodeError, RecursionError):
+                records.append(_SNIFF.decode(line))
+            except (ValueError, RecursionError):
                 break
         if len(records) >= 20:
             break
@@ -188,7 +197,7 @@ def writer(fmt: str, target: Path) -> Writer:
     from . import csv_rows
     factories: dict[str, Callable[[Path], Writer]] = {
         "jsonl": lambda t: LineWriter(t, native_jsonl.dumps),
-        "prodigy": lambda t: LineWriter(t, lambda item: json.dumps(prodigy.to_record(item), ensure_ascii=False)),
+        "prodigy": lambda t: LineWriter(t, lambda item: json_record(prodigy.to_record(item), item.document.id)),
         "spacy": docbin.writer,
         "brat": brat.Writer,
         "conll": conll.Writer,

@@ -1,0 +1,119 @@
+"""What a stored value may be: the values SQLite, the audit log and every export format carry exactly.
+
+The audit log hashes each row as JSON and ``audit --verify`` compares that JSON with the table,
+so a value the table or JSON cannot hold exactly makes a false alarm forever after: SQLite
+stores a NaN as NULL, a column of names turns the number 5 into the text "5", JSON has no NaN or
+Infinity (SQLite's ``json_extract`` calls such metadata malformed), msgpack (spaCy's .spacy)
+stops at 64-bit integers. Every reader's documents pass through :func:`check_storable` before
+anything is written, so such values are refused at the border, with the place they came from,
+whatever format brought them (JSON, a .spacy file's ``user_data``, a model's scores).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .errors import ValidationError
+from .model import Annotations, Document
+
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+def number_problem(value: Any) -> str | None:
+    """Why a number cannot be stored exactly, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            digits = len(str(abs(value))) if abs(value) < 10 ** 4000 else "thousands of"
+            return f"the integer of {digits} digits is outside the 64-bit range SQLite and msgpack hold"
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{value!r} is not a finite number (JSON has no NaN or Infinity)"
+    return None
+
+
+def json_problem(value: Any, path: str) -> str | None:
+    """Why ``value`` is not plain JSON that round-trips exactly (naming where inside it), or None."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if item is None or isinstance(item, (str, bool)):
+            continue
+        if isinstance(item, (int, float)):
+            problem = number_problem(item)
+            if problem:
+                return f"{where}: {problem}"
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if not isinstance(key, str):
+                    return f"{where}: the key {key!r} is not a string"
+                stack.append((inner, f"{where}.{key}"))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((inner, f"{where}[{i}]") for i, inner in enumerate(item))
+        else:
+            return f"{where}: a {type(item).__name__} is not a JSON value"
+    return None
+
+
+def score_problem(score: Any) -> str | None:
+    if score is None:
+        return None
+    if isinstance(score, bool) or not isinstance(score, (int, float)):
+        return f"the score must be a number, not {score!r}"
+    try:
+        as_float = float(score)
+    except OverflowError:
+        return "the score is too large for a 64-bit float"
+    if not math.isfinite(as_float):
+        return f"the score {score!r} is not a finite number (JSON has no NaN or Infinity)"
+    return None
+
+
+def _name(value: Any, what: str, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        kind = "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
+        raise ValidationError(f"{what} must be a name (a string), not {kind}")
+
+
+def check_storable(document: Document, annotations: Annotations) -> None:
+    """Raise ValidationError unless every value can be stored, audited and exported exactly."""
+    _name(document.id, "the document id", optional=False)
+    if not isinstance(document.meta, dict):
+        raise ValidationError(f"document {document.id!r}: meta must be an object")
+    problem = json_problem(document.meta, "meta")
+    if problem:
+        raise ValidationError(f"document {document.id!r}: {problem}")
+    for kind, items in (("span", annotations.spans), ("stance", annotations.stances),
+                        ("relation", annotations.relations)):
+        for item in items:
+            try:
+                _check_item(document, kind, item)
+            except ValidationError as exc:
+                raise exc.about(item.id if isinstance(item.id, str) else None)
+
+
+def _check_item(document: Document, kind: str, item: Any) -> None:
+    _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False)
+    what = f"{getattr(item, 'layer', kind)} {item.id!r}"
+    _name(item.origin, f"{what}: origin", optional=False)
+    _name(item.annotator, f"{what}: annotator", optional=True)
+    problem = score_problem(getattr(item, "score", None))
+    if problem:
+        raise ValidationError(f"{what}: {problem}")
+    for field in ("claimant", "claimant_text", "claim_type", "replaces", "evidence"):
+        if hasattr(item, field):
+            _name(getattr(item, field), f"{what}: {field}", optional=True)
+    for field in ("label", "holder", "target", "head", "tail", "polarity"):
+        if hasattr(item, field):
+            _name(getattr(item, field), f"{what}: {field}", optional=False)
+    checkworthy = getattr(item, "checkworthy", None)
+    if checkworthy is not None and not isinstance(checkworthy, bool):
+        raise ValidationError(f"{what}: checkworthy must be true, false or null, not {checkworthy!r}")
+    attrs = getattr(item, "attrs", None)
+    if attrs is not None:
+        problem = json_problem(attrs, "attrs") if isinstance(attrs, dict) else "attrs must be an object"
+        if problem:
+            raise ValidationError(f"{what}: {problem}")
