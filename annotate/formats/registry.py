@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import InputError
+from ..values import check_storable
 from . import brat, conll, docbin, doccano, labelstudio, native_jsonl, plaintext, prodigy
 from .common import Notes, SourcedDocument, fail
 from .output import LineWriter, Writer, json_record
@@ -163,6 +164,18 @@ def _by_keys(records: list, path: Path) -> str:
 # ---- reading ------------------------------------------------------------------------------
 
 def read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
+    """The documents of a file or folder, each checked for values the store cannot keep exactly (so that
+    nothing after the reader, such as --add-labels, meets a label that is a number or a NaN score)."""
+    for item in _read(fmt, path, notes, taken):
+        try:
+            check_storable(item.document, item.annotations)
+        except InputError as exc:
+            raise exc.located(source=item.source or str(path),
+                              line=item.lines.get(exc.annotation_id, item.line)) from None
+        yield item
+
+
+def _read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
     if fmt == "txt":
         for file in plaintext.text_files(path):
             item = plaintext.read(file, taken)
