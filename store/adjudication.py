@@ -18,11 +18,9 @@ from .rows import dict_rows as _dict_rows, dumps, new_id as _new_id, now, span_f
 from .store import Store
 
 
-def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
-    """Copy one annotator's annotation (span, relation or stance) into ``store.annotator``'s gold."""
-
-    if annotation_id.startswith(LABEL_PREFIX):
-        return take_label(store, doc_id, annotation_id)
+def take(store: Store, doc_id: str, *annotation_ids: str, action: str = "adjudicate: take") -> Changes:
+    """Copy annotators' annotations (spans, relations or stances) into ``store.annotator``'s gold,
+    as one action: one undo step however many are taken ("take all agreed")."""
 
     def plan(conn):
         at = now()
@@ -36,6 +34,8 @@ def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
         gold_spans = {_key(r): r["id"] for r in _dict_rows(
             conn, "SELECT * FROM spans WHERE doc_id = ? AND annotator = ? AND decision IN ('accepted', 'manual')",
             [doc_id, store.annotator])}
+        # Links copied by this action, which the database does not show yet.
+        gold_links: set[tuple] = set()
 
         def gold_copy(span_row: dict) -> str:
             key = _key(span_row)
@@ -55,52 +55,57 @@ def take(store: Store, doc_id: str, annotation_id: str) -> Changes:
             gold_spans[key] = new_id
             return new_id
 
-        for table in ("spans", "relations", "stances"):
-            source = fetch_row(conn, table, (doc_id, annotation_id))
-            if source is not None:
-                break
-        else:
-            raise ValidationError(f"document {doc_id!r} has no annotation {annotation_id!r}")
-        if source["decision"] not in HUMAN_DECISIONS:
-            raise ValidationError(f"{annotation_id!r} is not a decided annotation (it is {source['decision']})")
-        if table == "spans":
-            if _key(source) in gold_spans:
-                return []
-            gold_copy(source)
-            return rows
-        ends = ("head", "tail") if table == "relations" else ("holder", "target")
-        copies = {end: gold_copy(fetch_row(conn, "spans", (doc_id, source[end]))) for end in ends}
-        label_column = "label" if table == "relations" else "polarity"
-        same = f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ? AND {ends[0]} = ? AND {ends[1]} = ? " \
-               f"AND {label_column} = ?"
-        args = [doc_id, store.annotator, copies[ends[0]], copies[ends[1]], source[label_column]]
-        if table == "stances":
-            # The evidence is part of what a stance says: the same stance with other evidence is another.
-            evidence = fetch_row(conn, "spans", (doc_id, source["evidence"])) if source["evidence"] else None
-            copies["evidence"] = gold_copy(evidence) if evidence else None
-            same += " AND evidence IS ?"
-            args.append(copies["evidence"])
-        if conn.execute(same, args).fetchone():
-            return rows
-        new_id = _new_id("r" if table == "relations" else "s")
-        copy = dict(source, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
-                    created_at=at, updated_at=at, **copies)
-        if table == "relations":
-            copy["score"] = None
-        rows.append(RowChange(table, (doc_id, new_id), None, copy))
+        def take_one(annotation_id: str) -> None:
+            if annotation_id.startswith(LABEL_PREFIX):
+                take_label_row(annotation_id.removeprefix(LABEL_PREFIX))
+                return
+            for table in ("spans", "relations", "stances"):
+                source = fetch_row(conn, table, (doc_id, annotation_id))
+                if source is not None:
+                    break
+            else:
+                raise ValidationError(f"document {doc_id!r} has no annotation {annotation_id!r}")
+            if source["decision"] not in HUMAN_DECISIONS:
+                raise ValidationError(f"{annotation_id!r} is not a decided annotation (it is {source['decision']})")
+            if table == "spans":
+                gold_copy(source)
+                return
+            ends = ("head", "tail") if table == "relations" else ("holder", "target")
+            copies = {end: gold_copy(fetch_row(conn, "spans", (doc_id, source[end]))) for end in ends}
+            label_column = "label" if table == "relations" else "polarity"
+            same = f"SELECT 1 FROM {table} WHERE doc_id = ? AND annotator = ? AND {ends[0]} = ? AND {ends[1]} = ? " \
+                   f"AND {label_column} = ?"
+            args = [doc_id, store.annotator, copies[ends[0]], copies[ends[1]], source[label_column]]
+            if table == "stances":
+                # The evidence is part of what a stance says: the same stance with other evidence is another.
+                evidence = fetch_row(conn, "spans", (doc_id, source["evidence"])) if source["evidence"] else None
+                copies["evidence"] = gold_copy(evidence) if evidence else None
+                same += " AND evidence IS ?"
+                args.append(copies["evidence"])
+            link = (table, *args[2:])
+            if link in gold_links or conn.execute(same, args).fetchone():
+                return
+            gold_links.add(link)
+            new_id = _new_id("r" if table == "relations" else "s")
+            copy = dict(source, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
+                        created_at=at, updated_at=at, **copies)
+            if table == "relations":
+                copy["score"] = None
+            rows.append(RowChange(table, (doc_id, new_id), None, copy))
+
+        def take_label_row(label: str) -> None:
+            key = (doc_id, label, store.annotator)
+            if key not in gold_labels and fetch_row(conn, "doc_labels", key) is None:
+                gold_labels.add(key)
+                rows.append(RowChange("doc_labels", key, None, {"doc_id": doc_id, "label": label,
+                                                                "annotator": store.annotator, "created_at": at}))
+
+        gold_labels: set[tuple] = set()
+        for annotation_id in annotation_ids:
+            take_one(annotation_id)
         return rows
 
-    return store._act("adjudicate: take", doc_id, plan)
-
-
-def take_label(store: Store, doc_id: str, label: str) -> Changes:
-    """Add a document label to ``store.annotator``'s labels of the document."""
-    label = label.removeprefix(LABEL_PREFIX)
-    mine = {r[0] for r in store.conn.execute("SELECT label FROM doc_labels WHERE doc_id = ? AND annotator = ?",
-                                             [doc_id, store.annotator])}
-    if label in mine:
-        return Changes("adjudicate: take")
-    return store.set_document_labels(doc_id, mine | {label})
+    return store._act(action, doc_id, plan)
 
 
 def labels_by_annotator(store: Store, doc_id: str) -> dict[str, set[str]]:

@@ -7,16 +7,17 @@ the person's version (gold).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
 from annotate.fragments import resized_attrs
-from annotate.model import ACCEPTED, ENTITY, MANUAL, REJECTED, SUGGESTED, Span
+from annotate.model import ACCEPTED, CLAIM, ENTITY, MANUAL, REJECTED, SUGGESTED, Span
 from annotate.validate import check_offsets
 
 from .apply import fetch_row
 from .rows import dict_rows, new_id, now, span_row
+from .spans import UNCHANGED, repoint_rows
 
 if TYPE_CHECKING:
     from .store import Store
@@ -38,14 +39,23 @@ class Decisions:
         def plan(conn):
             rows = []
             at = now()
-            for annotation_id in ids:
-                table = store.spans.table_of(conn, doc_id, annotation_id)
+            decided = list(dict.fromkeys((store.spans.table_of(conn, doc_id, annotation_id), annotation_id)
+                                         for annotation_id in ids))
+            settled = set(decided)
+            for table, annotation_id in decided:
                 before = fetch_row(conn, table, (doc_id, annotation_id))
                 store._check_fresh(table, (doc_id, annotation_id), before)
                 if before["decision"] != SUGGESTED:
                     raise ValidationError(f"{annotation_id!r} is not a suggestion (it is {before['decision']})")
                 rows.append(RowChange(table, (doc_id, annotation_id), before,
                                       {**before, "decision": decision, "annotator": store.annotator, "updated_at": at}))
+            if decision == REJECTED:
+                # Nothing shown may point at a rejected entity: what used it goes with it, as
+                # with a deletion (the window asks first, naming how many).
+                for table, annotation_id in decided:
+                    if table == "spans":
+                        rows += store.spans.dependent_rows(conn, doc_id, fetch_row(conn, table, (doc_id, annotation_id)),
+                                                           rejecting=True, settled=settled)
             return rows
 
         return store._act(action, doc_id, plan)
@@ -75,53 +85,59 @@ class Decisions:
         return self.store._act("accept all", doc_id, plan)
 
     def correct(self, doc_id: str, span_id: str, *, start: int | None = None, end: int | None = None,
-                label: str | None = None) -> Changes:
+                label: str | None = None, claimant: Any = UNCHANGED, claimant_text: Any = UNCHANGED,
+                claim_type: Any = UNCHANGED, checkworthy: Any = UNCHANGED) -> Changes:
         """Reject a suggestion and record the person's version as a manual span that replaces it.
 
         Both are kept: the rejection is data about the model, the correction is gold. What
         referred to the suggestion (relations, stances, a claim's claimant) now refers to the
-        correction.
+        correction. The claim fields (claimant, claimant_text, claim_type, checkworthy) correct a
+        suggested claim; those not given keep the suggestion's values.
         """
         spans = self.store.spans
-        annotator = self.store.annotator
         if label is not None:
             spans.check_entity_label(label)
+        claim_fields = {name: value for name, value in (("claimant", claimant), ("claimant_text", claimant_text),
+                                                        ("claim_type", claim_type), ("checkworthy", checkworthy))
+                        if value is not UNCHANGED}
+        if claim_fields.get("claim_type") is not None:
+            spans.check_claim_type(claim_fields["claim_type"])
 
         def plan(conn):
             before = spans.row(conn, doc_id, span_id)
-            if before["decision"] != SUGGESTED:
-                raise ValidationError(f"{span_id!r} is not a suggestion (it is {before['decision']})")
-            new_start = before["start"] if start is None else start
-            new_end = before["end"] if end is None else end
-            check_offsets(spans.text(conn, doc_id), new_start, new_end, f"correction of {span_id!r}")
-            at = now()
-            new = Span(new_id("e" if before["layer"] == ENTITY else "c"), new_start, new_end,
-                       label or before["label"], before["layer"], origin=annotator, decision=MANUAL,
-                       annotator=annotator, claimant=before["claimant"], claimant_text=before["claimant_text"],
-                       claim_type=before["claim_type"],
-                       checkworthy=None if before["checkworthy"] is None else bool(before["checkworthy"]),
-                       replaces=span_id,
-                       attrs=resized_attrs(json.loads(before["attrs"] or "{}"), new_start, new_end))
-            rows = [RowChange("spans", (doc_id, span_id), before,
-                              {**before, "decision": REJECTED, "annotator": annotator, "updated_at": at}),
-                    RowChange("spans", (doc_id, new.id), None, span_row(doc_id, new, at))]
-            rows += repoint_rows(conn, doc_id, span_id, new.id, at)
-            return rows
+            return self.correction_rows(conn, doc_id, before, start=start, end=end, label=label, **claim_fields)
 
         return self.store._act("correct", doc_id, plan)
 
-
-def repoint_rows(conn, doc_id: str, old: str, new: str, at: str) -> list[RowChange]:
-    """What referred to span ``old`` (stances, relations, claims' claimants) refers to ``new``."""
-    rows = []
-    for table, columns in (("stances", ("holder", "target", "evidence")), ("relations", ("head", "tail")),
-                           ("spans", ("claimant",))):
-        condition = " OR ".join(f"{c} = ?" for c in columns)
-        for before in dict_rows(conn, f"SELECT * FROM {table} WHERE doc_id = ? AND ({condition})",
-                                [doc_id, *([old] * len(columns))]):
-            after = {**before, "updated_at": at}
-            for column in columns:
-                if after[column] == old:
-                    after[column] = new
-            rows.append(RowChange(table, (doc_id, before["id"]), before, after))
-    return rows
+    def correction_rows(self, conn, doc_id: str, before: dict, *, start: int | None = None, end: int | None = None,
+                        label: str | None = None, **claim_fields) -> list[RowChange]:
+        """The rows of a correction of the suggestion ``before`` (see ``correct``); ``claim_fields``
+        holds only the claim fields given."""
+        spans = self.store.spans
+        annotator = self.store.annotator
+        span_id = before["id"]
+        if before["decision"] != SUGGESTED:
+            raise ValidationError(f"{span_id!r} is not a suggestion (it is {before['decision']})")
+        if claim_fields and before["layer"] != CLAIM:
+            raise ValidationError(f"{span_id!r} is an entity; only claims have a claimant, type and check-worthiness")
+        new_start = before["start"] if start is None else start
+        new_end = before["end"] if end is None else end
+        check_offsets(spans.text(conn, doc_id), new_start, new_end, f"correction of {span_id!r}")
+        if claim_fields.get("claimant"):
+            spans.require_entity(conn, doc_id, claim_fields["claimant"], "claimant")
+        fields = {"claimant": before["claimant"], "claimant_text": before["claimant_text"],
+                  "claim_type": before["claim_type"],
+                  "checkworthy": None if before["checkworthy"] is None else bool(before["checkworthy"])}
+        fields.update(claim_fields)
+        if fields["checkworthy"] is not None:
+            fields["checkworthy"] = bool(fields["checkworthy"])
+        at = now()
+        new = Span(new_id("e" if before["layer"] == ENTITY else "c"), new_start, new_end,
+                   label or before["label"], before["layer"], origin=annotator, decision=MANUAL,
+                   annotator=annotator, replaces=span_id,
+                   attrs=resized_attrs(json.loads(before["attrs"] or "{}"), new_start, new_end), **fields)
+        rows = [RowChange("spans", (doc_id, span_id), before,
+                          {**before, "decision": REJECTED, "annotator": annotator, "updated_at": at}),
+                RowChange("spans", (doc_id, new.id), None, span_row(doc_id, new, at))]
+        rows += repoint_rows(conn, doc_id, span_id, new.id, at)
+        return rows

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
 from annotate.fragments import resized_attrs
-from annotate.model import CLAIM, ENTITY, MANUAL, SUGGESTED, Span
+from annotate.model import ACCEPTED, CLAIM, ENTITY, MANUAL, REJECTED, SUGGESTED, Span
 from annotate.validate import check_offsets, check_relation
 
 from .apply import fetch_row
@@ -88,13 +88,58 @@ class Spans:
         annotator = self.store.annotator
         span.origin, span.decision, span.annotator = annotator, MANUAL, annotator
 
+        accepted: list[str] = []
+
         def plan(conn):
             check_offsets(self.text(conn, doc_id), span.start, span.end, f"{span.layer} in {doc_id!r}")
             if span.claimant is not None:
                 self.require_entity(conn, doc_id, span.claimant, "claimant")
+            pending = dict_rows(conn, 'SELECT * FROM spans WHERE doc_id = ? AND layer = ? AND start = ? AND "end" = ? '
+                                "AND decision = 'suggested' ORDER BY id", [doc_id, span.layer, span.start, span.end])
+            if pending:
+                rows = self._settle_rows(conn, doc_id, span, pending)
+                if rows[0].after["decision"] == ACCEPTED:
+                    accepted.append(rows[0].key[1])
+                return rows
             return [RowChange("spans", (doc_id, span.id), None, span_row(doc_id, span, now()))]
 
-        return self.store._act(action, doc_id, plan)
+        changes = self.store._act(action, doc_id, plan)
+        # ``created`` names the annotation that now stands for the person's: the new span, or
+        # the suggestion that said the same and was accepted.
+        changes.created = accepted + changes.created
+        return changes
+
+    def _settle_rows(self, conn, doc_id: str, span: Span, pending: list[dict]) -> list[RowChange]:
+        """A person's entity or claim over exactly the text of pending suggestions decides them.
+
+        The suggestion that says the same (label; for a claim, claimant, type and check-worthiness)
+        is accepted; if none does, the first is corrected to the person's version (rejected, and
+        replaced by it). Any other suggestion on that text is rejected, and what referred to it
+        refers to the person's version: nothing is left to be accepted a second time.
+        """
+        annotator = self.store.annotator
+        same = next((row for row in pending if _says_the_same(row, span)), None)
+        at = now()
+        if same is not None:
+            settled = same
+            rows = [RowChange("spans", (doc_id, same["id"]), same,
+                              {**same, "decision": ACCEPTED, "annotator": annotator, "updated_at": at})]
+            kept = same["id"]
+        else:
+            settled = pending[0]
+            claim_fields = {} if span.layer != CLAIM else {
+                "claimant": span.claimant, "claimant_text": span.claimant_text, "claim_type": span.claim_type,
+                "checkworthy": span.checkworthy}
+            rows = self.store.decisions.correction_rows(
+                conn, doc_id, settled, label=span.label if span.layer != CLAIM else None, **claim_fields)
+            kept = rows[1].key[1]  # the person's version, which replaces the suggestion
+        for row in pending:
+            if row is settled:
+                continue
+            rows.append(RowChange("spans", (doc_id, row["id"]), row,
+                                  {**row, "decision": REJECTED, "annotator": annotator, "updated_at": at}))
+            rows += repoint_rows(conn, doc_id, row["id"], kept, at)
+        return rows
 
     # ---- editing ------------------------------------------------------------------------
 
@@ -150,6 +195,11 @@ class Spans:
                      claim_type: Any = UNCHANGED, checkworthy: Any = UNCHANGED) -> Changes:
         if claim_type is not UNCHANGED:
             self.check_claim_type(claim_type)
+        if self.row(self.store.conn, doc_id, claim_id)["decision"] == SUGGESTED:
+            # Editing a suggestion is deciding about it: the model's version is kept, rejected,
+            # beside the person's (see ``Decisions.correct``).
+            return self.store.correct(doc_id, claim_id, claimant=claimant, claimant_text=claimant_text,
+                                      claim_type=claim_type, checkworthy=checkworthy)
 
         def edit(row, conn):
             if row["layer"] != CLAIM:
@@ -194,19 +244,47 @@ class Spans:
 
     def _span_deletion_rows(self, conn, doc_id: str, span_id: str) -> list[RowChange]:
         target = self.row(conn, doc_id, span_id)
+        rows = self.dependent_rows(conn, doc_id, target)
+        rows.append(RowChange("spans", (doc_id, span_id), target, None))
+        return rows
+
+    def dependent_rows(self, conn, doc_id: str, target: dict, *, rejecting: bool = False,
+                       settled: set | None = None) -> list[RowChange]:
+        """What must change so that nothing shown refers to span ``target`` once it is deleted
+        (or rejected): the stances and relations at its ends go, evidence it gave is cleared, a
+        claim it is the claimant of keeps its text as a free-text source.
+
+        ``rejecting``: stances and relations that are still suggestions are rejected with it
+        rather than deleted (a rejection is data about the model). ``settled``: keys already
+        changed by the same action, left alone.
+        """
+        span_id = target["id"]
         text = self.text(conn, doc_id)
+        settled = set() if settled is None else settled
         rows: list[RowChange] = []
         at = now()
+
+        def change(table: str, before: dict, after: dict | None) -> None:
+            if (table, before["id"]) not in settled:
+                settled.add((table, before["id"]))
+                rows.append(RowChange(table, (doc_id, before["id"]), before, after))
+
+        def drop(table: str, before: dict) -> None:
+            if rejecting and before["decision"] == SUGGESTED:
+                change(table, before, {**before, "decision": REJECTED, "annotator": self.store.annotator,
+                                       "updated_at": at})
+            else:
+                change(table, before, None)
+
         for stance in dict_rows(conn, "SELECT * FROM stances WHERE doc_id = ? AND (holder = ? OR target = ?)",
                                 [doc_id, span_id, span_id]):
-            rows.append(RowChange("stances", (doc_id, stance["id"]), stance, None))
+            drop("stances", stance)
         for stance in dict_rows(conn, "SELECT * FROM stances WHERE doc_id = ? AND evidence = ? "
                                 "AND holder != ? AND target != ?", [doc_id, span_id, span_id, span_id]):
-            rows.append(RowChange("stances", (doc_id, stance["id"]), stance,
-                                  {**stance, "evidence": None, "updated_at": at}))
+            change("stances", stance, {**stance, "evidence": None, "updated_at": at})
         for rel in dict_rows(conn, "SELECT * FROM relations WHERE doc_id = ? AND (head = ? OR tail = ?)",
                              [doc_id, span_id, span_id]):
-            rows.append(RowChange("relations", (doc_id, rel["id"]), rel, None))
+            drop("relations", rel)
         for span in dict_rows(conn, "SELECT * FROM spans WHERE doc_id = ? AND (claimant = ? OR replaces = ?) "
                               "AND id != ?", [doc_id, span_id, span_id, span_id]):
             after = dict(span, updated_at=at)
@@ -215,6 +293,30 @@ class Spans:
                 after["claimant_text"] = span["claimant_text"] or text[target["start"]:target["end"]]
             if span["replaces"] == span_id:
                 after["replaces"] = None
-            rows.append(RowChange("spans", (doc_id, span["id"]), span, after))
-        rows.append(RowChange("spans", (doc_id, span_id), target, None))
+            change("spans", span, after)
         return rows
+
+def repoint_rows(conn, doc_id: str, old: str, new: str, at: str) -> list[RowChange]:
+    """What referred to span ``old`` (stances, relations, claims' claimants) refers to ``new``."""
+    rows = []
+    for table, columns in (("stances", ("holder", "target", "evidence")), ("relations", ("head", "tail")),
+                           ("spans", ("claimant",))):
+        condition = " OR ".join(f"{c} = ?" for c in columns)
+        for before in dict_rows(conn, f"SELECT * FROM {table} WHERE doc_id = ? AND ({condition})",
+                                [doc_id, *([old] * len(columns))]):
+            after = {**before, "updated_at": at}
+            for column in columns:
+                if after[column] == old:
+                    after[column] = new
+            rows.append(RowChange(table, (doc_id, before["id"]), before, after))
+    return rows
+
+
+def _says_the_same(row: dict, span: Span) -> bool:
+    if row["label"] != span.label:
+        return False
+    if span.layer != CLAIM:
+        return True
+    checkworthy = None if row["checkworthy"] is None else bool(row["checkworthy"])
+    return (row["claimant"], row["claimant_text"] or None, row["claim_type"], checkworthy) == \
+        (span.claimant, span.claimant_text or None, span.claim_type, span.checkworthy)

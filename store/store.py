@@ -340,8 +340,10 @@ class Store:
         return self.decisions.accept_all(doc_id, layer=layer)
 
     def correct(self, doc_id: str, span_id: str, *, start: int | None = None, end: int | None = None,
-                label: str | None = None) -> Changes:
-        return self.decisions.correct(doc_id, span_id, start=start, end=end, label=label)
+                label: str | None = None, claimant: Any = _UNCHANGED, claimant_text: Any = _UNCHANGED,
+                claim_type: Any = _UNCHANGED, checkworthy: Any = _UNCHANGED) -> Changes:
+        return self.decisions.correct(doc_id, span_id, start=start, end=end, label=label, claimant=claimant,
+                                      claimant_text=claimant_text, claim_type=claim_type, checkworthy=checkworthy)
 
     def add_stance(self, doc_id: str, holder: str, target: str, polarity: str, *,
                    evidence: str | None = None) -> Changes:

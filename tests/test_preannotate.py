@@ -220,7 +220,7 @@ def test_rerunning_never_overrides_nor_resurrects_a_human_decision(store, sample
 def test_a_new_run_replaces_only_its_own_unreferenced_pending_suggestions(store, builtin):
     from annotate.model import Span
     from store.suggestions import write_suggestions
-    text = "Turkey and Russia met in Libya while Egypt watched."
+    text = "Ankara says Turkey and Russia met in Libya while Egypt watched."
     store.import_documents([AnnotatedDocument(Document("d", text))])
     origin = builtin.origin
 
@@ -233,6 +233,7 @@ def test_a_new_run_replaces_only_its_own_unreferenced_pending_suggestions(store,
     write_suggestions(store, "model:other@1", [DocSuggestions("d", text, [
         Span("o-egypt", text.index("Egypt"), text.index("Egypt") + 5, "GPE", origin="model:other@1",
              decision="suggested")])])
+    # (A person's entity over a suggestion's exact text would decide it: "Ankara" has none.)
     keeper = store.add_entity("d", 0, 6, "GPE").created[0]
     store.add_stance("d", keeper, "m-Russia", "AGAINST")  # something now refers to Russia's suggestion
     stats = write_suggestions(store, origin, suggest("Libya"))

@@ -52,6 +52,9 @@ ACTIONS = {
     "relabel relation": lambda s, d: s.relabel_relation(
         d, s.add_relation(d, _entity(s, d, 18, 24, "PERSON"), _entity(s, d, 35, 55, "GPE"), "BACKED_BY").created[0],
         "OPPOSES"),
+    "reject what a stance and a relation use": lambda s, d: _reject_used(s, d),
+    "entity over a suggestion": lambda s, d: s.add_entity(d, 18, 24, "PERSON"),
+    "entity over a suggestion, another label": lambda s, d: s.add_entity(d, 35, 55, "GPE"),
     "document labels": lambda s, d: s.set_document_labels(d, ["politics", "conflict"]),
     "status": lambda s, d: s.set_status(d, "skipped", "duplicate"),
 }
@@ -64,6 +67,32 @@ def _delete_with_dependents(store, doc):
     store.add_stance(doc, person, claim, "FAVOR", evidence=claim)
     store.add_relation(doc, person, turkey, "ROLE_IN")
     return store.delete(doc, person)
+
+
+def _reject_used(store, doc):
+    store.add_stance(doc, "s1", "s2", "AGAINST")
+    store.add_relation(doc, "s2", "s3", "BACKED_BY")
+    return store.reject(doc, "s2", "s3")  # the relation uses both: changed once
+
+
+def test_rejecting_a_used_suggestion_leaves_nothing_pointing_at_it(store, doc):
+    claim = store.add_claim(doc, 73, 92, claimant="s2").created[0]
+    store.add_stance(doc, "s1", "s2", "AGAINST")
+    store.add_relation(doc, "s2", "s3", "BACKED_BY")
+    store.reject(doc, "s2", "s3")
+    annotations = store.annotations(doc)
+    assert annotations.stances == [] and annotations.relations == []
+    [kept] = [s for s in annotations.spans if s.id == claim]
+    assert (kept.claimant, kept.claimant_text) == (None, "Haftar")
+
+
+def test_a_persons_span_over_a_suggestion_decides_it_once(store, doc):
+    assert store.add_entity(doc, 18, 24, "PERSON").created == ["s2"]  # said the same: accepted
+    changes = store.add_entity(doc, 0, 6, "LOC")  # said otherwise: corrected
+    spans = {s.id: s for s in store.annotations(doc).spans}
+    assert spans["s2"].decision == "accepted" and spans["s1"].decision == "rejected"
+    assert spans[changes.created[0]].replaces == "s1" and spans[changes.created[0]].label == "LOC"
+    assert store.accept_all(doc).span_ids == {"s3"}
 
 
 @pytest.mark.parametrize("name", sorted(ACTIONS))

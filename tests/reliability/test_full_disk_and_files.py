@@ -92,8 +92,8 @@ def test_a_user_action_on_a_full_disk_changes_nothing(populated, action):
         # No free page: fill the last ones, so that even a small write needs a new page.
         store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
         with pytest.raises(MarginaliaError):
-            for i in range(10_000):
-                store.add_entity("d1", 0, 6, "GPE")
+            for i in range(10_000):  # new rows each time (over d1's suggestion "s1" it would accept it)
+                store.add_entity("d1", 18, 24, "PERSON")
         store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
         before = dump(populated)
         events = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
