@@ -1,14 +1,35 @@
-"""Editing a claim from the keyboard: claimant (an entity, or a free-text source), type, check-worthy."""
+"""Editing a claim from the keyboard: claimant (an entity, or a free-text source), type, check-worthy.
+
+Each name is listed once, and stands for all its mentions: the claim's own claimant (or the
+proposed one) selects the row of its name whichever mention it is, and OK keeps that very
+mention. OK changes only what the person changed: an untouched field is not written.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QVBoxLayout)
 
+from annotate.folding import fold
 from annotate.model import Span
 
 FREE_TEXT = "__free_text__"
 NO_CLAIMANT = "__none__"
+
+
+@dataclass
+class _Name:
+    """One row of the list: a name and label, and the ids of every mention of it."""
+
+    surface: str
+    label: str
+    mentions: list[Span]
+
+    @property
+    def key(self) -> str:
+        return self.mentions[0].id
 
 
 class ClaimDialog(QDialog):
@@ -19,15 +40,19 @@ class ClaimDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Claim")
         self.text = text
-        self.entities = entities
+        self.claim = claim
+        self.proposed = default_claimant
+        self.names = self._names(entities)
         quote = " ".join(text[claim.start:claim.end].split())
         preview = QLabel(f"“{quote[:240]}{'…' if len(quote) > 240 else ''}”")
         preview.setTextFormat(Qt.TextFormat.PlainText)
         preview.setWordWrap(True)
         self.search = QLineEdit(placeholderText="Who claims it? Type to filter, or type a source not in the text")
-        self.search.setToolTip("Filters the entities below; if none fits, the typed text is kept as a free-text source")
+        self.search.setToolTip("Filters the entities below (accents and case ignored); if none fits, the typed "
+                               "text is kept as a free-text source")
         self.choices = QListWidget()
-        self.choices.setToolTip("The document's people and organisations; Up/Down to choose, Enter to confirm")
+        self.choices.setToolTip("The document's people and organisations, each name once; Up/Down to choose, "
+                                "Enter to confirm")
         self.type = QComboBox()
         for claim_type in claim_types:
             self.type.addItem(claim_type)
@@ -38,6 +63,9 @@ class ClaimDialog(QDialog):
         self.checkworthy.setToolTip("Worth fact-checking (Alt+C)")
         type_label = QLabel("&Type")
         type_label.setBuddy(self.type)
+        self.proposal_note = QLabel()
+        self.proposal_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.proposal_note.setStyleSheet("color: palette(placeholder-text);")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -48,34 +76,57 @@ class ClaimDialog(QDialog):
         layout.addWidget(preview)
         layout.addWidget(self.search)
         layout.addWidget(self.choices, 1)
+        layout.addWidget(self.proposal_note)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self._fill("")
-        initial = claim.claimant or default_claimant
+
         if claim.claimant_text and not claim.claimant:
             self.search.setText(claim.claimant_text)
-        elif initial:
-            self._select(initial)
+            self._fill(claim.claimant_text)
+            self._select(FREE_TEXT)
+        else:
+            self._fill("")
+            shown = claim.claimant or default_claimant
+            self._select(self._row_key(shown) if shown else NO_CLAIMANT)
+        if not claim.claimant and not claim.claimant_text and default_claimant:
+            self.proposal_note.setText(f"Proposed from the reporting verb: {self._surface(default_claimant)}")
+        else:
+            self.proposal_note.hide()
+        # What the dialog showed at first, so that OK writes only what the person changed.
+        self._shown = self._fields()
         self.search.textChanged.connect(self._fill)
         self.search.installEventFilter(self)
         self.resize(560, 460)
         self.search.setFocus()
 
-    def _label(self, span: Span) -> str:
-        return f"{' '.join(self.text[span.start:span.end].split())}  ·  {span.label}"
+    # ---- the list ---------------------------------------------------------------------------
+
+    def _names(self, entities: list[Span]) -> list[_Name]:
+        names: dict[tuple[str, str], _Name] = {}
+        for span in entities:
+            surface = " ".join(self.text[span.start:span.end].split())
+            names.setdefault((surface, span.label), _Name(surface, span.label, [])).mentions.append(span)
+        return list(names.values())
+
+    def _surface(self, span_id: str) -> str:
+        name = next((n for n in self.names if any(m.id == span_id for m in n.mentions)), None)
+        return f"{name.surface} ({name.label})" if name else span_id
+
+    def _row_key(self, span_id: str) -> str:
+        """The key of the row that stands for a mention (its name's row)."""
+        return next((n.key for n in self.names if any(m.id == span_id for m in n.mentions)), span_id)
 
     def _fill(self, query: str) -> None:
-        selected = self.claimant_id()
+        selected = self._current_key()
         self.choices.clear()
-        needle = query.strip().casefold()
-        seen = set()
-        for span in self.entities:
-            surface = " ".join(self.text[span.start:span.end].split())
-            if (surface, span.label) in seen or (needle and needle not in surface.casefold()):
+        needle = fold(query.strip())
+        for name in self.names:
+            if needle and needle not in fold(name.surface):
                 continue
-            seen.add((surface, span.label))
-            item = QListWidgetItem(self._label(span))
-            item.setData(Qt.ItemDataRole.UserRole, span.id)
+            item = QListWidgetItem(f"{name.surface}  ·  {name.label}")
+            item.setData(Qt.ItemDataRole.UserRole, name.key)
+            if len(name.mentions) > 1:
+                item.setToolTip(f"{len(name.mentions)} mentions in this document")
             self.choices.addItem(item)
         if needle:
             item = QListWidgetItem(f"Source not in the text: “{query.strip()}”")
@@ -84,16 +135,20 @@ class ClaimDialog(QDialog):
         none = QListWidgetItem("No claimant")
         none.setData(Qt.ItemDataRole.UserRole, NO_CLAIMANT)
         self.choices.addItem(none)
-        if selected and self._select(selected):
-            return
-        self.choices.setCurrentRow(0)
+        # A name still listed stays chosen; otherwise the best match, at the top.
+        if selected in (FREE_TEXT, NO_CLAIMANT) or not (selected and self._select(selected)):
+            self.choices.setCurrentRow(0)
 
-    def _select(self, span_id: str) -> bool:
+    def _select(self, key: str) -> bool:
         for row in range(self.choices.count()):
-            if self.choices.item(row).data(Qt.ItemDataRole.UserRole) == span_id:
+            if self.choices.item(row).data(Qt.ItemDataRole.UserRole) == key:
                 self.choices.setCurrentRow(row)
                 return True
         return False
+
+    def _current_key(self) -> str | None:
+        item = self.choices.currentItem() if hasattr(self, "choices") else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
         # Up and Down in the search box move through the list, so the hands stay on the keys.
@@ -104,11 +159,22 @@ class ClaimDialog(QDialog):
             return True
         return super().eventFilter(watched, event)
 
-    def claimant_id(self) -> str | None:
-        item = self.choices.currentItem() if hasattr(self, "choices") else None
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+    # ---- the result ---------------------------------------------------------------------------
 
-    def result_fields(self) -> dict:
+    def claimant_id(self) -> str | None:
+        """The entity id the selected row stands for: the claim's own claimant or the proposed
+        one when it is a mention of that name, else the mention nearest the claim."""
+        key = self._current_key()
+        name = next((n for n in self.names if n.key == key), None)
+        if name is None:
+            return key
+        ids = [m.id for m in name.mentions]
+        for preferred in (self.claim.claimant, self.proposed):
+            if preferred in ids:
+                return preferred
+        return min(name.mentions, key=lambda m: min(abs(m.start - self.claim.end), abs(self.claim.start - m.end))).id
+
+    def _fields(self) -> dict:
         choice = self.claimant_id()
         fields = {"claim_type": self.type.currentText(), "checkworthy": self.checkworthy.isChecked()}
         if choice == FREE_TEXT:
@@ -118,3 +184,22 @@ class ClaimDialog(QDialog):
         else:
             fields.update(claimant=choice, claimant_text=None)
         return fields
+
+    def all_fields(self) -> dict:
+        """Every field, for a claim that does not exist yet: the draft's, with the person's
+        changes and the claimant chosen (an untouched check box stays "not said", None)."""
+        claim = self.claim
+        return {"claimant": claim.claimant, "claimant_text": claim.claimant_text, "claim_type": claim.claim_type,
+                "checkworthy": claim.checkworthy, **self.result_fields()}
+
+    def result_fields(self) -> dict:
+        """The fields to write: only those that differ from the claim as it was.
+
+        The claimant counts as chosen when it differs from the claim's (a proposal shown for a
+        claim without one is the dialog's choice, so OK records it); the type and check-worthiness
+        when the person changed them from what the dialog showed."""
+        now = self._fields()
+        changed = {key: now[key] for key in ("claim_type", "checkworthy") if now[key] != self._shown[key]}
+        if (now["claimant"], now["claimant_text"]) != (self.claim.claimant, self.claim.claimant_text):
+            changed.update(claimant=now["claimant"], claimant_text=now["claimant_text"])
+        return changed

@@ -6,11 +6,13 @@ Picking two annotations works with the mouse (click, then Ctrl-click) and from t
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QMessageBox
 
 from annotate.claims import default_claimant
-from annotate.model import CLAIM, ENTITY
+from annotate.model import CLAIM, ENTITY, SUGGESTED, Span
 from annotate.tokens import snap_to_tokens
 
 from .claim_dialog import ClaimDialog
@@ -132,6 +134,8 @@ class StructureActions:
     # ---- claims ------------------------------------------------------------------------------------
 
     def make_claim(self) -> None:
+        """C: the dialog first; the claim is stored on OK, as one action with its claimant, type and
+        check-worthiness, and Cancel leaves nothing behind."""
         if self.state is None:
             return
         selection = self.view.selection_range()
@@ -142,30 +146,47 @@ class StructureActions:
         if snapped is None:
             self.message("the selection holds no words")
             return
+        start, end = snapped
+        # Over exactly a suggested claim, the dialog starts from what the model said.
+        suggestion = next((s for s in self.state.spans.values() if s.layer == CLAIM and s.decision == SUGGESTED
+                           and (s.start, s.end) == (start, end)), None)
+        draft = replace(suggestion, id="") if suggestion is not None else \
+            Span("", start, end, "CLAIM", CLAIM, claim_type=self.schema.default_claim_type)
         doc_id = self.state.id
-        changes = self.run(lambda: self.store.add_claim(doc_id, *snapped))
-        if changes is None:
-            return
-        self.view.clear_text_selection()
-        claim_id = changes.created[0]
-        self.select_annotation(claim_id)
-        self.edit_claim(claim_id)
+
+        def save(dialog: ClaimDialog):
+            fields = dialog.all_fields()
+            changes = self.run(lambda: self.store.add_claim(doc_id, start, end, **fields))
+            if changes is not None and changes.created:
+                self.view.clear_text_selection()
+                self.select_annotation(changes.created[-1])
+
+        self._open_claim_dialog(draft, save)
 
     def edit_claim(self, claim_id: str) -> None:
-        claim = self.state.spans[claim_id]
-        entities = sorted((s for s in self.state.visible_spans() if s.layer == ENTITY),
-                          key=lambda s: (s.label not in ("PERSON", "ORG"), s.start))
-        suggestion = default_claimant(self.state.text, claim.start, claim.end, entities)
-        dialog = ClaimDialog(self, text=self.state.text, claim=claim, entities=entities,
-                             claim_types=self.schema.claim_types, default_claimant=suggestion)
+        """Ctrl+E on a claim: only the fields the person changes are written."""
         doc_id = self.state.id
 
-        def save():
+        def save(dialog: ClaimDialog):
             fields = dialog.result_fields()
-            self.run(lambda: self.store.update_claim(doc_id, claim_id, **fields))
-            self.view.setFocus()
+            if not fields:
+                self.message("nothing changed")
+                return
+            changes = self.run(lambda: self.store.update_claim(doc_id, claim_id, **fields))
+            if changes is not None:
+                self._reselect_after_correction(claim_id)
 
-        dialog.accepted.connect(save)
+        self._open_claim_dialog(self.state.spans[claim_id], save)
+
+    def _open_claim_dialog(self, claim, save) -> None:
+        others = [s for s in self.state.visible_spans() if s.id != claim.id]
+        entities = sorted((s for s in others if s.layer == ENTITY),
+                          key=lambda s: (s.label not in ("PERSON", "ORG"), s.start))
+        proposal = default_claimant(self.state.text, claim.start, claim.end, entities,
+                                    [s for s in others if s.layer == CLAIM])
+        dialog = ClaimDialog(self, text=self.state.text, claim=claim, entities=entities,
+                             claim_types=self.schema.claim_types, default_claimant=proposal)
+        dialog.accepted.connect(lambda: (save(dialog), self.view.setFocus()))
         dialog.rejected.connect(self.view.setFocus)
         self.claim_dialog = dialog
         dialog.open()
