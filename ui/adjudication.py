@@ -250,18 +250,19 @@ class AdjudicationView(QWidget):
         if not ids:
             self._say(f"nothing on the {side} here", error=True)
             return
-        for annotation_id in ids:
-            if not self._run(lambda a=annotation_id: take(self.store, self.doc_id, a)):
-                return
-        self.reload()
-        self.step(1)
+        if self._run(lambda: take(self.store, self.doc_id, *ids)):
+            self.reload()
+            self.step(1)
 
     def take_all_agreed(self) -> None:
-        for row in self.rows:
-            if row.agreed and not row.left.in_gold:
-                if not self._run(lambda r=row: take(self.store, self.doc_id, r.left.left)):
-                    return
-        self.reload()
+        """Every agreed annotation not yet in the gold, as one action (one Ctrl+Z takes it back)."""
+        ids = [row.left.left for row in self.rows if row.agreed and not row.left.in_gold]
+        if not ids:
+            self._say("every agreed annotation is already in the gold")
+            return
+        if self._run(lambda: take(self.store, self.doc_id, *ids, action="adjudicate: take all agreed")):
+            self._say(f"took {len(ids)} agreed annotations (Ctrl+Z takes them all back)")
+            self.reload()
 
     def undo(self) -> None:
         if self._run(self.store.undo):

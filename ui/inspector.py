@@ -116,6 +116,12 @@ class Inspector(QTabWidget):
             self.put_relation(relation.id, relation)
         for lst in (self.entities, self.claims, self.stances, self.relations):
             lst.setUpdatesEnabled(True)
+        self.show_labels(labels, schema_labels)
+
+    def show_labels(self, labels: list[str], schema_labels: tuple[str, ...]) -> None:
+        """The document labels' boxes as the store has them (after an action, an undo, a redo):
+        the next click then starts from what is saved."""
+        current = self.labels.currentRow()
         self.labels.blockSignals(True)
         self.labels.clear()
         for label in schema_labels:
@@ -123,6 +129,7 @@ class Inspector(QTabWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if label in labels else Qt.CheckState.Unchecked)
             self.labels.addItem(item)
+        self.labels.setCurrentRow(current)
         self.labels.blockSignals(False)
 
     def _label_of(self, span_id: str | None) -> str:

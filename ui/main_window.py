@@ -17,6 +17,7 @@ from annotate.tokens import nudge, snap_to_tokens
 from . import actions
 from .article_view import ArticleView
 from .corpus_panel import CorpusPanel
+from .confirm import confirm
 from .document_state import DocumentState
 from .inspector import Inspector
 from .keymap import KeyMap, native
@@ -233,11 +234,33 @@ class MainWindow(StructureActions, QMainWindow):
         self.view.setFocus()
 
     def done_and_next(self) -> None:
+        """Ctrl+Enter. With suggestions still undecided, ask first, saying how many and where the
+        first is; "Review them" selects it instead."""
         if self.state is None:
             return
         current = self.state.id
-        if self.run(lambda: self.store.set_status(current, DONE)) is not None:
-            self.open_document(self.store.next_unfinished(after=current))
+
+        def done():
+            if self.run(lambda: self.store.set_status(current, DONE)) is not None:
+                self.open_document(self.store.next_unfinished(after=current))
+
+        undecided = self.state.ordered(suggestions_only=True)
+        links = sum(1 for link in (*self.state.stances.values(), *self.state.relations.values())
+                    if link.decision == SUGGESTED)
+        if not undecided and not links:
+            done()
+            return
+        where = ""
+        first = undecided[0] if undecided else None
+        if first is not None:
+            line = self.state.text.count("\n", 0, first.start) + 1
+            where = f", the first “{' '.join(self.state.text[first.start:first.end].split())[:60]}” on line {line}"
+        self.confirm_box = confirm(
+            self, "Suggestions left",
+            f"{len(undecided) + links} suggestion(s) in this document are still undecided{where}. Mark the document "
+            "done anyway? Undecided suggestions stay suggestions, not gold.",
+            yes="Mark done", no="Review them", on_yes=done,
+            on_no=lambda: first is not None and self.select_annotation(first.id))
 
     def skip_document(self) -> None:
         if self.state is None:
@@ -289,8 +312,9 @@ class MainWindow(StructureActions, QMainWindow):
                 self.inspector.put_relation(key, value)
             if stances or relations or spans:
                 self._refresh_arcs()
-            if changes.action.endswith("set document labels"):
+            if changes.action.endswith("set document labels"):  # the action, its undo or its redo
                 self.state.labels = self.store.annotations(self.state.id).labels
+                self.inspector.show_labels(self.state.labels, self.schema.document_labels)
         for doc_id in changes.doc_ids:
             self.corpus.refresh_document(doc_id)
         if self.state is not None and (changes.comment_ids or changes.span_ids):
@@ -408,9 +432,9 @@ class MainWindow(StructureActions, QMainWindow):
         self._decide(self.store.accept)
 
     def reject_selected(self) -> None:
-        self._decide(self.store.reject)
+        self._decide(self.store.reject, rejecting=True)
 
-    def _decide(self, decide) -> None:
+    def _decide(self, decide, *, rejecting: bool = False) -> None:
         if self.state is None:
             return
         span_id = self.selected
@@ -419,9 +443,17 @@ class MainWindow(StructureActions, QMainWindow):
             self.message("select a suggestion first (J steps to the next one)")
             return
         doc_id = self.state.id
-        if self.run(lambda: decide(doc_id, span_id)) is not None:
+
+        def go():
             following = self.state.step(span_id, forward=True, suggestions_only=True)
-            self.select_annotation(following if following != span_id else None)
+            if self.run(lambda: decide(doc_id, span_id)) is not None:
+                self.select_annotation(following if following != span_id else None)
+
+        dependents = self.store.dependents(doc_id, span_id) if rejecting else []
+        if not dependents:
+            go()
+            return
+        self._ask_about_dependents("Reject suggestion", "reject", "suggestion", len(dependents), go)
 
     def accept_all(self) -> None:
         if self.state is not None:
@@ -444,16 +476,15 @@ class MainWindow(StructureActions, QMainWindow):
         if not dependents:
             delete()
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete annotation",
-                          f"{len(dependents)} stance(s), relation(s) or claim(s) refer to this annotation. "
-                          "Delete it, with the stances and relations that use it? Claims keep its text as their "
-                          "source. Undo brings everything back.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.button(QMessageBox.StandardButton.Yes).clicked.connect(delete)
-        self.confirm_box = box
-        box.open()
+        self._ask_about_dependents("Delete annotation", "delete", "annotation", len(dependents), delete)
+
+    def _ask_about_dependents(self, title: str, verb: str, what: str, count: int, go) -> None:
+        """Delete or reject an annotation that stances, relations or claims use: ask first."""
+        self.confirm_box = confirm(
+            self, title,
+            f"{count} stance(s), relation(s) or claim(s) use this {what}. {verb.capitalize()} it, with the stances "
+            "and relations that use it? Claims keep its text as their source. Undo brings everything back.",
+            yes=verb.capitalize(), no="Keep", on_yes=go)
 
     def resize_to_selection(self) -> None:
         if self.state is None or self.selected is None:

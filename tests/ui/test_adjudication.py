@@ -88,7 +88,9 @@ def test_adjudication_by_keyboard_ends_in_exactly_the_chosen_gold(qtbot, merged,
         [("Haftar", "BACKED_BY", "UAE")]
     assert main.main(["audit", "--db", str(merged), "--verify"]) == 0
     events = [e.action for e in Store.open(str(merged), "gold").events("d1")]
-    assert events.count("adjudicate: take") >= 6 and "undo adjudicate: take" in events
+    # Ctrl+Shift+A is one action (one undo step); each key after it one more.
+    assert events.count("adjudicate: take all agreed") == 1 and events.count("adjudicate: take") == 3
+    assert "undo adjudicate: take" in events
 
 
 def test_dashboard_charts_progress_labels_acceptance_and_agreement(qtbot, merged, tmp_path):
@@ -120,3 +122,31 @@ def test_the_window_opens_adjudication_as_gold(qtbot, merged):
         view = window.adjudicate("ana", "ben")
         qtbot.addWidget(view)
         assert view.store.annotator == "gold" and len(view.rows) == 7
+
+
+def test_take_all_agreed_is_one_undo_step(qtbot, merged):
+    from ui.adjudication import AdjudicationView
+    store = Store.open(str(merged), "gold")
+    view = AdjudicationView(store, "d1", "ana", "ben")
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitActive(view):
+        view.activateWindow()
+
+    def gold():
+        annotations = store.annotations("d1")
+        return [s for s in annotations.spans if s.annotator == "gold"], \
+            [r for r in annotations.relations if r.annotator == "gold"]
+
+    agreed = sum(1 for row in view.rows if row.agreed)
+    qtbot.keyClick(view.list, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    spans, relations = gold()
+    assert agreed == 4 and len(spans) == 3 and len(relations) == 1  # Turkey, Haftar, UAE; Haftar BACKED_BY UAE
+    assert all(row.left.in_gold for row in view.rows if row.agreed)
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step takes all back
+    assert gold() == ([], [])
+    assert not any(row.left.in_gold for row in view.rows if row.agreed)
+    qtbot.keyClick(view.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [len(part) for part in gold()] == [3, 1]
+    assert store.verify().ok
+    store.close()
