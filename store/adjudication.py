@@ -19,8 +19,9 @@ from .store import Store
 
 
 def take(store: Store, doc_id: str, *annotation_ids: str, action: str = "adjudicate: take") -> Changes:
-    """Copy annotators' annotations (spans, relations or stances) into ``store.annotator``'s gold,
-    as one action: one undo step however many are taken ("take all agreed")."""
+    """Copy annotators' annotations (spans, relations, stances, and document labels as
+    ``label:NAME``) into ``store.annotator``'s gold, as one action: one undo step however many
+    are taken ("take all agreed")."""
 
     def plan(conn):
         at = now()
