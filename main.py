@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         args.annotator = args.annotator or os.environ.get("MARGINALIA_ANNOTATOR")
     handler = globals()[f"cmd_{args.command}"]
     try:
+        _refuse_database_paths(args)
         return handler(args)
     except MarginaliaError as exc:
         print(f"marginalia: error: {exc}", file=sys.stderr)
@@ -160,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("marginalia: interrupted; every committed action is kept", file=sys.stderr)
         return 130
+
+
+def _refuse_database_paths(args) -> None:
+    """No output of any command (and no input of an import or merge) may be the database or its companions."""
+    from annotate.paths import command_paths, refuse_database_paths
+    outputs, inputs, db = command_paths(args)
+    if db is not None:
+        refuse_database_paths(db, outputs, inputs)
 
 
 def _open_store(args, *, create: bool = True, only_reads: bool = False):

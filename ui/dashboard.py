@@ -9,8 +9,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from annotate.errors import InputError
+from annotate.paths import refuse_database_paths
 from store.dashboard import dashboard_data
 
 from .charts import OUTCOME_COLOURS
@@ -46,10 +48,14 @@ class Dashboard(QWidget):
     def _save_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save statistics", "marginalia-statistics.png", "PNG (*.png)")
         if path:
-            self.save_png(path)
+            try:
+                self.save_png(path)
+            except (InputError, OSError) as exc:
+                QMessageBox.warning(self, "Not saved", str(exc))
 
     def save_png(self, path: str | Path) -> Path:
         path = Path(path)
+        refuse_database_paths(self.store.path, outputs=[("the PNG", path)])
         if not self.grab().save(str(path)):
             raise OSError(f"could not write {path}")
         return path
