@@ -1,8 +1,11 @@
 """The figures behind the statistics dashboard, read in one place (no Qt)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from annotate.evaluation import acceptance_rates
 
+from . import assign, work_time
 from .gold import agreement as agreement_of
 from .suggestions import suggestion_outcomes
 
@@ -26,4 +29,18 @@ def dashboard_data(store, *, include_unfinished: bool = False) -> dict:
     if store.path and store.path != ":memory:" and len(per_annotator) > 1:
         agreement, _notes = agreement_of([store.path], include_unfinished=include_unfinished)
     return {"documents": total, "annotators": per_annotator, "done_by_day": timeline, "labels": labels,
-            "acceptance": acceptance_rates(suggestion_outcomes(store)), "agreement": agreement}
+            "acceptance": acceptance_rates(suggestion_outcomes(store)), "agreement": agreement,
+            "work_time": work_time.report(conn)["by_annotator"], "assignments": assign.progress(conn),
+            "include_unfinished": include_unfinished}
+
+
+def day_axis(timeline: list[tuple[str, int]], *, at_least: int = 7) -> list[tuple[str, int]]:
+    """Every day from the first to the last done (missing days as 0), and at least ``at_least``
+    days ending on the last one, so that a single day is one bar among others, not the whole chart."""
+    if not timeline:
+        return []
+    counts = dict(timeline)
+    first, last = date.fromisoformat(timeline[0][0]), date.fromisoformat(timeline[-1][0])
+    first = min(first, last - timedelta(days=at_least - 1))
+    days = [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    return [(day, counts.get(day, 0)) for day in days]

@@ -1,24 +1,55 @@
-"""The statistics dashboard: progress, labels, suggestion acceptance and agreement, as charts.
+"""The statistics dashboard: progress, done per day, labels, suggestion acceptance, agreement and
+time, as charts; Ctrl+S saves it as a PNG, F5 refreshes it.
 
-People would rather look than read: every panel is a bar chart drawn with QPainter (no plotting
-library needed), and the whole dashboard can be saved as a PNG.
+Charts are Qt Charts (PySide6's QtCharts, installed with PySide6): axes, legends, hover and
+label layout come from a maintained library instead of being painted by hand. Names that are
+data (annotators, model versions, labels) are shortened in the middle when long, never cut at
+the end, and given in full on hover.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCharts import (QBarCategoryAxis, QBarSet, QChart, QChartView, QHorizontalBarSeries,
+                              QHorizontalPercentBarSeries, QHorizontalStackedBarSeries, QBarSeries, QValueAxis)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QToolTip,
+                               QVBoxLayout, QWidget)
 
 from annotate.errors import InputError
 from annotate.paths import refuse_database_paths
-from store.dashboard import dashboard_data
+from store.dashboard import dashboard_data, day_axis
+from store.work_time import clock
 
 from .charts import OUTCOME_COLOURS
 
 BAR = "#0072B2"
-PANEL_GAP = 18
+NAME_CHARACTERS = 34
+#: agreement measures drawn per pair: (report path, legend text, colour)
+AGREEMENT_MEASURES = (
+    (("entities", "exact", "overall", "f1"), "entity span F1 (exact)", "#0072B2"),
+    (("entity_label", "krippendorff_alpha", "value"), "entity label α", "#E69F00"),
+    (("alpha_u", "entities", "value"), "entity α-U", "#009E73"),
+    (("claim_type", "krippendorff_alpha", "value"), "claim type α", "#CC79A7"),
+    (("stance_polarity", "cohen_kappa", "value"), "stance κ", "#56B4E9"),
+)
+
+
+def short(name: str, limit: int = NAME_CHARACTERS) -> str:
+    """``name`` shortened in the middle: a model's name and its version both stay readable."""
+    if len(name) <= limit:
+        return name
+    keep = limit - 1
+    return name[: (keep + 1) // 2] + "…" + name[len(name) - keep // 2:]
+
+
+def _dig(data: dict, path: tuple) -> float | None:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data if isinstance(data, (int, float)) else None
 
 
 class Dashboard(QWidget):
@@ -37,13 +68,47 @@ class Dashboard(QWidget):
         refresh.triggered.connect(self.refresh)
         self.addAction(refresh)
         self.setToolTip("Ctrl+S saves the dashboard as a PNG; F5 refreshes it")
+        self.unfinished = QCheckBox("Agreement on documents not yet done too")
+        self.unfinished.setToolTip("Compare every document two annotators have worked on, done or not "
+                                   "(skipped ones never), to check agreement mid-way")
+        self.unfinished.toggled.connect(lambda _on: self.refresh())
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.unfinished)
+        self.grid = QGridLayout()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(self.grid, 1)
+        self.views: dict[str, QChartView] = {}
+        for index, name in enumerate(("progress", "per_day", "labels", "acceptance", "agreement", "time")):
+            view = QChartView()
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumSize(360, 220)
+            self.views[name] = view
+            self.grid.addWidget(view, index // 2, index % 2)
         self.refresh()
-        self.resize(1100, 900)
-        self.setMinimumSize(800, 600)
+        self.resize(1200, 1000)
+        self.setMinimumSize(800, 640)
+
+    # ---- data -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.data = dashboard_data(self.store)
-        self.update()
+        self.data = dashboard_data(self.store, include_unfinished=self.unfinished.isChecked())
+        times = self.data["work_time"]
+        total = sum(t["seconds"] for t in times.values())
+        self.summary.setText(f"{self.data['documents']} documents · {len(self.data['annotators'])} annotators"
+                             + (f" · {clock(total)} of active time" if total else ""))
+        self.views["progress"].setChart(self._progress())
+        self.views["per_day"].setChart(self._per_day())
+        self.views["labels"].setChart(self._labels())
+        self.views["acceptance"].setChart(self._acceptance())
+        self.views["agreement"].setChart(self._agreement())
+        self.views["time"].setChart(self._time())
+
+    def chart(self, name: str) -> QChart:
+        return self.views[name].chart()
 
     def _save_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save statistics", "marginalia-statistics.png", "PNG (*.png)")
@@ -60,119 +125,156 @@ class Dashboard(QWidget):
             raise OSError(f"could not write {path}")
         return path
 
-    # ---- painting --------------------------------------------------------------------------
+    # ---- charts ---------------------------------------------------------------------------
 
-    def paintEvent(self, _event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), self.palette().base())
-        width = self.width()
-        half = (width - 3 * PANEL_GAP) / 2
-        top_h = (self.height() - 3 * PANEL_GAP) / 2
-        panels = [QRectF(PANEL_GAP, PANEL_GAP, half, top_h),
-                  QRectF(2 * PANEL_GAP + half, PANEL_GAP, half, top_h),
-                  QRectF(PANEL_GAP, 2 * PANEL_GAP + top_h, half, top_h),
-                  QRectF(2 * PANEL_GAP + half, 2 * PANEL_GAP + top_h, half, top_h)]
-        self._progress(painter, panels[0])
-        self._labels(painter, panels[1])
-        self._acceptance(painter, panels[2])
-        self._agreement(painter, panels[3])
+    def _new_chart(self, title: str) -> QChart:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        return chart
 
-    def _title(self, painter: QPainter, rect: QRectF, text: str) -> QRectF:
-        font = QFont(self.font())
-        font.setBold(True)
-        font.setPointSize(font.pointSize() + 1)
-        painter.setFont(font)
-        painter.setPen(self.palette().text().color())
-        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), 24), Qt.AlignmentFlag.AlignLeft, text)
-        painter.setFont(self.font())
-        return QRectF(rect.left(), rect.top() + 30, rect.width(), rect.height() - 30)
+    def _bars(self, chart: QChart, series, categories: list[str], full_names: list[str] | None = None,
+              value_range: tuple[float, float] | None = None, horizontal: bool = True, counts: bool = False
+              ) -> QChart:
+        chart.addSeries(series)
+        names = QBarCategoryAxis()
+        names.append([short(c) for c in categories] or [""])
+        names.setTruncateLabels(False)
+        values = QValueAxis()
+        values.setLabelFormat("%g")
+        if value_range is not None:
+            values.setRange(*value_range)
+        if counts:  # whole numbers of documents or annotations: ticks on whole numbers
+            upper = max(1, int(value_range[1]) if value_range else 1)
+            values.setRange(0, upper)
+            values.setTickType(QValueAxis.TickType.TicksDynamic)
+            values.setTickAnchor(0)
+            values.setTickInterval(max(1, -(-upper // 6)))
+        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(names)
+        series.attachAxis(values)
+        full = full_names or categories
 
-    def _bars(self, painter: QPainter, rect: QRectF, rows: list[tuple[str, list[tuple[float, str]], str]],
-              maximum: float) -> None:
-        """Horizontal bars: (label, [(value, colour) stacked], text at the end)."""
-        if not rows:
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "nothing yet")
-            return
-        label_w = 150
-        row_h = min(26.0, rect.height() / len(rows))
-        for index, (label, parts, note) in enumerate(rows):
-            y = rect.top() + index * row_h
-            painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(rect.left(), y, label_w - 8, row_h), Qt.AlignmentFlag.AlignRight
-                             | Qt.AlignmentFlag.AlignVCenter, label)
-            x = rect.left() + label_w
-            span = rect.width() - label_w - 90
-            for value, colour in parts:
-                w = span * (value / maximum if maximum else 0)
-                painter.fillRect(QRectF(x, y + row_h * 0.18, w, row_h * 0.64), QColor(colour))
-                x += w
-            painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(x + 6, y, 90, row_h), Qt.AlignmentFlag.AlignVCenter, note)
+        def hovered(on: bool, index: int, bar_set: QBarSet) -> None:
+            if on and 0 <= index < len(full):
+                value = bar_set.at(index)
+                QToolTip.showText(self.cursor().pos(), f"{full[index]} — {bar_set.label()}: {value:g}")
+        series.hovered.connect(hovered)
+        return chart
 
-    def _progress(self, painter: QPainter, rect: QRectF) -> None:
+    def _message(self, chart: QChart, text: str) -> QChart:
+        chart.setTitle(f"{chart.title()} — {text}")
+        return chart
+
+    def _progress(self) -> QChart:
         total = self.data["documents"]
-        area = self._title(painter, rect, f"Progress: documents done of {total}")
-        rows = []
-        for name, counts in self.data["annotators"].items():
-            done, skipped = counts["done"] or 0, counts["skipped"] or 0
-            rows.append((name, [(done, "#009E73"), (skipped, "#999999")], f"{done} / {total}"))
-        timeline = self.data["done_by_day"]
-        bars_rect = QRectF(area.left(), area.top(), area.width(), area.height() * 0.55)
-        self._bars(painter, bars_rect, rows, max(total, 1))
-        if timeline:
-            chart = QRectF(area.left() + 150, area.top() + area.height() * 0.62, area.width() - 170,
-                           area.height() * 0.3)
-            painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(area.left(), chart.top(), 145, 20), Qt.AlignmentFlag.AlignRight, "done per day")
-            cumulative, points = 0, []
-            for _day, n in timeline:
-                cumulative += n
-                points.append(cumulative)
-            step = chart.width() / max(1, len(points))
-            for i, value in enumerate(points):
-                h = chart.height() * value / max(points[-1], 1)
-                painter.fillRect(QRectF(chart.left() + i * step + 1, chart.bottom() - h, max(2.0, step - 2), h),
-                                 QColor(BAR))
-            painter.drawText(QRectF(chart.left(), chart.bottom() + 2, chart.width(), 18),
-                             Qt.AlignmentFlag.AlignLeft, timeline[0][0])
-            painter.drawText(QRectF(chart.left(), chart.bottom() + 2, chart.width(), 18),
-                             Qt.AlignmentFlag.AlignRight, timeline[-1][0])
+        chart = self._new_chart(f"Progress: documents done of {total}")
+        names = list(self.data["annotators"])
+        if not names:
+            return self._message(chart, "nothing yet")
+        assigned = self.data["assignments"]
+        series = QHorizontalStackedBarSeries()
+        for label, key, colour in (("done", "done", "#009E73"), ("skipped", "skipped", "#999999"),
+                                   ("in progress", "in_progress", "#E69F00")):
+            bar_set = QBarSet(label)
+            bar_set.setColor(QColor(colour))
+            bar_set.append([float(self.data["annotators"][n][key] or 0) for n in names])
+            series.append(bar_set)
+        upper = max([total] + [a["assigned"] for a in assigned.values()] + [1])
+        categories = [f"{n} ({assigned[n]['assigned']} assigned)" if n in assigned else n for n in names]
+        return self._bars(chart, series, categories, value_range=(0, upper), counts=True)
 
-    def _labels(self, painter: QPainter, rect: QRectF) -> None:
-        area = self._title(painter, rect, "Gold annotations by label")
-        labels = self.data["labels"]
-        rows = [(label, [(n, self.colors.get(label, BAR))], str(n)) for label, n in list(labels.items())[:14]]
-        self._bars(painter, area, rows, max(labels.values(), default=1))
+    def _per_day(self) -> QChart:
+        chart = self._new_chart("Documents done per day")
+        days = day_axis(self.data["done_by_day"])
+        if not days:
+            return self._message(chart, "nothing done yet")
+        bar_set = QBarSet("done")
+        bar_set.setColor(QColor(BAR))
+        bar_set.append([float(n) for _, n in days])
+        series = QBarSeries()
+        series.append(bar_set)
+        chart.legend().hide()
+        # Month-day under each bar; the year is in the title (a year's change is rare mid-project).
+        chart.setTitle(f"Documents done per day ({days[0][0]} to {days[-1][0]})")
+        return self._bars(chart, series, [d[5:] for d, _ in days], [d for d, _ in days],
+                          value_range=(0, max(n for _, n in days)), horizontal=False, counts=True)
 
-    def _acceptance(self, painter: QPainter, rect: QRectF) -> None:
-        area = self._title(painter, rect, "Suggestions by model version: accepted / corrected / rejected / pending")
+    def _labels(self) -> QChart:
+        chart = self._new_chart("Gold annotations by label")
+        labels = list(self.data["labels"].items())[:20]
+        if not labels:
+            return self._message(chart, "no gold annotations yet")
+        labels.reverse()  # the largest at the top
+        series = QHorizontalStackedBarSeries()
+        for index, (label, n) in enumerate(labels):
+            bar_set = QBarSet(label)
+            bar_set.setColor(QColor(self.colors.get(label, BAR)))
+            bar_set.append([float(n) if i == index else 0.0 for i in range(len(labels))])
+            series.append(bar_set)
+        chart.legend().hide()
+        return self._bars(chart, series, [f"{label} ({n})" for label, n in labels],
+                          value_range=(0, max(n for _, n in labels)), counts=True)
+
+    def _acceptance(self) -> QChart:
+        chart = self._new_chart("Suggestions by model version: accepted / corrected / rejected / pending")
         rows = []
         for origin, labels in self.data["acceptance"].items():
             for label, counts in labels.items():
-                if label != "ALL" and len(labels) > 6:
-                    continue
-                parts = [(counts[k], OUTCOME_COLOURS[k]) for k in ("accepted", "corrected", "rejected", "pending")]
-                rate = counts.get("acceptance")
-                rows.append((f"{origin.removeprefix('model:')} {label}", parts,
-                             "-" if rate is None else f"{rate:.0%} accepted"))
-        maximum = max((sum(v for v, _ in parts) for _, parts, _ in rows), default=1)
-        self._bars(painter, area, rows[:12], maximum)
-
-    def _agreement(self, painter: QPainter, rect: QRectF) -> None:
-        area = self._title(painter, rect, "Agreement per label (entity span F1, exact)")
-        rows = []
-        for pair in self.data["agreement"].get("pairs", []):
-            for label, counts in pair["entities"]["exact"]["labels"].items():
-                f1 = counts["f1"] or 0.0
-                rows.append((f"{pair['a']}–{pair['b']} {label}", [(f1, self.colors.get(label, BAR))], f"{f1:.2f}"))
-            kappa = pair["stance_polarity"].get("cohen_kappa", {}).get("value") \
-                if isinstance(pair.get("stance_polarity"), dict) else None
-            if kappa is not None:
-                rows.append((f"{pair['a']}–{pair['b']} stance κ", [(max(kappa, 0.0), "#CC79A7")], f"{kappa:.2f}"))
+                if label == "ALL" or len(labels) <= 6:
+                    rows.append((f"{origin.removeprefix('model:')} {label}", counts))
         if not rows:
-            painter.setPen(self.palette().text().color())
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
-                             "agreement needs two annotators' done documents in this database (marginalia merge)")
-            return
-        self._bars(painter, area, rows[:14], 1.0)
+            return self._message(chart, "no model suggestions stored")
+        rows.reverse()
+        series = QHorizontalPercentBarSeries()
+        for key in ("accepted", "corrected", "rejected", "pending"):
+            bar_set = QBarSet(key)
+            bar_set.setColor(QColor(OUTCOME_COLOURS[key]))
+            bar_set.append([float(counts[key]) for _, counts in rows])
+            series.append(bar_set)
+        return self._bars(chart, series, [name for name, _ in rows])
+
+    def agreement_rows(self) -> list[tuple[str, dict]]:
+        """(pair or "all", its part of the report) for every pair of annotators, and all at once."""
+        report = self.data["agreement"]
+        rows = [(f"{p['a']} – {p['b']}", p) for p in report.get("pairs", []) if p["documents"]]
+        everyone = report.get("all")
+        if everyone and len(everyone.get("annotators", [])) > 2:
+            rows.append((f"all {len(everyone['annotators'])}", everyone))
+        return rows
+
+    def _agreement(self) -> QChart:
+        counted = "done or in progress" if self.unfinished.isChecked() else "done"
+        chart = self._new_chart(f"Agreement (documents {counted} by both)")
+        rows = self.agreement_rows()
+        if not rows:
+            return self._message(chart, "needs two annotators' documents in this database (marginalia merge)")
+        rows.reverse()
+        series = QHorizontalBarSeries()
+        low = 0.0
+        for path, legend, colour in AGREEMENT_MEASURES:
+            values = [_dig(part, path) for _, part in rows]
+            if all(v is None for v in values):
+                continue
+            bar_set = QBarSet(legend)
+            bar_set.setColor(QColor(colour))
+            bar_set.append([0.0 if v is None else float(v) for v in values])
+            low = min([low] + [v for v in values if v is not None])
+            series.append(bar_set)
+        return self._bars(chart, series, [name for name, _ in rows], value_range=(min(low, 0.0), 1.0))
+
+    def _time(self) -> QChart:
+        chart = self._new_chart("Active time: minutes per done document")
+        times = self.data["work_time"]
+        names = [n for n, t in times.items() if t["seconds_per_done_document"] is not None]
+        if not names:
+            return self._message(chart, "no time on done documents recorded yet")
+        bar_set = QBarSet("minutes per done document")
+        bar_set.setColor(QColor("#56B4E9"))
+        bar_set.append([times[n]["seconds_per_done_document"] / 60 for n in names])
+        series = QHorizontalBarSeries()
+        series.append(bar_set)
+        chart.legend().hide()
+        return self._bars(chart, series, [f"{n} ({clock(times[n]['seconds'])} in all)" for n in names])
