@@ -204,7 +204,7 @@ class Dashboard(QWidget):
 
     def _labels(self) -> QChart:
         chart = self._new_chart("Gold annotations by label")
-        labels = list(self.data["labels"].items())[:20]
+        labels = sorted(self.data["labels"].items(), key=lambda item: -item[1])[:20]
         if not labels:
             return self._message(chart, "no gold annotations yet")
         labels.reverse()  # the largest at the top
