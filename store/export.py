@@ -135,7 +135,7 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     writers: dict[str, Any] = {}
     try:
         for name, target in targets.items():
-            writers[name] = registry.writer(fmt, target)
+            writers[name] = registry.writer(fmt, target, store.schema)
             if fmt == "csv":
                 # One row per annotator's active time on each document, beside its annotations.
                 writers[name].time_of = lambda doc_id: [

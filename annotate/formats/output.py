@@ -30,7 +30,7 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
     if target.exists() and not force:
         raise InputError("already exists; pass --force to overwrite it", source=str(target))
     if target.exists() and folder and target.is_dir():
-        unexpected = [p.name for p in target.iterdir() if p.suffix not in (".txt", ".ann", ".spacy")]
+        unexpected = [p.name for p in target.iterdir() if p.suffix not in (".txt", ".ann", ".spacy", ".conf", ".cfg")]
         if unexpected:
             raise InputError(f"is a folder with other files in it ({unexpected[0]}); give a new folder name",
                              source=str(target))
@@ -145,3 +145,17 @@ def write_all(writer: Writer, items) -> int:
         raise
     return writer.close()
 
+
+
+def write_beside(target: Path, text: str) -> None:
+    """A small companion file (a config beside an export), written whole or not at all."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -206,16 +206,18 @@ def _read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[Sourc
 
 # ---- writing ------------------------------------------------------------------------------
 
-def writer(fmt: str, target: Path) -> Writer:
+def writer(fmt: str, target: Path, schema=None) -> Writer:
+    """A writer for the format; ``schema`` lets the formats that need one write it beside the export
+    (Label Studio's labeling config, brat's annotation.conf, spaCy's config.cfg)."""
     from . import csv_rows
     factories: dict[str, Callable[[Path], Writer]] = {
         "jsonl": lambda t: LineWriter(t, native_jsonl.dumps),
         "prodigy": lambda t: LineWriter(t, lambda item: json_record(prodigy.to_record(item), item.document.id)),
         "spacy": docbin.writer,
-        "brat": brat.Writer,
+        "brat": lambda t: brat.Writer(t, schema),
         "conll": conll.Writer,
         "doccano": doccano.writer,
-        "labelstudio": labelstudio.Writer,
+        "labelstudio": lambda t: labelstudio.Writer(t, schema),
         "csv": csv_rows.writer,
     }
     if fmt not in factories:
