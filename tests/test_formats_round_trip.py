@@ -93,7 +93,8 @@ def test_doccano_export_counts_utf16_units(trap_db, tmp_path):
     units = record["text"].encode("utf-16-le")
     for ent in record["entities"]:
         word = units[2 * ent["start_offset"]:2 * ent["end_offset"]].decode("utf-16-le")
-        assert word in ("Erdoğan", "Putin", "İstanbul", "Cafe\u0301 owners", "Haftar", "UAE", "🇹🇷")
+        assert word in ("Erdoğan", "Putin", "İstanbul", "Cafe\u0301 owners", "Haftar", "UAE", "🇹🇷",
+                        "\u201cthe talks will fail\u201d")  # the last: the claim
     haftar = next(e for e in record["entities"] if e["label"] == "PERSON" and
                   units[2 * e["start_offset"]:2 * e["end_offset"]].decode("utf-16-le") == "Haftar")
     assert haftar["start_offset"] == TRAP_TEXT.index("Haftar") + 4  # 👍🏽 and 🇹🇷: two astral chars each

@@ -14,13 +14,19 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Relation, Span
+from ..model import CLAIM, ENTITY, NEW, POLARITIES, STATUSES, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
 from .common import (Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
                      unique_id)
 from .output import LineWriter, json_record
 from .reading import TOO_DEEP, json_lines, loads, read_text_file
 
 TEXT_KEYS = ("text", "data", "column_data")
+CLAIM_LABEL = "CLAIM"
+CLAIMANT = "CLAIMANT"
+#: the column with what doccano has no place for; doccano keeps unknown columns as the example's meta
+OWN_KEY = "marginalia"
+#: what doccano adds to the records it exports
+_DOCCANO_EXPORT_KEYS = ("Comments",)
 SPAN_LIST_KEYS = ("label", "labels", "column_label")
 
 
@@ -95,7 +101,8 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     if not isinstance(meta, dict):
         raise InputError("\"meta\" must be an object")
     meta = dict(meta)
-    handled = {text_key, "id", "meta", "entities", "relations", "annotations", *SPAN_LIST_KEYS}
+    handled = {text_key, "id", "meta", "entities", "relations", "annotations", OWN_KEY, *SPAN_LIST_KEYS,
+               *_DOCCANO_EXPORT_KEYS}
     extra = {k: v for k, v in record.items() if k not in handled}
     if extra:
         meta["doccano"] = extra
@@ -168,31 +175,101 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
             raise InputError(f"{what} has no type")
         rel_id = unique_id(f"r{as_id(rel['id'], what + ' id')}" if "id" in rel else f"r{i + 1}", taken)
         relations.append(Relation(rel_id, ends[0], ends[1], label))
-    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations), source=source, line=number)
+    stances, relations, labels, status = _claims_and_stances(record.get(OWN_KEY), spans, relations, u16)
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status),
+                          source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
     return doc
+
+
+def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], u16: Utf16):
+    """CLAIM spans become claims, CLAIMANT and polarity-typed relations claimants and stances,
+    and the ``marginalia`` column's details (keyed by UTF-16 offsets) are put back."""
+    own = own if isinstance(own, dict) else {}
+    by_id = {s.id: s for s in spans}
+    at: dict[tuple[int, int], list[Span]] = {}
+    for span in spans:
+        if span.label == CLAIM_LABEL:
+            span.layer = CLAIM
+        at.setdefault((u16.to_u16(span.start), u16.to_u16(span.end)), []).append(span)
+    for item in own.get("claims") or []:
+        if isinstance(item, list) and len(item) == 5:
+            claim = next((s for s in at.get((item[0], item[1]), []) if s.layer == CLAIM), None) \
+                if all(isinstance(x, int) for x in item[:2]) else None
+            if claim is not None:
+                claim.claim_type = item[2] if isinstance(item[2], str) else None
+                claim.checkworthy = item[3] if isinstance(item[3], bool) else None
+                claim.claimant_text = item[4] if isinstance(item[4], str) else None
+    stances: list[Stance] = []
+    kept: list[Relation] = []
+    for rel in relations:
+        head, tail = by_id[rel.head], by_id[rel.tail]
+        if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
+            head.claimant = tail.id
+        elif rel.label in POLARITIES:
+            stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label))
+        else:
+            kept.append(rel)
+    for item in own.get("stance_evidence") or []:
+        if not (isinstance(item, list) and len(item) == 7 and all(isinstance(x, int) for i, x in enumerate(item)
+                                                                   if i != 4)):
+            continue
+        holder, target, evidence = at.get((item[0], item[1]), []), at.get((item[2], item[3]), []), \
+            at.get((item[5], item[6]), [])
+        for stance in stances:
+            if stance.polarity == item[4] and by_id[stance.holder] in holder and by_id[stance.target] in target \
+                    and evidence:
+                stance.evidence = evidence[0].id
+    labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
+    status = own.get("status") if own.get("status") in STATUSES else NEW
+    return stances, kept, labels, status
 
 
 # ---- writing ------------------------------------------------------------------------------
 
 def to_record(item: AnnotatedDocument) -> dict:
+    """A relation-extraction record: gold entities and claims (label ``CLAIM``) as spans with
+    integer ids (doccano requires them), relations, claimants (``CLAIMANT``, claim -> entity) and
+    stances (typed by polarity, holder -> target) as relations. What doccano has no place for
+    (a claim's type, check-worthiness and free-text claimant, a stance's evidence, document labels
+    and status) goes in the ``marginalia`` column, keyed by offsets, which doccano keeps with
+    the example and writes back in its exports."""
     doc = item.document
     ann = gold_view(item.annotations)
     u16 = Utf16(doc.text)
-    entities = [s for s in ann.spans if s.layer == ENTITY]
-    relations = [r for r in ann.relations if r.head in {s.id for s in entities} and r.tail in {s.id for s in entities}]
     # doccano's entity and relation ids are integers, unique within a record; ours are text.
-    entity_ids = numbered_ids((s.id for s in entities), "e")
-    relation_ids = numbered_ids((r.id for r in relations), "r")
+    numbers = numbered_ids((s.id for s in ann.spans), "e")
+    spans = {s.id: s for s in ann.spans}
+
+    def where(span_id: str) -> list[int]:
+        span = spans[span_id]
+        return [u16.to_u16(span.start), u16.to_u16(span.end)]
+
+    relation_numbers = numbered_ids((r.id for r in ann.relations), "r")
+    relations = [(relation_numbers[r.id], r.head, r.tail, r.label) for r in ann.relations]
+    more = [(c.id, c.claimant, CLAIMANT) for c in ann.claims if c.claimant in spans]
+    more += [(s.holder, s.target, s.polarity) for s in ann.stances]
+    first_free = max(relation_numbers.values(), default=0) + 1
+    relations += [(first_free + n, head, tail, label) for n, (head, tail, label) in enumerate(more)]
+    own: dict[str, Any] = {"status": ann.status}
+    claims = [[*where(c.id), c.claim_type, c.checkworthy, c.claimant_text] for c in ann.claims]
+    if claims:
+        own["claims"] = claims
+    evidence = [[*where(s.holder), *where(s.target), s.polarity, *where(s.evidence)]
+                for s in ann.stances if s.evidence in spans]
+    if evidence:
+        own["stance_evidence"] = evidence
+    if ann.labels:
+        own["labels"] = list(ann.labels)
     meta = {k: v for k, v in doc.meta.items() if k != "doccano"}
-    record: dict[str, Any] = {"id": json_id(doc.id), "text": doc.text,
-                              "entities": [{"id": entity_ids[s.id], "label": s.label,
-                                            "start_offset": u16.to_u16(s.start), "end_offset": u16.to_u16(s.end)}
-                                           for s in entities],
-                              "relations": [{"id": relation_ids[r.id], "from_id": entity_ids[r.head],
-                                             "to_id": entity_ids[r.tail], "type": r.label}
-                                            for r in relations],
-                              "meta": meta}
+    record: dict[str, Any] = {
+        "id": json_id(doc.id), "text": doc.text,
+        "entities": [{"id": numbers[s.id], "label": CLAIM_LABEL if s.layer == CLAIM else s.label,
+                      "start_offset": u16.to_u16(s.start), "end_offset": u16.to_u16(s.end)}
+                     for s in sorted(ann.spans, key=lambda s: numbers[s.id])],
+        "relations": [{"id": n, "from_id": numbers[head], "to_id": numbers[tail], "type": label}
+                      for n, head, tail, label in relations],
+        "meta": meta, OWN_KEY: own}
     record.update(doc.meta.get("doccano") or {})
     return record
 

@@ -225,6 +225,13 @@ def writer(fmt: str, target: Path, schema=None) -> Writer:
     return factories[fmt](target)
 
 
+def companions(fmt: str, target: Path) -> list[Path]:
+    """Files an export writes beside its target (named after it), for the client that reads it."""
+    if fmt == "labelstudio":
+        return [labelstudio.config_path(Path(target))]
+    return []
+
+
 def writes_folder(fmt: str, target: Path) -> bool:
     return fmt == "brat" or (fmt == "spacy" and Path(target).suffix != ".spacy")
 

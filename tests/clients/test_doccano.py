@@ -1,0 +1,115 @@
+"""doccano itself takes our export and gives it back.
+
+doccano 1.8.4 is started as its own CLI does (gunicorn serving config.wsgi, a celery worker for
+imports and exports, SQLite), but on 127.0.0.1, with its data in a temporary folder. A
+relation-extraction project that allows overlapping spans is made through its API, our export
+is uploaded and imported (its import task must report no error), every example is read back
+(spans at their UTF-16 offsets, relations), and doccano's own JSONL export comes back in.
+
+doccano keeps the record's other columns as the example's meta and writes them back, so our
+document ids, meta and the ``marginalia`` column (claim details, stance evidence, labels,
+status) survive. What is lost: our annotation ids (doccano numbers spans and relations itself)
+and undecided suggestions (the export writes gold). A project that does not allow overlapping
+spans drops overlapping ones silently: the test's project allows them, as the README says.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import time
+import zipfile
+
+import pytest
+
+from tests.clients import compare
+from tests.clients.clients import Api, Server, ensure_env, free_port
+
+
+@pytest.fixture(scope="module")
+def doccano(tmp_path_factory):
+    venv = ensure_env("doccano")
+    home = tmp_path_factory.mktemp("doccano")
+    backend = next(venv.glob("lib/python3*/site-packages")) / "backend"
+    # What doccano's CLI (backend/cli.py) sets before it starts anything.
+    env = {"DOCCANO_HOME": str(home), "STANDALONE": "True", "DEBUG": "False",
+           "DJANGO_SETTINGS_MODULE": "config.settings.production",
+           "DATABASE_URL": f"sqlite:///{home}/db.sqlite3", "MEDIA_ROOT": str(home / "media"), "HOME": str(home)}
+    bin_ = venv / "bin"
+    run_env = {**os.environ, **env}
+    subprocess.run([str(bin_ / "doccano"), "init"], env=run_env, cwd=home, check=True, capture_output=True)
+    subprocess.run([str(bin_ / "doccano"), "createuser", "--username", "admin", "--password", "marginalia-test"],
+                   env=run_env, cwd=home, check=True, capture_output=True)
+    port = free_port()
+    # doccano's health check asks the worker for a result, so the worker starts first.
+    worker = Server([str(bin_ / "celery"), "--app=config", f"--workdir={backend}", "worker", "--loglevel=info",
+                     "--concurrency=1", "--pool=solo"], env=env, cwd=backend, log=home / "worker.log", health=None)
+    web = None
+    try:
+        web = Server([str(bin_ / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir",
+                      str(backend), "config.wsgi"], env=env, cwd=home, log=home / "web.log",
+                     health=f"http://127.0.0.1:{port}/v1/health/")
+        login = Api(f"http://127.0.0.1:{port}", None).call("POST", "/v1/auth/login/",
+                                                         {"username": "admin", "password": "marginalia-test"})
+        yield Api(f"http://127.0.0.1:{port}", login["key"])
+    finally:
+        if web is not None:
+            web.stop()
+        worker.stop()
+
+
+def _wait(api: Api, task_id: str) -> dict:
+    for _ in range(300):
+        status = api.call("GET", f"/v1/tasks/status/{task_id}")
+        if status["ready"]:
+            return status
+        time.sleep(1)
+    raise AssertionError(f"doccano's task {task_id} did not finish")
+
+
+def test_doccano_takes_our_export_and_gives_it_back(doccano, corpus_db, before, tmp_path):
+    api = doccano
+    out = tmp_path / "doccano.jsonl"
+    compare.marginalia("export", "--db", str(corpus_db), "--format", "doccano", "--out", str(out))
+    project = api.call("POST", "/v1/projects", {
+        "name": "marginalia", "description": "conformance", "guideline": "", "project_type": "SequenceLabeling",
+        "resourcetype": "SequenceLabelingProject", "use_relation": True, "allow_overlapping": True,
+        "grapheme_mode": False, "random_order": False, "collaborative_annotation": True})
+    pid = project["id"]
+    upload = api.call("POST", "/v1/fp/process/", files={"filepond": ("doccano.jsonl", out.read_bytes())}, raw=True)
+    task = api.call("POST", f"/v1/projects/{pid}/upload", {
+        "format": "JSONL", "task": "RelationExtraction", "uploadIds": [upload.decode()], "column_data": "text",
+        "column_label": "label", "delimiter": "", "encoding": "utf_8"})
+    status = _wait(api, task["task_id"])
+    assert status["result"] == {"error": []}, status
+
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    examples = api.call("GET", f"/v1/projects/{pid}/examples?limit=1000")["results"]
+    assert len(examples) == len(records) == len(before)
+    spans = relations = 0
+    for example in examples:
+        record = next(r for r in records if r["id"] == example["meta"]["id"])
+        units = example["text"].encode("utf-16-le")
+        served = api.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/spans")
+        assert len(served) == len(record["entities"])
+        for span in served:
+            word = units[2 * span["start_offset"]:2 * span["end_offset"]].decode("utf-16-le")
+            assert word in before[record["id"]]["text"]
+        spans += len(served)
+        relations += len(api.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/relations"))
+    assert spans == sum(len(r["entities"]) for r in records)
+    assert relations == sum(len(r["relations"]) for r in records)
+
+    task = api.call("POST", f"/v1/projects/{pid}/download", {"format": "JSONL", "exportApproved": False})
+    _wait(api, task["task_id"])
+    archive = zipfile.ZipFile(io.BytesIO(api.call("GET", f"/v1/projects/{pid}/download?taskId={task['task_id']}",
+                                                  raw=True)))
+    (name,) = archive.namelist()
+    exported = tmp_path / "from-doccano.jsonl"
+    exported.write_bytes(archive.read(name))
+    back = tmp_path / "from-doccano.db"
+    compare.marginalia("import", str(exported), "--db", str(back), "--format", "doccano")
+    after = compare.content(back)
+    compare.report("doccano", before, after)
+    assert compare.by_offsets(after) == compare.by_offsets(compare.gold_only(before))
