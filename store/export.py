@@ -166,7 +166,20 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
         for w in writers.values():
             w.abort()
         raise
-    return {str(targets[name]): w.close() for name, w in writers.items()}
+    written = {str(targets[name]): w.close() for name, w in writers.items()}
+    if fmt == "spacy":
+        _write_spacy_config(out, targets, writers)
+    return written
+
+
+def _write_spacy_config(out: Path, targets: dict[str, Path], writers: dict) -> None:
+    """config.cfg beside a DocBin export, its train and dev paths on the export's splits."""
+    from annotate.formats import docbin
+    from annotate.formats.output import write_beside
+    train = targets.get("train", next(iter(targets.values())))
+    dev = targets.get("dev", train)
+    claims = any(getattr(w, "claims", 0) for w in writers.values())
+    write_beside(docbin.config_path(out), docbin.training_config(train, dev, claims=claims))
 
 
 # ---- native JSONL straight from the rows (the fast path of the lossless export) --------------

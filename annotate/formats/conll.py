@@ -12,7 +12,7 @@ tokens (FORM, multiword token ranges and ``SpaceAfter=No``); sentences are joine
 newline; ``# newdoc`` starts a new document. CoNLL-U has no entities, so none are imported.
 
 Export (``conll``): CoNLL-2003 four columns ``TOKEN _ _ TAG`` with IOB2 tags, gold entities only,
-tokens cut at every entity boundary; entities that overlap an earlier one cannot be written
+tokens cut at every entity boundary, a sentence ended at a line break except inside an entity; entities that overlap an earlier one cannot be written
 in IOB and are counted in ``Writer.overlaps_left_out``.
 """
 from __future__ import annotations
@@ -297,10 +297,12 @@ class Writer(TextFileWriter):
         index = 0
         previous_end = None
         for start, end in tokens:
-            if previous_end is not None and "\n" in text[previous_end:start]:
-                out.write("\n")
             while index < len(entities) and entities[index].end <= start:
                 index += 1
+            inside = index < len(entities) and entities[index].start < start < entities[index].end
+            # A line break inside an entity does not end the sentence: cut there, the entity would be two.
+            if previous_end is not None and "\n" in text[previous_end:start] and not inside:
+                out.write("\n")
             tag = "O"
             if index < len(entities) and entities[index].start <= start and end <= entities[index].end:
                 span = entities[index]

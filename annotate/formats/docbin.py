@@ -21,10 +21,12 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
-from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries, tokenize
+from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries
 from .output import FolderWriter, Writer
 
 SHARD_SIZE = 1000
+#: the language whose tokenizer cuts the text (news in English); the config.cfg beside the export says the same
+LANG = "en"
 CLAIMS_KEY = "claims"
 OVERLAP_KEY = "entities"
 
@@ -135,34 +137,31 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
 
 # ---- writing ------------------------------------------------------------------------------
 
-def make_doc(text: str, cuts: set[int]):
-    """A spaCy Doc whose text is exactly ``text``, with a token boundary at every cut."""
+@lru_cache(maxsize=4)
+def _tokenizer(lang: str):
+    import spacy
+    return spacy.blank(lang)
+
+
+def make_doc(text: str, cuts: set[int], lang: str = LANG):
+    """A spaCy Doc whose text is exactly ``text``, tokenized by spaCy's own tokenizer for the
+    language (so that ``spacy train`` and ``debug data``, which tokenize the text again, find every
+    entity on token boundaries), with a token split only where a span boundary falls inside one of
+    spaCy's tokens (there ``debug data`` reports it as misaligned, which it is)."""
     from spacy.tokens import Doc
+    nlp = _tokenizer(lang)
     words: list[str] = []
     spaces: list[bool] = []
-    pos = 0
-
-    def gap(start: int, end: int) -> None:
-        points = sorted({start, end} | {c for c in cuts if start < c < end})
+    inner = sorted(cuts)
+    import bisect
+    for token in nlp.make_doc(text):
+        start, end = token.idx, token.idx + len(token.text)
+        points = [start, *inner[bisect.bisect_right(inner, start):bisect.bisect_left(inner, end)], end]
         for a, b in zip(points, points[1:]):
-            piece = text[a:b]
-            if piece.startswith(" ") and words and not spaces[-1] and not words[-1].isspace() and a not in cuts:
-                spaces[-1] = True
-                piece = piece[1:]
-                a += 1
-            if piece:
-                words.append(piece)
-                spaces.append(False)
-
-    for start, end in tokenize(text, cuts):
-        if start > pos:
-            gap(pos, start)
-        words.append(text[start:end])
-        spaces.append(False)
-        pos = end
-    if pos < len(text):
-        gap(pos, len(text))
-    doc = Doc(_vocab(), words=words, spaces=spaces)
+            words.append(text[a:b])
+            spaces.append(False)
+        spaces[-1] = bool(token.whitespace_)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
     assert doc.text == text, "token rebuild changed the text"
     return doc
 
@@ -205,6 +204,29 @@ def to_doc(item: AnnotatedDocument):
     return doc
 
 
+def config_path(target: Path) -> Path:
+    """Where the training config goes beside an export: out.spacy -> out.config.cfg, a folder shards -> shards.config.cfg."""
+    target = Path(target)
+    return target.with_name(f"{target.stem if target.suffix == '.spacy' else target.name}.config.cfg")
+
+
+def training_config(train: Path, dev: Path, *, claims: bool) -> str:
+    """A config.cfg for ``spacy train``, as ``spacy init config`` writes it (English, CPU, efficiency):
+    ner for the entities, and spancat on ``doc.spans["claims"]`` when the export has claims."""
+    from spacy.cli.init_config import init_config
+    config = init_config(lang=LANG, pipeline=["ner", "spancat"] if claims else ["ner"], optimize="efficiency",
+                         gpu=False, silent=True)
+    config["paths"]["train"] = str(Path(train).resolve())
+    config["paths"]["dev"] = str(Path(dev).resolve())
+    if claims:
+        default_key = config["components"]["spancat"]["spans_key"]
+        config["components"]["spancat"]["spans_key"] = CLAIMS_KEY
+        weights = config["training"]["score_weights"]
+        config["training"]["score_weights"] = {k.replace(f"spans_{default_key}_", f"spans_{CLAIMS_KEY}_"): v
+                                               for k, v in weights.items()}
+    return config.to_str()
+
+
 def _plain(value: Any) -> Any:
     """JSON-like values only (msgpack cannot take everything json can, e.g. huge ints)."""
     import json
@@ -220,8 +242,12 @@ class FileWriter(Writer):
         self.bin = DocBin(store_user_data=True)
         self.count = 0
 
+    claims = 0
+
     def add(self, item: AnnotatedDocument) -> None:
-        self.bin.add(to_doc(item))
+        doc = to_doc(item)
+        self.claims += len(doc.spans[CLAIMS_KEY]) if CLAIMS_KEY in doc.spans else 0
+        self.bin.add(doc)
         self.count += 1
 
     def close(self) -> int:
@@ -253,8 +279,12 @@ class ShardWriter(FolderWriter):
         self.shard = DocBin(store_user_data=True)
         self.shards = 0
 
+    claims = 0
+
     def add(self, item: AnnotatedDocument) -> None:
-        self.shard.add(to_doc(item))
+        doc = to_doc(item)
+        self.claims += len(doc.spans[CLAIMS_KEY]) if CLAIMS_KEY in doc.spans else 0
+        self.shard.add(doc)
         self.count += 1
         if len(self.shard) >= self.shard_size:
             self._flush()

@@ -229,6 +229,8 @@ def companions(fmt: str, target: Path) -> list[Path]:
     """Files an export writes beside its target (named after it), for the client that reads it."""
     if fmt == "labelstudio":
         return [labelstudio.config_path(Path(target))]
+    if fmt == "spacy":
+        return [docbin.config_path(Path(target))]
     return []
 
 
