@@ -251,7 +251,7 @@ def cmd_export(args) -> int:
     from store.export import export_documents
 
     store = _open_store(args, create=False, only_reads=True)
-    with store:
+    with store, store.snapshot():  # one state of the file, however long the export takes
         total = store.document_count()
         with _progress(total, "exporting") as bar:
             written = export_documents(store, args.format, args.out, only_done=args.only_done,
@@ -290,7 +290,7 @@ def cmd_stats(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    with _open_store(args, create=False, only_reads=True) as store:
+    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
         if args.verify:
             result = store.verify()
             from store.merge import verify_merged_chains
@@ -346,7 +346,7 @@ def cmd_train(args) -> int:
     from annotate.training import summary, train_pipeline
     from store.suggestions import gold_documents
 
-    with _open_store(args, create=False, only_reads=True) as store:
+    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
         gold = gold_documents(store)
     result = train_pipeline(gold, args.out, dev_fraction=args.dev_fraction, seed=args.seed,
                             max_steps=args.max_steps, name=args.name, log=lambda m: print(m, file=sys.stderr))
@@ -366,7 +366,7 @@ def cmd_evaluate(args) -> int:
     from annotate.preannotate import load_annotator
     from store.suggestions import gold_documents, suggestion_outcomes
 
-    with _open_store(args, create=False, only_reads=True) as store:
+    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
         gold = gold_documents(store)
         outcomes = suggestion_outcomes(store)
         schema = store.schema

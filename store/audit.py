@@ -75,6 +75,14 @@ class VerifyResult:
 
 
 def verify(conn: sqlite3.Connection, *, max_problems: int = 20) -> VerifyResult:
+    """The chain, and every table row against the history, read in one snapshot (an action
+    committed by another process while it reads is either wholly seen or not at all)."""
+    from .database import read_snapshot
+    with read_snapshot(conn):
+        return _verify(conn, max_problems)
+
+
+def _verify(conn: sqlite3.Connection, max_problems: int) -> VerifyResult:
     problems: list[str] = []
     expected_prev = GENESIS
     expected_seq = 1

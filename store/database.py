@@ -244,6 +244,26 @@ def _open_read_only(path: str, state: str) -> Database:
     return db
 
 
+@contextlib.contextmanager
+def read_snapshot(conn: sqlite3.Connection):
+    """Every query inside reads one state of the file: one read transaction, so a writer in
+    another process (a window deleting and undoing) never shows half of an action, or a claim
+    whose claimant is already gone, to an export, a count or a verification. In WAL mode the
+    writers are not held up; the -wal only keeps what this reader still needs until it ends.
+    Inside a transaction already, that one is the snapshot."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        # BEGIN is deferred: the snapshot is taken by the first read, here, not by a later one.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")  # ends a read: nothing is written
+
+
 def close_database(db: Database) -> None:
     db.conn.close()
     path = getattr(db, "tidy_on_close", None)

@@ -84,6 +84,10 @@ class Statuses:
         return store._act(f"mark {status}", doc_id, plan, touch_status=False)
 
     def stats(self) -> dict:
+        with self.store.snapshot():
+            return self._stats()
+
+    def _stats(self) -> dict:
         conn = self.store.conn
         total = self.store.document_count()
         by_status = dict(conn.execute("SELECT status, count(*) FROM doc_status WHERE annotator = ? GROUP BY status",

@@ -25,7 +25,7 @@ from annotate.schema import Schema, default_schema
 
 from . import audit
 from .apply import apply_changes, fetch_row
-from .database import close_database, open_database
+from .database import close_database, open_database, read_snapshot
 from .decisions import Decisions
 from .documents import NOT_UNICODE, Documents, ImportResult
 from .links import Links
@@ -232,6 +232,10 @@ class Store:
 
     def verify(self) -> audit.VerifyResult:
         return audit.verify(self.conn)
+
+    def snapshot(self):
+        """``with store.snapshot():`` every read inside sees one state of the file (see read_snapshot)."""
+        return read_snapshot(self.conn)
 
     # ---- the managers' methods, under the names every caller uses -----------------------
     # One line each; the code and its documentation are in the manager's module.

@@ -78,7 +78,8 @@ def main() -> None:
                                         as_suggestions=True, source="crash test")
         assert result.documents == 1
         seq, digest, count_rows = store.conn.execute(
-            "SELECT seq, hash, json_array_length(changes, '$.rows') FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            "SELECT seq, hash, json_array_length(changes, '$.rows') FROM audit WHERE action = 'import' AND doc_id = ?",
+            [doc_id]).fetchone()
         sys.stdout.write(json.dumps({"seq": seq, "action": "import", "hash": digest, "rows": count_rows,
                                      "doc": [doc_id]}) + "\n")
         sys.stdout.flush()
@@ -87,82 +88,88 @@ def main() -> None:
     docs = [new_document()]
     done = 0
     while done < limit:
-        doc = rng.choice(docs[-3:])
-        ann = store.annotations(doc)
-        entities = [s for s in ann.spans if s.layer == "entity"]
-        decided = [s for s in entities if s.decision != "suggested" and s.decision != "rejected"]
-        suggested = [s for s in ann.spans if s.decision == "suggested"]
-        claims = [s for s in ann.spans if s.layer == "claim" and s.decision != "rejected"]
-        live = [s for s in ann.spans if s.decision != "rejected"]
-        choice = rng.random()
         done += 1
-        try:
-            if choice < 0.03:
-                docs.append(new_document())
-                continue
-            if choice < 0.12:
-                a, b = rng.choice(WORDS)
-                changes = store.add_entity(doc, a, b, rng.choice(LABELS))
-            elif choice < 0.18 and suggested:
-                changes = store.accept(doc, rng.choice(suggested).id)
-            elif choice < 0.22 and suggested:
-                changes = store.reject(doc, rng.choice(suggested).id)
-            elif choice < 0.27 and [s for s in suggested if s.layer == "entity"]:
-                span = rng.choice([s for s in suggested if s.layer == "entity"])
-                if rng.random() < 0.5:
-                    changes = store.correct(doc, span.id, label=rng.choice(LABELS))
-                else:
-                    a, b = rng.choice(WORDS)
-                    changes = store.correct(doc, span.id, start=a, end=b)
-            elif choice < 0.30 and suggested:
-                changes = store.accept_all(doc, layer=rng.choice([None, "entity", "claim"]))
-            elif choice < 0.36 and entities:
-                changes = store.relabel(doc, rng.choice(entities).id, rng.choice(LABELS))
-            elif choice < 0.42 and live:
-                span = rng.choice(live)
-                a, b = rng.choice(CLAIMS if span.layer == "claim" else WORDS)
-                changes = store.resize(doc, span.id, a, b)
-            elif choice < 0.47:
-                a, b = rng.choice(CLAIMS)
-                claimant = rng.choice(decided).id if decided and rng.random() < 0.7 else None
-                changes = store.add_claim(doc, a, b, claimant=claimant, claim_type=rng.choice(CLAIM_TYPES),
-                                          checkworthy=rng.choice([True, False, None]))
-            elif choice < 0.51 and claims:
-                changes = store.update_claim(doc, rng.choice(claims).id, claim_type=rng.choice(CLAIM_TYPES),
-                                             checkworthy=rng.choice([True, False]),
-                                             claimant=rng.choice([None, *[e.id for e in decided]]))
-            elif choice < 0.57 and len(decided) >= 2:
-                head, tail = rng.sample(decided, 2)
-                changes = store.add_relation(doc, head.id, tail.id, rng.choice(RELATIONS))
-            elif choice < 0.60 and ann.relations:
-                changes = store.relabel_relation(doc, rng.choice(ann.relations).id, rng.choice(RELATIONS))
-            elif choice < 0.65 and decided and live:
-                holder = rng.choice(decided)
-                target = rng.choice([s for s in live if s.id != holder.id] or [holder])
-                evidence = rng.choice(claims).id if claims and rng.random() < 0.3 else None
-                changes = store.add_stance(doc, holder.id, target.id, rng.choice(POLARITIES), evidence=evidence)
-            elif choice < 0.68 and ann.stances:
-                changes = store.update_stance(doc, rng.choice(ann.stances).id, polarity=rng.choice(POLARITIES))
-            elif choice < 0.75 and (live or ann.relations or ann.stances):
-                pool = [s.id for s in live] + [r.id for r in ann.relations] + [s.id for s in ann.stances]
-                changes = store.delete(doc, rng.choice(pool))
-            elif choice < 0.78:
-                changes = store.set_document_labels(doc, rng.sample(DOC_LABELS, rng.randint(0, 3)))
-            elif choice < 0.81:
-                changes = store.set_status(doc, rng.choice(["in_progress", "done", "skipped"]), "crash test")
-            elif choice < 0.93 and store.undo_status().can_undo:
-                changes = store.undo()
-            elif store.undo_status().can_redo:
-                changes = store.redo()
-            else:
-                continue
-        except ValidationError:
-            # Refused (a relation the schema forbids, a claimant that is a claim...): nothing written.
-            continue
-        emit(store, changes)
+        changes = random_action(store, rng, docs, new_document)
+        if changes is not None:
+            emit(store, changes)
     sys.stdout.write("end\n")
     sys.stdout.flush()
     store.close()
+
+
+def random_action(store: Store, rng: random.Random, docs: list[str], new_document):
+    """One random user action on one of the last documents of ``docs`` (``new_document()`` imports
+    and reports a new one, and appends nothing: the caller's list is extended here). Returns the
+    action's Changes, or None when it was refused (nothing written) or reported already."""
+    doc = rng.choice(docs[-3:])
+    ann = store.annotations(doc)
+    entities = [s for s in ann.spans if s.layer == "entity"]
+    decided = [s for s in entities if s.decision != "suggested" and s.decision != "rejected"]
+    suggested = [s for s in ann.spans if s.decision == "suggested"]
+    claims = [s for s in ann.spans if s.layer == "claim" and s.decision != "rejected"]
+    live = [s for s in ann.spans if s.decision != "rejected"]
+    choice = rng.random()
+    try:
+        if choice < 0.03:
+            docs.append(new_document())
+            return None
+        if choice < 0.12:
+            a, b = rng.choice(WORDS)
+            return store.add_entity(doc, a, b, rng.choice(LABELS))
+        if choice < 0.18 and suggested:
+            return store.accept(doc, rng.choice(suggested).id)
+        if choice < 0.22 and suggested:
+            return store.reject(doc, rng.choice(suggested).id)
+        if choice < 0.27 and [s for s in suggested if s.layer == "entity"]:
+            span = rng.choice([s for s in suggested if s.layer == "entity"])
+            if rng.random() < 0.5:
+                return store.correct(doc, span.id, label=rng.choice(LABELS))
+            a, b = rng.choice(WORDS)
+            return store.correct(doc, span.id, start=a, end=b)
+        if choice < 0.30 and suggested:
+            return store.accept_all(doc, layer=rng.choice([None, "entity", "claim"]))
+        if choice < 0.36 and entities:
+            return store.relabel(doc, rng.choice(entities).id, rng.choice(LABELS))
+        if choice < 0.42 and live:
+            span = rng.choice(live)
+            a, b = rng.choice(CLAIMS if span.layer == "claim" else WORDS)
+            return store.resize(doc, span.id, a, b)
+        if choice < 0.47:
+            a, b = rng.choice(CLAIMS)
+            claimant = rng.choice(decided).id if decided and rng.random() < 0.7 else None
+            return store.add_claim(doc, a, b, claimant=claimant, claim_type=rng.choice(CLAIM_TYPES),
+                                   checkworthy=rng.choice([True, False, None]))
+        if choice < 0.51 and claims:
+            return store.update_claim(doc, rng.choice(claims).id, claim_type=rng.choice(CLAIM_TYPES),
+                                      checkworthy=rng.choice([True, False]),
+                                      claimant=rng.choice([None, *[e.id for e in decided]]))
+        if choice < 0.57 and len(decided) >= 2:
+            head, tail = rng.sample(decided, 2)
+            return store.add_relation(doc, head.id, tail.id, rng.choice(RELATIONS))
+        if choice < 0.60 and ann.relations:
+            return store.relabel_relation(doc, rng.choice(ann.relations).id, rng.choice(RELATIONS))
+        if choice < 0.65 and decided and live:
+            holder = rng.choice(decided)
+            target = rng.choice([s for s in live if s.id != holder.id] or [holder])
+            evidence = rng.choice(claims).id if claims and rng.random() < 0.3 else None
+            return store.add_stance(doc, holder.id, target.id, rng.choice(POLARITIES), evidence=evidence)
+        if choice < 0.68 and ann.stances:
+            return store.update_stance(doc, rng.choice(ann.stances).id, polarity=rng.choice(POLARITIES))
+        if choice < 0.75 and (live or ann.relations or ann.stances):
+            pool = [s.id for s in live] + [r.id for r in ann.relations] + [s.id for s in ann.stances]
+            return store.delete(doc, rng.choice(pool))
+        if choice < 0.78:
+            return store.set_document_labels(doc, rng.sample(DOC_LABELS, rng.randint(0, 3)))
+        if choice < 0.81:
+            return store.set_status(doc, rng.choice(["in_progress", "done", "skipped"]), "crash test")
+        if choice < 0.93 and store.undo_status().can_undo:
+            return store.undo()
+        if store.undo_status().can_redo:
+            return store.redo()
+        return None
+    except ValidationError:
+        # Refused (a relation the schema forbids, a claimant that is a claim...): nothing written.
+        return None
 
 
 if __name__ == "__main__":

@@ -1,0 +1,129 @@
+"""The real `marginalia gui` process, driven by key events (tests/reliability, tests/stress).
+
+Usage: QT_QPA_PLATFORM=offscreen MARGINALIA_HOME=DIR MARGINALIA_ANNOTATOR=NAME python3 gui_driver.py SEED [TICKS]
+
+Runs main.main(["gui"]) unchanged, on the default database (so the first run seeds the sample
+and pre-annotates it, as a new user's does), with one timer in the process that presses the
+window's keys as a reviewer would: J / K (next, previous suggestion), A (accept), X (reject),
+Ctrl+Shift+A (accept all), Ctrl+Z and Ctrl+Shift+Z (undo, redo), Ctrl+PgDown / Ctrl+PgUp (next,
+previous document) and Ctrl+Shift+P (pre-annotate the corpus in the background: the dialog that
+asks for the model is answered "builtin"). Any other dialog is cancelled.
+
+Output like window_driver.py: "ready N" once the window shows; a JSON line for each event the
+window's annotator wrote, as soon as the key that made it has returned (the window then shows
+it saved); a deleted -wal or -shm under the window's connection is printed as {"deleted": [...]}
+and the process exits with status 3; "end" after TICKS key presses.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QInputDialog  # noqa: E402
+
+import main  # noqa: E402
+from tests.helpers.reopen_driver import deleted_companions  # noqa: E402
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+NONE = Qt.KeyboardModifier.NoModifier
+KEYS = [(Qt.Key.Key_J, NONE, 20), (Qt.Key.Key_K, NONE, 3), (Qt.Key.Key_A, NONE, 20), (Qt.Key.Key_X, NONE, 8),
+        (Qt.Key.Key_A, CTRL | SHIFT, 3), (Qt.Key.Key_Z, CTRL, 8), (Qt.Key.Key_Z, CTRL | SHIFT, 4),
+        (Qt.Key.Key_PageDown, CTRL, 5), (Qt.Key.Key_PageUp, CTRL, 2), (Qt.Key.Key_P, CTRL | SHIFT, 3)]
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+class Reviewer:
+    def __init__(self, app: QApplication, seed: int, ticks: int):
+        self.app, self.rng, self.ticks = app, random.Random(seed), ticks
+        self.window = None
+        self.last_seq = 0
+        self.busy = False
+        self.timer = QTimer()
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(40)
+        # Qt does not fire a timer again while its own slot runs, so the dialogs a key opens
+        # (their exec() runs inside the key's slot) are answered by a second timer.
+        self.dialogs = QTimer()
+        self.dialogs.timeout.connect(self.answer_dialog)
+        self.dialogs.start(50)
+
+    def _find_window(self):
+        for widget in self.app.topLevelWidgets():
+            if type(widget).__name__ == "MainWindow" and widget.isVisible():
+                return widget
+        return None
+
+    def answer_dialog(self) -> None:
+        modal = self.app.activeModalWidget()
+        if modal is None:
+            return
+        if isinstance(modal, QInputDialog):
+            modal.setTextValue("builtin")
+            modal.accept()
+        else:
+            modal.reject()
+
+    def tick(self) -> None:
+        if self.busy or self.app.activeModalWidget() is not None:
+            return
+        if self.window is None:
+            self.window = self._find_window()
+            if self.window is None:
+                return
+            self.window.activateWindow()
+            conn = self.window.store.conn
+            self.last_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM audit").fetchone()[0]
+            say(f"ready {self.last_seq}")
+            self.real = os.path.realpath(self.window.store.path)
+        if self.ticks <= 0:
+            self.timer.stop()
+            say("end")
+            self.window.close()
+            return
+        self.ticks -= 1
+        key, modifiers, _ = self.rng.choices(KEYS, weights=[w for *_, w in KEYS])[0]
+        self.busy = True
+        try:
+            QTest.keyClick(self.window.view, key, modifiers)
+        finally:
+            self.busy = False
+        self.report()
+        deleted = deleted_companions(self.real)
+        if deleted:
+            say(json.dumps({"deleted": deleted}))
+            os._exit(3)
+
+    def report(self) -> None:
+        store = self.window.store
+        for seq, action, digest, rows in store.conn.execute(
+                "SELECT seq, action, hash, json_array_length(changes, '$.rows') FROM audit "
+                "WHERE seq > ? AND actor = ? ORDER BY seq", [self.last_seq, store.annotator]).fetchall():
+            say(json.dumps({"seq": seq, "action": action, "hash": digest, "rows": rows, "doc": []}))
+            self.last_seq = seq
+
+
+def run() -> int:
+    if os.environ.get("GUI_DRIVER_STALL_DUMP"):
+        import faulthandler
+        faulthandler.dump_traceback_later(float(os.environ["GUI_DRIVER_STALL_DUMP"]), exit=True)
+    seed = int(sys.argv[1])
+    ticks = int(sys.argv[2]) if len(sys.argv) > 2 else 10**9
+    app = QApplication(sys.argv[:1])
+    reviewer = Reviewer(app, seed, ticks)  # noqa: F841 - lives as long as the event loop
+    return main.main(["gui"])
+
+
+if __name__ == "__main__":
+    sys.exit(run())
