@@ -78,9 +78,8 @@ def test_markup_in_the_text_is_shown_literally(qtbot, make_window):
     assert window.view.toPlainText() == hostile
     assert window.view.document().toPlainText() == hostile
     # The inspector and the corpus panel show it as text too.
-    item = window.inspector.entities.items["b"]
-    assert item.text(0) == "bold"
-    assert window.inspector.entities.items["b"].toolTip(0) == "<qt>bold</qt>"
+    assert window.inspector.entities.text("b", 0) == "bold"
+    assert window.inspector.entities.tooltip("b", 0) == "<qt>bold</qt>"
     hover = window.view.describe(window.view.highlighter.spans()["b"])
     assert "<b>ORG</b>" in hover and "bold" in hover
     window2_text = window.corpus.model.data(window.corpus.model.index(0, 0))

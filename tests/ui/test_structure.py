@@ -163,7 +163,7 @@ def test_deleting_a_referenced_entity_asks_and_undo_restores_everything(qtbot, w
     ann = store.annotations("libya")
     assert haftar in {s.id for s in ann.spans}
     assert len(ann.stances) == 1 and len(ann.relations) == 1
-    assert window.inspector.relations.topLevelItemCount() == 1
+    assert window.inspector.relations.count() == 1
 
 
 def test_relation_constraints_are_enforced_with_a_clear_message(qtbot, window, store):
@@ -183,9 +183,11 @@ def test_inspector_rows_select_annotations_and_edit_them(qtbot, window, store):
     pair(qtbot, window, turkey, haftar)
     qtbot.keyClick(view, Qt.Key.Key_U)  # NEUTRAL
     [stance] = store.annotations("libya").stances
-    item = window.inspector.stances.items[stance.id]
-    assert item.text(1) == "NEUTRAL" and item.text(0).startswith("Turkey → Haftar")
-    window.inspector.stances.setCurrentItem(item)
+    stances = window.inspector.stances
+    assert stances.text(stance.id, 1) == "NEUTRAL" and stances.text(stance.id, 0).startswith("Turkey → Haftar")
+    window.inspector.setCurrentWidget(stances)
+    qtbot.mouseClick(stances.viewport(), Qt.MouseButton.LeftButton,
+                     pos=stances.visualRect(stances.index_of(stance.id)).center())
     assert window.current == stance.id and view.selected is None
     qtbot.keyClick(view, Qt.Key.Key_E, CTRL)
     dialog = window.stance_dialog
@@ -193,7 +195,7 @@ def test_inspector_rows_select_annotations_and_edit_them(qtbot, window, store):
     combo.setCurrentText("AGAINST")
     dialog.accept()
     assert store.annotations("libya").stances[0].polarity == "AGAINST"
-    assert window.inspector.stances.items[stance.id].text(1) == "AGAINST"
+    assert stances.text(stance.id, 1) == "AGAINST"
     # and back from the text: selecting an entity selects its row
     window.select_annotation(turkey)
-    assert window.inspector.entities.items[turkey].isSelected()
+    assert window.inspector.entities.selected_id() == turkey
