@@ -221,6 +221,23 @@ def m005_teamwork(db: Database) -> None:
     """)
 
 
+@migrations()
+def m006_child_key_indexes(db: Database) -> None:
+    # Updating or deleting a span makes SQLite look for the rows whose foreign keys name it (a
+    # claim's claimant, a stance's holder, target or evidence, a relation's head or tail); with
+    # no index on those columns each look-up read every span of the document: accept-all on
+    # 5,101 suggestions of one document took 26 s, its undo 34 s. SQLite's foreign-key page
+    # asks for exactly these indexes. Claimant and evidence are mostly empty: partial indexes.
+    db.executescript("""
+    CREATE INDEX spans_by_claimant ON spans(doc_id, claimant) WHERE claimant IS NOT NULL;
+    CREATE INDEX stances_by_holder ON stances(doc_id, holder);
+    CREATE INDEX stances_by_target ON stances(doc_id, target);
+    CREATE INDEX stances_by_evidence ON stances(doc_id, evidence) WHERE evidence IS NOT NULL;
+    CREATE INDEX relations_by_head ON relations(doc_id, head);
+    CREATE INDEX relations_by_tail ON relations(doc_id, tail);
+    """)
+
+
 #: Every migration this version knows, in order; a database that has applied others is newer.
 KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__,
-                    m004_document_search.__name__, m005_teamwork.__name__]
+                    m004_document_search.__name__, m005_teamwork.__name__, m006_child_key_indexes.__name__]

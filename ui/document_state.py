@@ -41,6 +41,8 @@ class DocumentState:
         spans = queries.changed_spans(store.conn, self.id, changes.span_ids)
         stances = queries.changed_stances(store.conn, self.id, changes.stance_ids)
         relations = queries.changed_relations(store.conn, self.id, changes.relation_ids)
+        if len(spans) > 64:  # accept-all, its undo: sort once at the next step instead
+            self._order = self._suggested = None
         if self._order is not None:
             for key, value in spans.items():
                 self._unindex(self.spans.get(key))

@@ -64,6 +64,14 @@ class SpanHighlighter:
 
     def update_spans(self, changed: dict[str, Span | None]) -> None:
         """Apply changed spans (None: gone); the next paint draws them."""
+        if len(changed) > 64:  # accept-all, its undo: index the whole document again, in C
+            spans = dict(self._spans)
+            for span_id, span in changed.items():
+                spans.pop(span_id, None)
+                if span is not None:
+                    spans[span_id] = span
+            self.set_spans(self.offsets, sorted(spans.values(), key=attrgetter("start")))
+            return
         for span_id, span in changed.items():
             old = self._spans.pop(span_id, None)
             if old is not None:
