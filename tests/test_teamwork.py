@@ -190,6 +190,12 @@ def test_discontinuous_spans_keep_their_pieces_through_adjudication_and_resize(t
     resized = store.annotations("d1").span(copy.id)
     assert resized.attrs["fragments"] == [[0, 6], [19, 32]]
     store.close()
+    # The brat export writes the new pieces.
+    assert main.main(["export", "--db", str(tmp_path / "t.db"), "--format", "brat", "--annotator", "gold",
+                      "--out", str(tmp_path / "brat")]) == 0
+    (ann,) = [line for line in (tmp_path / "brat" / "d1.ann").read_text(encoding="utf-8").splitlines()
+              if line.startswith("T")]
+    assert ann.split("\t")[1:] == ["GPE 0 6;19 32", "Turkey Russia signed"]
     assert resized_attrs({"fragments": pieces}, 2, 6) == {}  # one piece left: continuous again
     assert resized_attrs({"fragments": [[0, 2], [4, 6], [8, 10]]}, 1, 9) == {"fragments": [[1, 2], [4, 6], [8, 9]]}
 
@@ -241,3 +247,25 @@ def test_comments_travel_to_brat_as_notes_and_back(tmp_path):
     with Store.open(str(third), "cem") as store:
         (doc_id,) = store.document_ids()
         assert len(comments.of_document(store, doc_id)) == 2
+
+
+def test_merge_brings_comments_time_and_assignments_back(tmp_path):
+    ana = tmp_path / "ana.db"
+    with Store.open(str(ana), "ana") as store:
+        store.import_documents([AnnotatedDocument(Document("d1", TEXT))])
+        turkey = store.add_entity("d1", *at("Turkey"), "GPE").created[0]
+        comments.add(store, "d1", "GPE or NORP?", target=turkey, needs_discussion=True)
+        comments.add(store, "d1", "a note on the article")
+        work_time.add(store, "d1", 75)
+    team = tmp_path / "team.db"
+    assert main.main(["merge", str(ana), "--into", str(team), "--annotator", "lead"]) == 0
+    with Store.open(str(team), "lead") as store:
+        by_target = {c.target: c for c in comments.of_document(store, "d1")}
+        (span_target,) = [t for t in by_target if t]
+        assert store.annotations("d1").span(span_target).label == "GPE"  # the reference follows the span's new id
+        assert by_target[span_target].needs_discussion and by_target[None].body == "a note on the article"
+        assert work_time.seconds_on(store, "d1", "ana") == 75
+        assert store.verify().ok
+    assert main.main(["merge", str(ana), "--into", str(team), "--annotator", "lead"]) == 0  # idempotent
+    with Store.open(str(team), "lead") as store:
+        assert len(comments.of_document(store, "d1")) == 2

@@ -97,6 +97,7 @@ class MainWindow(StructureActions, QMainWindow):
         self.inspector.addTab(self.notes, "Notes")
         self.notes.actionRequested.connect(self.run)
         self.notes.documentRequested.connect(self.open_document)
+        self.notes.escaped.connect(self.view.setFocus)
         self.guidelines = GuidelinesPanel(self.schema, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
         self.guidelines.hide()

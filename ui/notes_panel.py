@@ -30,6 +30,8 @@ class NotesPanel(QWidget):
     #: a store action to run through the window (so undo, refresh and errors work as everywhere)
     actionRequested = Signal(object)
     documentRequested = Signal(str)
+    #: Escape in the comment box: back to the article (the selection, and so the target, stay)
+    escaped = Signal()
 
     def __init__(self, store, parent=None):
         super().__init__(parent)
@@ -202,8 +204,23 @@ class NotesPanel(QWidget):
         if comment is not None:
             self.documentRequested.emit(comment.doc_id)
 
+    def event(self, event) -> bool:
+        # Escape while an attribute is being edited cancels the edit, not the window's selection.
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape
+                and self.attributes.state() == QAbstractItemView.State.EditingState):
+            event.accept()
+            return True
+        return super().event(event)
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        """Ctrl+Return in the comment box adds the comment (not the window's "Done, next")."""
+        """Ctrl+Return in the comment box adds the comment (not the window's "Done, next"); Escape
+        leaves the box without dropping the selection the comment is for."""
+        if watched is self.editor and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.escaped.emit()
+            return True
         is_add = (event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
                   and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                   and event.modifiers() & Qt.KeyboardModifier.ControlModifier)

@@ -68,6 +68,15 @@ def test_comments_written_flagged_undone_and_filtered_in_the_window(qtbot, make_
     assert window.inspector.currentWidget() is window.notes
     assert window.notes.editor.hasFocus()
     assert "Haftar" in window.notes.target_label.text()
+    # Editing keys stay in the box (Backspace is also "delete annotation" in the window), and
+    # Escape leaves it without dropping the selection the comment is for.
+    qtbot.keyClicks(window.notes.editor, "xy")
+    qtbot.keyClick(window.notes.editor, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.notes.editor, Qt.Key.Key_Backspace)
+    qtbot.keyClick(window.notes.editor, Qt.Key.Key_Escape)
+    assert window.current == haftar and window.view.hasFocus()
+    assert window.store.annotations("d1").span(haftar) is not None
+    window.write_comment()
     qtbot.keyClicks(window.notes.editor, "PERSON or ORG? He leads the <LNA>.")
     qtbot.mouseClick(window.notes.discuss, Qt.MouseButton.LeftButton)
     qtbot.keyClick(window.notes.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -114,9 +123,9 @@ def test_brat_attributes_edited_in_the_inspector(qtbot, make_window):
     assert window.notes.attributes.isVisible() and window.notes.attributes.topLevelItemCount() == 0
     qtbot.mouseClick(window.notes.add_attribute, Qt.MouseButton.LeftButton)
     assert window.store.annotations("d1").span(turkey).attrs["attributes"] == {"Negated": True}
-    # The new row's name is being edited: keep it (Return), then double-click the value and type.
+    # The new row's name is being edited: Escape cancels that edit only; then double-click the value.
     tree = window.notes.attributes
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     assert tree.isVisible() and window.current == turkey
     rect = tree.visualItemRect(tree.topLevelItem(0))
     cell = rect.center()
