@@ -244,6 +244,10 @@ def cmd_import(args) -> int:
         print("schema: added the labels the files use (a new schema version)", file=sys.stderr)
     print(f"imported {result.documents} documents ({result.spans} entities and claims, {result.stances} stances, "
           f"{result.relations} relations); {result.skipped} already present")
+    if result.skipped_with_annotations:
+        print(f"note: {result.skipped_with_annotations} of the documents already present (same id and text) bring "
+              "annotations in the file; they were left as they are. To bring another copy's annotations in, "
+              "import the file into a database of its own and `marginalia merge` it into this one.", file=sys.stderr)
     return EXIT_OK
 
 

@@ -29,7 +29,10 @@ NOT_UNICODE = ("it holds a lone surrogate (such as a \\ud800 escape without its 
 @dataclass
 class ImportResult:
     documents: int = 0
+    #: already in the database (same id and text): left as they are
     skipped: int = 0
+    #: of those, the ones for which the file brought annotations (not imported)
+    skipped_with_annotations: int = 0
     spans: int = 0
     stances: int = 0
     relations: int = 0
@@ -49,8 +52,13 @@ class Documents:
 
         Every item is validated against its text and the schema before anything is written;
         the first problem raises ValidationError (the caller adds file and line) and the
-        transaction leaves the database as it was. A document whose id exists with the same
-        text and which brings no annotations is skipped, so importing a folder twice is safe.
+        transaction leaves the database as it was.
+
+        The one rule for a document already in the database, whatever the format: matched by id
+        and text hash, it is left as it is and counted as already present (with what the file
+        brings for it counted too, for the caller to report); the same id with another text is
+        refused. So importing a folder twice, or a client's export of our own export, never
+        doubles the corpus and never overwrites what was decided.
         ``schema``, when given, becomes the new schema version in the same transaction (an
         import that adds its labels), so a refused import leaves the schema as it was too.
         """
@@ -78,12 +86,13 @@ class Documents:
                 existing = conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc.id]).fetchone()
                 has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels)
                 if existing is not None:
-                    if existing[0] == doc.sha256 and not has_annotations and item.annotations.status == NEW:
-                        result.skipped += 1
-                        continue
-                    raise ValidationError(f"document {doc.id!r} is already in the database"
-                                          + ("" if existing[0] == doc.sha256 else " with a different text"),
-                                          line=getattr(item, "line", None))
+                    if existing[0] != doc.sha256:
+                        raise ValidationError(f"document {doc.id!r} is already in the database with a different "
+                                              "text", line=getattr(item, "line", None))
+                    result.skipped += 1
+                    if has_annotations or item.annotations.status != NEW:
+                        result.skipped_with_annotations += 1
+                    continue
                 ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, at)
                 rows = self.document_rows(doc, ann, at) + comment_rows
                 detail = {"source": source} if source else None

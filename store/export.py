@@ -112,6 +112,38 @@ def _doc_ids(store, only_done: bool) -> list[str]:
     return store.document_ids()
 
 
+def check_not_empty(store, *, only_done: bool, annotator: str | None) -> None:
+    """An export never lies by being empty: when the selection (``--only-done`` is the annotator's
+    own status; ``--annotator`` their annotations) matches nothing but other annotators have what
+    it asks for, say who, and write nothing."""
+    conn = store.conn
+
+    def listing(rows) -> str:
+        return ", ".join(f"{who!r} ({count} document{'s' if count != 1 else ''})" for who, count in rows)
+
+    if only_done:
+        who = store.annotator
+        mine = conn.execute("SELECT count(*) FROM doc_status WHERE annotator = ? AND status = 'done'", [who]).fetchone()[0]
+        if not mine:
+            others = conn.execute("SELECT annotator, count(*) FROM doc_status WHERE status = 'done' AND annotator != ? "
+                                  "GROUP BY annotator ORDER BY count(*) DESC, annotator", [who]).fetchall()
+            if others:
+                raise InputError(f"nothing to export: no document is marked done by {who!r} (--only-done counts the "
+                                 f"annotator's own status); done by {listing(others)}: give --annotator "
+                                 f"{others[0][0]} to export theirs")
+    if annotator is not None:
+        mine = conn.execute("SELECT (SELECT count(*) FROM spans WHERE annotator = ?) + (SELECT count(*) FROM stances "
+                            "WHERE annotator = ?) + (SELECT count(*) FROM relations WHERE annotator = ?)",
+                            [annotator] * 3).fetchone()[0]
+        if not mine:
+            others = conn.execute("SELECT annotator, count(DISTINCT doc_id) FROM spans WHERE annotator IS NOT NULL "
+                                  "AND annotator != ? GROUP BY annotator ORDER BY 2 DESC, annotator",
+                                  [annotator]).fetchall()
+            if others:
+                raise InputError(f"nothing to export: {annotator!r} has no annotations in this database; annotations "
+                                 f"by {listing(others)}")
+
+
 def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, annotator: str | None = None,
                      split: str | None = None, seed: int = 0, force: bool = False,
                      on_progress: Callable[[], None] | None = None) -> dict[str, int]:
@@ -131,6 +163,7 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     targets = {name: registry.split_target(out, name) for name, _ in parts} if parts else {"": out}
     for target in targets.values():
         check_target(target, force=force, folder=registry.writes_folder(fmt, target))
+    check_not_empty(store, only_done=only_done, annotator=annotator)
     assignment = assign_splits(_doc_ids(store, only_done), parts, seed) if parts else None
     writers: dict[str, Any] = {}
     try:

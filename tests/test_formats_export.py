@@ -223,3 +223,29 @@ def test_add_labels_is_part_of_the_import_transaction(tmp_path, capsys):
     assert "already in the database" in capsys.readouterr().err
     with Store.open(str(db), "tester", create=False) as store:
         assert store.schema_version() == version and store.schema.entity("Newlabel") is None
+
+
+def test_an_export_that_matches_nothing_says_who_has_it_and_writes_nothing(tmp_path, capsys):
+    """--only-done counts the exporting annotator's status: when they finished nothing and another
+    annotator did, the export names them and exits 1 instead of writing an empty file."""
+    from store import Store
+    source = _write(tmp_path, "plain.jsonl", "".join(json.dumps({"id": f"d{i}", "text": f"Ankara on day {i}.",
+                                                                 "status": "new"}) + "\n" for i in range(3)))
+    db = tmp_path / "x.db"
+    assert main.main(["import", str(source), "--db", str(db)]) == 0
+    with Store.open(str(db), "ann") as ann:
+        ann.add_entity("d1", 0, 5, "ORG")
+        for doc_id in ("d0", "d1"):
+            ann.set_status(doc_id, "done")
+    out = tmp_path / "done.spacy"
+    capsys.readouterr()
+    assert main.main(["export", "--db", str(db), "--out", str(out), "--format", "spacy", "--only-done",
+                      "--split", "train=0.5,dev=0.5"]) == 1
+    err = capsys.readouterr().err
+    assert "no document is marked done by 'tester'" in err and "'ann' (2 documents)" in err
+    assert "--annotator ann" in err
+    assert not list(tmp_path.glob("done*"))
+    assert main.main(["export", "--db", str(db), "--out", str(out), "--format", "spacy", "--annotator", "bob"]) == 1
+    assert "'bob' has no annotations in this database; annotations by 'ann' (1 document)" in capsys.readouterr().err
+    assert main.main(["export", "--db", str(db), "--out", str(out), "--format", "spacy", "--only-done",
+                      "--annotator", "ann"]) == 0

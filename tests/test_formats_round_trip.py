@@ -129,3 +129,26 @@ def test_brat_discontinuous_and_attributes_round_trip(tmp_path):
     assert main.main(["export", "--db", str(db), "--format", "brat", "--out", str(out)]) == 0
     assert (out / "a.txt").read_bytes() == (folder / "a.txt").read_bytes()
     assert set((out / "a.ann").read_text(encoding="utf-8").splitlines()) == set(ann.splitlines())
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "conll"])
+def test_reimporting_an_export_into_its_database_changes_nothing(fmt, trap_db, tmp_path, capsys):
+    """One rule in every format that keeps ids and text: a document already in the database (same id,
+    same text hash) is left as it is and reported; nothing doubles. (CoNLL keeps neither the ids nor
+    the spacing, so its documents are new ones: see the README.)"""
+    out = tmp_path / f"out{FORMATS[fmt]}"
+    assert main.main(["export", "--db", str(trap_db), "--format", fmt, "--out", str(out)]) == 0
+    before = snapshot(trap_db)
+    capsys.readouterr()
+    assert main.main(["import", str(out), "--db", str(trap_db), "--format", fmt]) == 0
+    captured = capsys.readouterr()
+    assert "imported 0 documents" in captured.out and "1 already present" in captured.out
+    assert "1 of the documents already present (same id and text) bring annotations" in captured.err
+    assert snapshot(trap_db) == before
+
+
+def test_the_same_id_with_another_text_is_refused(trap_db, tmp_path, capsys):
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "traps", "text": "Another text.", "status": "new"}) + "\n", encoding="utf-8")
+    assert main.main(["import", str(other), "--db", str(trap_db)]) == 1
+    assert "'traps' is already in the database with a different text" in capsys.readouterr().err
