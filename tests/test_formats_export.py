@@ -97,11 +97,15 @@ def test_csv_rows_for_claims_stances_relations(tmp_path):
     assert main.main(["export", "--db", str(db), "--format", "csv", "--out", str(out)]) == 0
     with open(out, newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert [r["kind"] for r in rows] == ["claim", "stance", "relation"] * 2
-    claim, stance, relation = rows[:3]
+    assert [r["kind"] for r in rows] == ["entity"] * 3 + ["claim", "stance", "relation"] + \
+        ["entity"] * 3 + ["claim", "stance", "relation"]
+    assert all(int(r["start"]) < int(r["end"]) for r in rows)  # on every row: pandas loads them as integers
+    assert [r["text"] for r in rows[:3]] == ["Ahmed", "Putin", "Ankara"]
+    claim, stance, relation = rows[3:6]
     assert claim["text"] == "“we will win”" and claim["claimant_text"] == "Ahmed" and claim["claim_type"] == "prediction"
     assert (stance["holder_text"], stance["polarity"], stance["target_text"]) == ("Putin", "AGAINST", "“we will win”")
     assert (relation["head_text"], relation["label"], relation["tail_text"]) == ("Ahmed", "BACKED_BY", "Putin")
+    assert (relation["head_id"], relation["tail_id"]) == ("e1", "e2") and "head" not in relation
 
 
 def test_export_never_overwrites_without_force_and_leaves_nothing_half_written(tmp_path, capsys):

@@ -11,6 +11,11 @@ Reading:
 - Other task keys (``_input_hash``, ``_view_id``, ``options``, ``accept``, review ``versions``...)
   are kept in the document's meta under ``"prodigy"`` and written back on export.
   ``tokens`` are not kept: export writes fresh ones that agree with every span.
+- Claims and stances (README, "Formats and their clients"): a span labelled ``CLAIM`` is a claim;
+  a relation labelled ``CLAIMANT`` (claim -> entity) names its claimant, one labelled ``FAVOR``,
+  ``AGAINST`` or ``NEUTRAL`` is a stance (holder -> target); the task's ``marginalia`` key holds
+  what Prodigy has no place for (claim type, check-worthiness, free-text claimant, stance evidence,
+  document labels), by offsets.
 """
 from __future__ import annotations
 
@@ -18,13 +23,17 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from ..errors import InputError
-from ..model import DONE, ENTITY, NEW, REJECTED, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span
+from ..model import (CLAIM, DONE, ENTITY, NEW, POLARITIES, REJECTED, SUGGESTED, AnnotatedDocument, Annotations,
+                     Document, Relation, Span, Stance)
 from .common import (Notes, SourcedDocument, as_id, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
-                     tokenize, unique_id)
+                     unique_id)
 from .output import json_record
 from .reading import json_lines, read_text_file
 
-_OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer"}
+OWN_KEY = "marginalia"
+CLAIM_LABEL = "CLAIM"
+CLAIMANT = "CLAIMANT"
+_OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer", OWN_KEY}
 _SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end", "answer", "score", "source", "id"}
 
 
@@ -87,7 +96,8 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     for i, raw in enumerate(raw_relations):
         relations.append(_relation(raw, i, text, tokens, spans, decision, taken))
     status = NEW if answer is None else DONE
-    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, [], relations, [], status),
+    stances, relations, labels = _claims_and_stances(record.get(OWN_KEY), spans, relations, decision)
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status),
                           source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
     return doc
@@ -175,21 +185,34 @@ def _relation(raw: Any, i: int, text: str, tokens, spans: list[Span], decision: 
 # ---- writing ------------------------------------------------------------------------------
 
 def to_record(item: AnnotatedDocument) -> dict:
+    """A task as Prodigy's ``spans.manual`` and ``rel.manual`` write them: ``tokens`` from spaCy's
+    tokenizer, whitespace tokens included with ``ws``, so ``Doc(words, spaces)`` rebuilds the text
+    exactly and ``doc.char_span`` finds every span; entities and claims (label ``CLAIM``) in
+    ``spans`` with ``token_start``/``token_end``; relations, claimants (``CLAIMANT``, claim ->
+    entity) and stances (typed by polarity, holder -> target) in ``relations``, each end with its
+    token index and a ``head_span``/``child_span`` that has its tokens too. A claim's type,
+    check-worthiness and free-text claimant and a stance's evidence go in ``marginalia``, by offsets."""
+    from .docbin import make_doc
     doc, ann = item.document, item.annotations
-    entities = [s for s in ann.spans if s.layer == ENTITY]
-    decided = [s for s in entities if s.decision != SUGGESTED]
-    shown = decided if decided else entities
-    tokens = tokenize(doc.text, span_boundaries(shown))
-    by_start = {start: i for i, (start, _) in enumerate(tokens)}
-    by_end = {end: i for i, (_, end) in enumerate(tokens)}
-    out_spans = []
-    span_end_token: dict[str, int] = {}
-    for span in sorted(shown, key=lambda s: (s.start, s.end, s.id)):
-        rec: dict[str, Any] = {"start": span.start, "end": span.end, "text": doc.text[span.start:span.end]}
+    decided = [s for s in ann.spans if s.decision != SUGGESTED]
+    shown = decided if decided else list(ann.spans)
+    tokens = [(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in make_doc(doc.text, span_boundaries(shown))]
+    by_start = {start: i for i, (start, _, _) in enumerate(tokens)}
+    by_end = {end: i for i, (_, end, _) in enumerate(tokens)}
+
+    def label_of(span: Span) -> str:
+        return CLAIM_LABEL if span.layer == CLAIM else span.label
+
+    def with_tokens(span: Span, rec: dict) -> dict:
         if span.start in by_start and span.end in by_end:
             rec.update(token_start=by_start[span.start], token_end=by_end[span.end])
-            span_end_token[span.id] = by_end[span.end]
-        rec["label"] = span.label
+        return rec
+
+    out_spans = []
+    for span in sorted(shown, key=lambda s: (s.start, s.end, s.id)):
+        rec: dict[str, Any] = with_tokens(span, {"start": span.start, "end": span.end,
+                                                 "text": doc.text[span.start:span.end]})
+        rec["label"] = label_of(span)
         if span.origin.startswith("model:"):
             rec["source"] = span.origin[len("model:"):]
         if span.score is not None:
@@ -198,32 +221,95 @@ def to_record(item: AnnotatedDocument) -> dict:
             rec["answer"] = "reject"
         rec.update(span.attrs.get("prodigy") or {})
         out_spans.append(rec)
-    shown_ids = {s.id for s in shown}
-    relations = []
     spans_by_id = {s.id: s for s in shown}
-    for rel in ann.relations:
-        if rel.head not in shown_ids or rel.tail not in shown_ids or (decided and rel.decision == SUGGESTED):
-            continue
+    links = [(r.head, r.tail, r.label) for r in ann.relations
+             if r.head in spans_by_id and r.tail in spans_by_id and not (decided and r.decision == SUGGESTED)]
+    links += [(c.id, c.claimant, CLAIMANT) for c in shown if c.layer == CLAIM and c.claimant in spans_by_id]
+    links += [(st.holder, st.target, st.polarity) for st in ann.stances
+              if st.holder in spans_by_id and st.target in spans_by_id and not (decided and st.decision == SUGGESTED)]
+    relations = []
+    for head, tail, label in links:
         rec = {}
-        for key, ref in (("head", rel.head), ("child", rel.tail)):
+        for key, ref in (("head", head), ("child", tail)):
             span = spans_by_id[ref]
-            rec[key] = span_end_token.get(ref)
-            rec[f"{key}_span"] = {"start": span.start, "end": span.end, "label": span.label}
-        rec["label"] = rel.label
+            rec[key] = by_end.get(span.end)
+            rec[f"{key}_span"] = with_tokens(span, {"start": span.start, "end": span.end, "label": label_of(span)})
+        rec["label"] = label
         relations.append(rec)
     meta = {k: v for k, v in doc.meta.items() if k != "prodigy"}
     record: dict[str, Any] = {"id": doc.id, "text": doc.text, "meta": meta,
-                              "tokens": [{"text": doc.text[s:e], "start": s, "end": e, "id": i,
-                                          "ws": e < len(doc.text) and doc.text[e].isspace()}
-                                         for i, (s, e) in enumerate(tokens)],
+                              "tokens": [{"text": doc.text[s:e], "start": s, "end": e, "id": i, "ws": ws}
+                                         for i, (s, e, ws) in enumerate(tokens)],
                               "spans": out_spans}
     if relations:
         record["relations"] = relations
+    own = _own(doc.text, shown, ann, spans_by_id)
+    if own:
+        record[OWN_KEY] = own
     record.update(doc.meta.get("prodigy") or {})
     gold_spans = [s for s in decided if s.decision != REJECTED]
     if decided or ann.status == DONE:
         record["answer"] = "reject" if decided and not gold_spans else "accept"
     return record
+
+
+def _own(text: str, shown: list[Span], ann, spans_by_id: dict) -> dict:
+    own: dict[str, Any] = {}
+    claims = [[c.start, c.end, c.claim_type, c.checkworthy, c.claimant_text] for c in shown if c.layer == CLAIM]
+    if claims:
+        own["claims"] = claims
+    evidence = []
+    for st in ann.stances:
+        ends = [spans_by_id.get(ref) for ref in (st.holder, st.target, st.evidence)]
+        if all(ends):
+            evidence.append([ends[0].start, ends[0].end, ends[1].start, ends[1].end, st.polarity,
+                             ends[2].start, ends[2].end])
+    if evidence:
+        own["stance_evidence"] = evidence
+    if ann.labels:
+        own["labels"] = list(ann.labels)
+    return own
+
+
+def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], decision: str):
+    """CLAIM spans become claims, CLAIMANT and polarity-typed relations claimants and stances, and
+    the ``marginalia`` key's details (by offsets) are put back."""
+    own = own if isinstance(own, dict) else {}
+    by_id = {s.id: s for s in spans}
+    at: dict[tuple, list[Span]] = {}
+    for span in spans:
+        if span.label == CLAIM_LABEL:
+            span.layer = CLAIM
+        at.setdefault((span.start, span.end), []).append(span)
+    for item in own.get("claims") or []:
+        if isinstance(item, list) and len(item) == 5 and all(isinstance(x, int) for x in item[:2]):
+            claim = next((s for s in at.get((item[0], item[1]), []) if s.layer == CLAIM), None)
+            if claim is not None:
+                claim.claim_type = item[2] if isinstance(item[2], str) else None
+                claim.checkworthy = item[3] if isinstance(item[3], bool) else None
+                claim.claimant_text = item[4] if isinstance(item[4], str) else None
+    stances: list[Stance] = []
+    kept: list[Relation] = []
+    for rel in relations:
+        head, tail = by_id[rel.head], by_id[rel.tail]
+        if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
+            head.claimant = tail.id
+        elif rel.label in POLARITIES:
+            stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label, decision=rel.decision))
+        else:
+            kept.append(rel)
+    for item in own.get("stance_evidence") or []:
+        if not (isinstance(item, list) and len(item) == 7
+                and all(isinstance(x, int) and not isinstance(x, bool) for i, x in enumerate(item) if i != 4)):
+            continue
+        holder, target, evidence = at.get((item[0], item[1]), []), at.get((item[2], item[3]), []), \
+            at.get((item[5], item[6]), [])
+        for stance in stances:
+            if stance.polarity == item[4] and by_id[stance.holder] in holder and by_id[stance.target] in target \
+                    and evidence:
+                stance.evidence = evidence[0].id
+    labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
+    return stances, kept, labels
 
 
 def write(items, out: TextIO) -> int:
