@@ -18,7 +18,7 @@ Definitions (what the report means):
 * Stances are paired by holder and target spans, relations by head and tail spans; over those,
   the polarity and the relation label are compared.
 * **Document labels**: each label of the schema (and any other used) is a yes/no decision per
-  document.
+  document, on the documents someone gave a label to.
 * Each comparison gives Cohen's kappa, Krippendorff's alpha (nominal) and Gwet's AC1 with their
   observed and chance agreement, overall and per label (that label against all others), and how
   many items only one annotator has. ``all`` gives Krippendorff's alpha and Gwet's AC1 over every
@@ -250,8 +250,11 @@ def _document_units(versions: dict[str, Version], doc_labels: Sequence[str]) -> 
     out["relation_label"] = _keyed_units({r: [((h, t), lab) for h, t, lab in v.relations]
                                           for r, v in versions.items()})
     used = sorted({label for v in versions.values() for label in v.labels} - set(doc_labels))
+    # A document nobody gave any label was not labelled (the layer may not be in use at all):
+    # its "no" to every label is no agreement.
+    labelled = any(v.labels for v in versions.values())
     out["document_labels"] = [{r: (label, label in v.labels) for r, v in versions.items()}
-                              for label in [*doc_labels, *used]]
+                              for label in [*doc_labels, *used]] if labelled else []
     return out
 
 

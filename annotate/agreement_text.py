@@ -57,7 +57,7 @@ def format_report(report: dict) -> str:
             lines.append(f"  {title}: {c['paired']} paired, {c['only_a']} only {a}, {c['only_b']} only {b}; "
                          f"observed {_num(c['observed'])}  {_coefficients(c)}")
             for label, v in c["labels"].items():
-                if len(c["labels"]) > 1:
+                if len(c["labels"]) > 1 and v["count"]:
                     lines.append(f"    {label:<20} {v['count']:>5}  {_coefficients(v)}")
         _alpha_u(pair["alpha_u"], lines)
     everyone = report.get("all")

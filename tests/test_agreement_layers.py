@@ -270,3 +270,11 @@ def test_unfinished_documents_are_compared_on_request():
 def test_align_spans_is_one_to_one_by_largest_overlap():
     units = align_spans({"a": [(0, 10, "X")], "b": [(0, 4, "Y"), (2, 10, "X")], "c": [(1, 9, "Z")]})
     assert units == [{"a": (0, 10, "X"), "b": (2, 10, "X"), "c": (1, 9, "Z")}, {"b": (0, 4, "Y")}]
+
+
+def test_documents_nobody_labelled_are_not_counted_as_agreeing_on_labels():
+    unlabelled = {"d": {"ana": Version(entities=[(0, 3, "GPE")], done=True, length=10),
+                        "ben": Version(entities=[(0, 3, "GPE")], done=True, length=10)}}
+    report = agreement_report(unlabelled, document_labels=LABELS)
+    assert report["pairs"][0]["document_labels"]["paired"] == 0
+    assert report["all"]["document_labels"]["units"] == 0
