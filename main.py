@@ -5,7 +5,6 @@ Exit codes: 0 success, 1 bad input (the message names the file and line), 2 wron
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -24,25 +23,47 @@ def default_db_path() -> Path:
     return Path(data) / "marginalia" / "marginalia.db"
 
 
-def default_annotator() -> str:
+USER_HELP = ("who is acting: the name recorded on what you do and whose statuses are read (default: "
+             "$MARGINALIA_ANNOTATOR, else the database's only annotator, else your login name)")
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
     try:
-        fallback = getpass.getuser()
-    except Exception:  # no login name in some containers
-        fallback = "annotator"
-    return os.environ.get("MARGINALIA_ANNOTATOR") or fallback
+        return installed_version("marginalia")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        import tomllib
+        with open(Path(__file__).with_name("pyproject.toml"), "rb") as f:
+            return tomllib.load(f)["project"]["version"]
+
+
+class _Version(argparse.Action):
+    """--version, read only when asked (the package metadata is not free to look up at every start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"marginalia {version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=(
         "Annotate news text: entities, claims, stances and relations, saved as gold in SQLite."))
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, *, acting: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--db", type=Path, default=None,
                          help=f"database file (default: {default_db_path()})")
-        sub.add_argument("--annotator", default=None,
-                         help="who is acting (default: $MARGINALIA_ANNOTATOR or your login name)")
+        sub.set_defaults(user=None)
+        if acting:
+            sub.add_argument("--user", metavar="NAME", default=None, help=USER_HELP)
+            # The first releases spelled it --annotator, which export uses for whose version to write.
+            sub.add_argument("--annotator", dest="user", default=None, help=argparse.SUPPRESS)
         return sub
 
     gui = command("gui", "open the annotation window (the default when no command is given)")
@@ -61,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="add the entity and relation labels the files use and the schema lacks, as a new "
                           "schema version (otherwise an unknown label is refused, naming file and line)")
 
-    exp = command("export", "write the annotations as a dataset")
+    exp = command("export", "write the annotations as a dataset", acting=False)
     exp.add_argument("--format", choices=list(EXPORT_FORMATS), default="jsonl",
                      help="output format (default jsonl). " + "; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items()))
     exp.add_argument("--out", type=Path, required=True,
@@ -73,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "OUT.dev.jsonl, OUT.test.jsonl (a deterministic shuffle with --seed)")
     exp.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
     exp.add_argument("--force", action="store_true", help="overwrite an existing output file")
-    exp._option_string_actions["--annotator"].help = (
-        "export only this annotator's version (what they decided, their status for --only-done); "
-        "without it, everyone's annotations are exported")
+    exp.add_argument("--annotator", metavar="NAME", default=None, help=(
+        "export only this annotator's version (what they decided, their status for --only-done); without "
+        "it, everyone's annotations are exported, and --only-done means done by the database's only annotator"))
 
     shot = command("screenshot", "render the window for a document to PNG, without a screen")
     shot.add_argument("--doc", help="document id (default: the next unfinished one)")
@@ -88,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats = command("stats", "counts by document status, label, annotator, origin, decision")
     stats.add_argument("--json", action="store_true", help="print JSON")
 
-    aud = command("audit", "the history of actions; --verify checks it was not altered")
+    aud = command("audit", "the history of actions; --verify checks it was not altered", acting=False)
     aud.add_argument("--doc", help="only this document's history")
     aud.add_argument("--verify", action="store_true", help="check the hash chain and the tables against it")
     aud.add_argument("--json", action="store_true", help="print JSON")
@@ -113,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", required=True, help="a pipeline folder, a package, or builtin")
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument("--plot", type=Path, default=None, help="also draw both reports as a PNG bar chart")
+    ev.add_argument("--held-out", action="store_true",
+                    help="leave out the documents the pipeline was trained on (train records them in its folder; "
+                         "its dev documents stay in)")
 
     mrg = command("merge", "bring annotators' database files together (documents matched by text), with attribution")
     mrg.add_argument("sources", nargs="+", type=Path, metavar="SRC.db", help="databases to merge (read, never written)")
@@ -129,7 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     asg.add_argument("--seed", type=int, default=0, help="seed of the deterministic shuffle (default 0)")
     asg.add_argument("--json", action="store_true", help="print JSON")
 
-    agr = command("agree", "agreement per label and per pair of annotators, on documents both marked done")
+    sch = command("schema", "show the database's schema, or load a schema file as its new version", acting=True)
+    sch.add_argument("--load", type=Path, metavar="FILE",
+                     help="a schema TOML file (see the README): checked, then stored as a new version; a label "
+                          "that annotations still use cannot be dropped")
+
+    agr = command("agree", "agreement per label and per pair of annotators, on documents both marked done",
+                  acting=False)
     agr.conflict_handler = agr._optionals.conflict_handler = "resolve"  # here --db may be given more than once
     agr.add_argument("--db", type=Path, action="append", default=None, metavar="DB",
                      help=f"a merged database, or give --db once per annotator's file (default: {default_db_path()})")
@@ -145,12 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["gui"])
     args.db = args.db or default_db_path()
-    args.annotator_given = args.annotator is not None
-    if args.command != "gui":
-        # The window asks for the name once and remembers it; batch commands fall back to the login.
-        args.annotator = args.annotator or default_annotator()
-    else:
-        args.annotator = args.annotator or os.environ.get("MARGINALIA_ANNOTATOR")
     handler = globals()[f"cmd_{args.command}"]
     try:
         _refuse_database_paths(args)
@@ -171,11 +195,29 @@ def _refuse_database_paths(args) -> None:
         refuse_database_paths(db, outputs, inputs)
 
 
-def _open_store(args, *, create: bool = True, only_reads: bool = False):
-    """``only_reads``: the command never writes, so the file is opened read-only: it is never
-    created, migrated or written, and may be a file we have no permission to write."""
+def _open_store(args, *, create: bool = True, only_reads: bool = False, needs_one: bool = False,
+                given: str | None = None, how_to_say: str = "--user NAME"):
+    """The store, acting for whom the rule of ``annotate.people`` says.
+
+    ``only_reads``: the command never writes, so the file is opened read-only: it is never
+    created, migrated or written, and may be a file we have no permission to write.
+    ``needs_one``: the command reads or writes someone's statuses, so with several annotators
+    and no name given it stops and names them.
+    """
+    from annotate.people import ENVIRONMENT, acting_annotator, login_name
     from store import Store
-    return Store.open(str(args.db), args.annotator, create=create and not only_reads, read_only=only_reads)
+    given = given or args.user
+    # A new database has no annotators: the name it is created under is already the rule's answer.
+    first = given or os.environ.get(ENVIRONMENT, "").strip() or login_name()
+    store = Store.open(str(args.db), first, create=create and not only_reads, read_only=only_reads)
+    try:
+        acting = acting_annotator(given, store.annotators(), needs_one=needs_one, how_to_say=how_to_say,
+                                  source=str(args.db))
+    except BaseException:
+        store.close()
+        raise
+    store.annotator = acting.name
+    return store
 
 
 def _progress(total: int | None, what: str):
@@ -186,7 +228,7 @@ def _progress(total: int | None, what: str):
 
 def cmd_gui(args) -> int:
     from ui.app import run_gui
-    return run_gui(db_path=args.db, annotator=args.annotator, doc_id=getattr(args, "doc", None),
+    return run_gui(db_path=args.db, annotator=args.user, doc_id=getattr(args, "doc", None),
                    seed_if_new=args.db == default_db_path())
 
 
@@ -198,68 +240,46 @@ def cmd_screenshot(args) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
         raise InputError(f"--size must look like 1400x860, not {args.size!r}") from None
-    out = screenshot(db_path=args.db, annotator=args.annotator, doc_id=args.doc, out=args.out, theme=args.theme,
-                     width=width, height=height, arcs=args.arcs, select=args.select)
+    with _open_store(args, create=False, needs_one=True) as store:
+        out = screenshot(store, doc_id=args.doc, out=args.out, theme=args.theme, width=width, height=height,
+                         arcs=args.arcs, select=args.select)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_import(args) -> int:
-    from annotate.errors import InputError
-    from annotate.formats import registry
-    from annotate.formats.common import Notes
-    from annotate.formats.labels import extend_schema
+    from store.importing import describe, import_items, needs_an_annotator, read_items
 
     # Parse everything first: a bad file is refused (naming file and line) before the database is touched.
-    notes = Notes()
-    items = []
-    taken: set[str] = set()
-    for path in args.paths:
-        fmt = args.format or registry.detect(path)
-        items.extend(registry.read(fmt, path, notes, taken))
-    store = _open_store(args)
-    sources = [str(p) for p in args.paths]
+    items, notes = read_items(args.paths, args.format)
+    # Statuses and labels that name no annotator go to the one acting: that must be someone definite.
+    store = _open_store(args, needs_one=needs_an_annotator(items))
     with store, _progress(len(items), "importing") as bar:
-        new_schema = extend_schema(items, store.schema, add=args.add_labels)
-        current = [None]
-
-        def documents():
-            for item in items:
-                current[0] = item
-                yield item
-        try:
-            result = store.import_documents(documents(), as_suggestions=args.as_ == "suggestions",
-                                            origin=f"import:{Path(sources[0]).name}" if len(sources) == 1 else "import",
-                                            source=", ".join(sorted(sources))[:500], on_progress=lambda n: bar.update(1),
-                                            schema=new_schema)
-        except InputError as exc:
-            item = current[0]
-            line = (getattr(item, "lines", None) or {}).get(exc.annotation_id)
-            raise exc.located(source=getattr(item, "source", None), line=line) from None
-    for message in notes.messages[:20]:
+        outcome = import_items(store, items, args.paths, notes, as_suggestions=args.as_ == "suggestions",
+                               add_labels=args.add_labels, on_progress=lambda n: bar.update(1))
+    for message in outcome.notes[:20]:
         print(f"note: {message}", file=sys.stderr)
-    if len(notes.messages) > 20:
-        print(f"note: ... and {len(notes.messages) - 20} more", file=sys.stderr)
-    if new_schema is not None:
+    if len(outcome.notes) > 20:
+        print(f"note: ... and {len(outcome.notes) - 20} more", file=sys.stderr)
+    if outcome.schema_extended:
         print("schema: added the labels the files use (a new schema version)", file=sys.stderr)
-    print(f"imported {result.documents} documents ({result.spans} entities and claims, {result.stances} stances, "
-          f"{result.relations} relations); {result.skipped} already present")
-    if result.skipped_with_annotations:
-        print(f"note: {result.skipped_with_annotations} of the documents already present (same id and text) bring "
-              "annotations in the file; they were left as they are. To bring another copy's annotations in, "
-              "import the file into a database of its own and `marginalia merge` it into this one.", file=sys.stderr)
+    print(describe(outcome))
+    if outcome.result.skipped_with_annotations:
+        print(f"note: {outcome.skipped_note()}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
     from store.export import export_documents
 
-    store = _open_store(args, create=False, only_reads=True)
+    # --only-done reads someone's statuses: the named annotator's, or the database's only one.
+    store = _open_store(args, create=False, only_reads=True, needs_one=args.only_done, given=args.annotator,
+                        how_to_say="--annotator NAME")
     with store, store.snapshot():  # one state of the file, however long the export takes
         total = store.document_count()
         with _progress(total, "exporting") as bar:
             written = export_documents(store, args.format, args.out, only_done=args.only_done,
-                                       annotator=args.annotator if args.annotator_given else None,
+                                       annotator=args.annotator,
                                        split=args.split, seed=args.seed, force=args.force,
                                        on_progress=lambda: bar.update(1))
     for target, count in written.items():
@@ -278,7 +298,14 @@ def cmd_stats(args) -> int:
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"documents: {stats['documents']}  " + "  ".join(f"{k}: {v}" for k, v in stats["status"].items()))
+    by_annotator = stats["status_by_annotator"]
+    if len(by_annotator) > 1:
+        print(f"documents: {stats['documents']}")
+        for name, counts in by_annotator.items():
+            print(f"  {name}: " + "  ".join(f"{k}: {v}" for k, v in counts.items()))
+    else:
+        print(f"documents: {stats['documents']}  " + "  ".join(f"{k}: {v}" for k, v in stats["status"].items())
+              + f"  (annotator: {stats['annotator']})")
     for section in ("entities_by_label", "claims_by_type", "stances_by_polarity", "relations_by_label",
                     "by_decision", "by_origin", "by_annotator"):
         if stats[section]:
@@ -350,7 +377,7 @@ def cmd_train(args) -> int:
     from annotate.training import summary, train_pipeline
     from store.suggestions import gold_documents
 
-    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
+    with _open_store(args, create=False, only_reads=True, needs_one=True) as store, store.snapshot():
         gold = gold_documents(store)
     result = train_pipeline(gold, args.out, dev_fraction=args.dev_fraction, seed=args.seed,
                             max_steps=args.max_steps, name=args.name, log=lambda m: print(m, file=sys.stderr))
@@ -365,26 +392,19 @@ def cmd_train(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from annotate.errors import InputError
-    from annotate.evaluation import acceptance_rates, evaluate_annotator, format_table
-    from annotate.preannotate import load_annotator
-    from store.suggestions import gold_documents, suggestion_outcomes
+    from annotate.evaluation import format_table
+    from store.evaluating import evaluate_model
 
-    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
-        gold = gold_documents(store)
-        outcomes = suggestion_outcomes(store)
-        schema = store.schema
-    if not gold:
-        raise InputError("no documents marked done: the gold to evaluate against is empty", source=str(args.db))
-    report = evaluate_annotator(load_annotator(str(args.model), schema), gold)
-    report["acceptance"] = acceptance_rates(outcomes)
+    with _open_store(args, create=False, only_reads=True, needs_one=True) as store, store.snapshot():
+        report = evaluate_model(store, str(args.model), held_out=args.held_out)
     if args.plot:
         from ui.charts import evaluation_chart
         evaluation_chart(report, args.plot)
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return EXIT_OK
-    print(f"{report['model']} against the gold of {report['documents']} done documents\n")
+    held = f", {report['excluded_trained']} it was trained on left out" if args.held_out else ""
+    print(f"{report['model']} against the gold of {report['documents']} done documents{held}\n")
     print(format_table(report["entities"]))
     if report["claims"]:
         print(format_table(report["claims"]).split("\n", 1)[1])
@@ -404,7 +424,8 @@ def cmd_evaluate(args) -> int:
 def cmd_merge(args) -> int:
     from store.merge import describe, merge_databases
 
-    result = merge_databases(args.sources, args.into, args.annotator)
+    from annotate.people import ENVIRONMENT, login_name
+    result = merge_databases(args.sources, args.into, args.user or os.environ.get(ENVIRONMENT, "").strip() or login_name())
     if args.json:
         print(json.dumps({"sources": [s.to_json() for s in result.sources], "schema_extended": result.schema_extended,
                           "notes": result.notes}, ensure_ascii=False))
@@ -427,6 +448,26 @@ def cmd_assign(args) -> int:
         print(json.dumps([{"annotator": a.annotator, "path": a.path, "documents": a.documents} for a in result]))
     for a in result if not args.json else []:
         print(f"{a.annotator}: {len(a.documents)} documents in {a.path}")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from annotate.schema import load_schema
+    with _open_store(args, create=args.load is not None) as store:
+        if args.load is not None:
+            version = store.set_schema(load_schema(args.load))
+            print(f"schema from {args.load} stored as version {version}", file=sys.stderr)
+        schema, version = store.schema, store.schema_version()
+    print(f"{schema.name} (version {version} in this database)")
+    for entity in schema.entities:
+        key = entity.hotkey.upper() if entity.hotkey else "-"
+        print(f"  {entity.label:<12} key {key:<2} {entity.color}  {entity.description}".rstrip())
+    print(f"claims: key {(schema.claim_hotkey or '-').upper()}, types {', '.join(schema.claim_types)}")
+    print("stances: " + ", ".join(f"{p} ({schema.polarity_hotkeys.get(p, '-').upper()})" for p in schema.polarities))
+    if schema.relations:
+        print("relations: " + ", ".join(f"{r.label} ({(r.hotkey or '-').upper()})" for r in schema.relations))
+    if schema.document_labels:
+        print("document labels: " + ", ".join(schema.document_labels))
     return EXIT_OK
 
 

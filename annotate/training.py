@@ -13,9 +13,11 @@ candidates, and spancat learns which of them people kept (``spacy.preset_spans_s
 from __future__ import annotations
 
 import io
+import json
 import random
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -99,6 +101,25 @@ def to_docs(nlp, gold: list[tuple[Document, list[Span]]]) -> tuple[list, int]:
     return docs, dropped
 
 
+STEP_CALLBACK = "marginalia.training_step.v1"
+DOCUMENTS_FILE = "documents.json"
+_step = threading.local()
+
+
+def _register_step_callback() -> None:
+    """A ``[training.before_update]`` callback that hands each step to the running ``train_pipeline``'s
+    ``on_step`` (which may raise to stop training: nothing is then written to the output folder)."""
+    from spacy.util import registry
+
+    def make():
+        def before_update(nlp, info) -> None:
+            hook = getattr(_step, "hook", None)
+            if hook is not None:
+                hook(int(info["step"]))
+        return before_update
+    registry.callbacks.register(STEP_CALLBACK, func=make)
+
+
 def build_config(*, with_claims: bool, max_steps: int | None, seed: int, train_path: str, dev_path: str):
     """The training config: spaCy's quickstart (efficiency, CPU, no vectors), adapted."""
     from spacy.cli.init_config import init_config
@@ -131,8 +152,15 @@ def build_config(*, with_claims: bool, max_steps: int | None, seed: int, train_p
 
 def train_pipeline(gold: list[tuple[Document, list[Span]]], out_dir: str | Path, *, dev_fraction: float = 0.2,
                    seed: int = 0, max_steps: int | None = None, name: str = "marginalia",
-                   log: Callable[[str], None] | None = None) -> TrainResult:
-    """Train from ``gold`` (documents with their accepted/manual spans) and save to ``out_dir``."""
+                   log: Callable[[str], None] | None = None,
+                   on_step: Callable[[int], None] | None = None) -> TrainResult:
+    """Train from ``gold`` (documents with their accepted/manual spans) and save to ``out_dir``.
+
+    The folder also gets ``training/documents.json``: the id and text hash of every document
+    trained on and of every dev document, so ``evaluate --held-out`` can leave the former out.
+    ``on_step(step)`` is called before each update; an exception from it stops training and
+    leaves ``out_dir`` as it was.
+    """
     import spacy
     from spacy.tokens import DocBin
     from spacy.training.initialize import init_nlp
@@ -158,16 +186,26 @@ def train_pipeline(gold: list[tuple[Document, list[Span]]], out_dir: str | Path,
         config = build_config(with_claims=with_claims, max_steps=max_steps, seed=seed,
                               train_path=str(work_dir / "train.spacy"), dev_path=str(work_dir / "dev.spacy"))
         config.to_disk(work_dir / "config.cfg")
+        if on_step is not None:
+            _register_step_callback()
+            config["training"]["before_update"] = {"@callbacks": STEP_CALLBACK}
         if log:
             log(f"training on {len(train_docs)} documents, evaluating on {len(dev_docs)} "
                 f"({entities} gold entities, {claims} gold claims{'' if with_claims else '; too few claims for spancat'})")
         nlp = init_nlp(config, use_gpu=-1)
         (work_dir / "output").mkdir()
-        train_loop(nlp, work_dir / "output", use_gpu=-1, stdout=stdout, stderr=stdout)
+        _step.hook = on_step
+        try:
+            train_loop(nlp, work_dir / "output", use_gpu=-1, stdout=stdout, stderr=stdout)
+        finally:
+            _step.hook = None
         best = work_dir / "output" / "model-best"
         if not best.exists():
             best = work_dir / "output" / "model-last"
         trained = spacy.load(best)
+        if on_step is not None:
+            # The saved pipeline must load and retrain without this process's callback.
+            trained.config["training"]["before_update"] = None
         version = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         trained.meta["name"] = name
         trained.meta["version"] = version
@@ -179,14 +217,31 @@ def train_pipeline(gold: list[tuple[Document, list[Span]]], out_dir: str | Path,
                                       "dev_fraction": dev_fraction, "max_steps": max_steps}
         if out_dir.exists():
             shutil.rmtree(out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
         trained.to_disk(out_dir)
         (out_dir / "training").mkdir()
         shutil.copy(work_dir / "config.cfg", out_dir / "training" / "config.cfg")
         (out_dir / "training" / "log.txt").write_text(stdout.getvalue(), encoding="utf-8")
+        (out_dir / "training" / DOCUMENTS_FILE).write_text(json.dumps({
+            "train": [{"id": doc.id, "sha256": doc.sha256} for doc, _ in train_gold],
+            "dev": [{"id": doc.id, "sha256": doc.sha256} for doc, _ in dev_gold]}, indent=0), encoding="utf-8")
     labels = sorted(trained.get_pipe("ner").labels) if "ner" in trained.pipe_names else []
     return TrainResult(out_dir, name, version, labels, with_claims, len(train_docs), len(dev_docs), entities,
                        claims, dropped_train + dropped_dev,
                        {k: v for k, v in perf.items() if isinstance(v, (int, float))})
+
+
+def trained_on(model_dir: str | Path) -> set[str] | None:
+    """Text hashes of the documents a pipeline folder was trained on (not its dev documents), or
+    None when it records none (builtin, a downloaded pipeline, or one trained elsewhere)."""
+    path = Path(model_dir) / "training" / DOCUMENTS_FILE
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return {entry["sha256"] for entry in record["train"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"unreadable record of training documents ({exc})", source=str(path)) from None
 
 
 def summary(result: TrainResult) -> dict:

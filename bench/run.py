@@ -107,7 +107,7 @@ def _patched(store, **kw):
     return window
 _app.open_window = _patched
 import main
-sys.exit(main.main(["gui", "--db", DB, "--annotator", "bench"]))
+sys.exit(main.main(["gui", "--db", DB, "--user", "bench"]))
 """
 
 

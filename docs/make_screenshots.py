@@ -61,7 +61,7 @@ def main() -> None:
     out = ROOT / "docs"
     for name, extra in (("window-light.png", []), ("window-dark.png", ["--theme", "dark"]),
                         ("window-arcs.png", ["--arcs"])):
-        subprocess.run([sys.executable, str(ROOT / "main.py"), "screenshot", "--db", str(db), "--annotator", "ana",
+        subprocess.run([sys.executable, str(ROOT / "main.py"), "screenshot", "--db", str(db), "--user", "ana",
                         "--out", str(out / name), *extra], check=True)
     team_screenshots(folder, out)
     print(f"screenshots in {out}; demo database {db}")

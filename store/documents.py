@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from annotate.changes import RowChange
 from annotate.errors import ValidationError
+from annotate.people import import_owner
 from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
 from annotate.schema import Schema
 from annotate.validate import validate
@@ -75,6 +76,8 @@ class Documents:
             for index, item in enumerate(items):
                 doc = item.document
                 ann = item.annotations
+                # The status and labels belong to the annotator the file's decisions name, if one.
+                owner = store.annotator if as_suggestions else import_owner(ann) or store.annotator
                 if as_suggestions:
                     ann = _as_suggestions(ann, origin or "import")
                 else:
@@ -94,7 +97,7 @@ class Documents:
                         result.skipped_with_annotations += 1
                     continue
                 ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, at)
-                rows = self.document_rows(doc, ann, at) + comment_rows
+                rows = self.document_rows(doc, ann, at, owner) + comment_rows
                 detail = {"source": source} if source else None
                 try:
                     apply_changes(conn, rows, documents_text={doc.id: doc.text})
@@ -111,8 +114,7 @@ class Documents:
                     on_progress(index + 1)
         return result
 
-    def document_rows(self, doc: Document, ann: Annotations, at: str) -> list[RowChange]:
-        annotator = self.store.annotator
+    def document_rows(self, doc: Document, ann: Annotations, at: str, annotator: str) -> list[RowChange]:
         doc_row = {"id": doc.id, "sha256": doc.sha256, "meta": dumps(doc.meta or {}), "created_at": at}
         rows = [RowChange("documents", (doc.id,), None, doc_row)]
         for span in ann.spans:

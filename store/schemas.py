@@ -52,6 +52,15 @@ class Schemas:
                 if missing:
                     raise ValidationError(f"the new schema drops relation label {missing[0]!r}, which "
                                           "annotations still use")
+                for what, sql, kept in (
+                        ("document label", "SELECT DISTINCT label FROM doc_labels", schema.document_labels),
+                        ("claim type", "SELECT DISTINCT claim_type FROM spans WHERE layer = 'claim' "
+                                       "AND claim_type IS NOT NULL", schema.claim_types),
+                        ("stance polarity", "SELECT DISTINCT polarity FROM stances", schema.polarities)):
+                    missing = sorted({r[0] for r in conn.execute(sql)} - set(kept))
+                    if missing:
+                        raise ValidationError(f"the new schema drops {what} {missing[0]!r}, which annotations "
+                                              "still use")
             version = self.insert(conn, schema, current)
         self.forget()
         return version

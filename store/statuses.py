@@ -83,6 +83,26 @@ class Statuses:
 
         return store._act(f"mark {status}", doc_id, plan, touch_status=False)
 
+    def annotators(self) -> list[str]:
+        """Everyone with a status or a document label here, or who made or decided an annotation."""
+        conn = self.store.conn
+        decided = "annotator IS NOT NULL AND decision IN ('accepted', 'manual')"
+        return [r[0] for r in conn.execute(
+            "SELECT annotator FROM doc_status UNION SELECT annotator FROM doc_labels "
+            f"UNION SELECT annotator FROM spans WHERE {decided} UNION SELECT annotator FROM stances WHERE {decided} "
+            f"UNION SELECT annotator FROM relations WHERE {decided} ORDER BY 1")]
+
+    def status_by_annotator(self) -> dict[str, dict[str, int]]:
+        """{annotator: {status: documents}} for everyone who has marked a document."""
+        total = self.store.document_count()
+        result: dict[str, dict[str, int]] = {}
+        for name, status, count in self.store.conn.execute(
+                "SELECT annotator, status, count(*) FROM doc_status GROUP BY annotator, status ORDER BY annotator"):
+            result.setdefault(name, {s: 0 for s in STATUSES})[status] = count
+        for counts in result.values():
+            counts["new"] = total - sum(v for k, v in counts.items() if k != "new")
+        return result
+
     def stats(self) -> dict:
         with self.store.snapshot():
             return self._stats()
@@ -109,5 +129,7 @@ class Statuses:
                                          "WHERE decision IN ('accepted', 'manual') GROUP BY polarity ORDER BY polarity"),
             "relations_by_label": group("SELECT label, count(*) FROM relations "
                                         "WHERE decision IN ('accepted', 'manual') GROUP BY label ORDER BY label"),
+            "annotator": self.store.annotator,
+            "status_by_annotator": self.status_by_annotator(),
             "audit_events": conn.execute("SELECT count(*) FROM audit").fetchone()[0],
         }

@@ -296,6 +296,9 @@ class Store:
     def stats(self) -> dict:
         return self.statuses.stats()
 
+    def annotators(self) -> list[str]:
+        return self.statuses.annotators()
+
     def add_entity(self, doc_id: str, start: int, end: int, label: str) -> Changes:
         return self.spans.add_entity(doc_id, start, end, label)
 

@@ -110,7 +110,7 @@ def team(tmp_path) -> dict:
 def test_merge_brings_everything_with_attribution(team):
     before = {who: digest(team[who]) for who in ("ana", "ben")}
     assert run(["merge", str(team["ana"]), str(team["ben"]), "--into", str(team["target"]),
-                "--annotator", "lead"]) == 0
+                "--user", "lead"]) == 0
     target = team["target"]
 
     # Sources are byte-for-byte unchanged.

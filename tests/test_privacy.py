@@ -41,14 +41,14 @@ def test_the_batch_commands_open_no_connection(no_network, tmp_path):
     source = tmp_path / "gold.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     ana, ben = tmp_path / "ana.db", tmp_path / "ben.db"
-    assert main.main(["import", str(source), "--db", str(ana), "--annotator", "ana"]) == 0
-    assert main.main(["import", str(source), "--db", str(ben), "--annotator", "ben"]) == 0
-    assert main.main(["preannotate", "--db", str(ana), "--annotator", "ana"]) == 0
+    assert main.main(["import", str(source), "--db", str(ana), "--user", "ana"]) == 0
+    assert main.main(["import", str(source), "--db", str(ben), "--user", "ben"]) == 0
+    assert main.main(["preannotate", "--db", str(ana), "--user", "ana"]) == 0
     model = tmp_path / "model"
-    assert main.main(["train", "--db", str(ana), "--annotator", "ana", "--out", str(model), "--max-steps", "4",
+    assert main.main(["train", "--db", str(ana), "--user", "ana", "--out", str(model), "--max-steps", "4",
                       "--dev-fraction", "0.34"]) == 0
-    assert main.main(["evaluate", "--db", str(ana), "--annotator", "ana", "--model", str(model)]) == 0
-    assert main.main(["evaluate", "--db", str(ana), "--annotator", "ana", "--model", "builtin"]) == 0
+    assert main.main(["evaluate", "--db", str(ana), "--user", "ana", "--model", str(model)]) == 0
+    assert main.main(["evaluate", "--db", str(ana), "--user", "ana", "--model", "builtin"]) == 0
     team = tmp_path / "team.db"
     assert main.main(["merge", str(ana), str(ben), "--into", str(team)]) == 0
     assert main.main(["agree", "--db", str(team)]) == 0

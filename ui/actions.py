@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: Menus in the order of the menu bar: (title, mnemonic text).
-MENUS = ("File", "Edit", "Review", "Label", "Structure", "Document", "View", "Help")
+MENUS = ("File", "Edit", "Review", "Label", "Structure", "Document", "View", "Schema", "Model", "Help")
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,15 @@ def _spec(id, menu, text, keys, tip, handler, **kw) -> ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    # File
-    _spec("file.preannotate", "File", "&Pre-annotate corpus…", "Ctrl+Shift+P",
-          "Run a pre-annotator (builtin, or a spaCy pipeline) over every document, in the background",
-          lambda w: w.preannotate_corpus()),
+    # File (the recent databases' submenu is put after Open by ``ui.files``)
+    _spec("file.new", "File", "&New database…", "Ctrl+N", "Make a new, empty database and open it",
+          lambda w: w.new_database()),
+    _spec("file.open", "File", "&Open database…", "Ctrl+O", "Open another database file", lambda w: w.open_database()),
+    _spec("file.import", "File", "&Import…", "Ctrl+I",
+          "Add documents and their annotations from files or folders of any supported format (or drop them on the "
+          "window); in the background, whole or not at all", lambda w: w.import_files()),
+    _spec("file.export", "File", "&Export…", "Ctrl+Shift+E",
+          "Write the annotations as a dataset: format, only done, whose, train/dev/test split", lambda w: w.export_dataset()),
     _spec("file.quit", "File", "&Quit", "Ctrl+Q", "Close Marginalia", lambda w: w.close(), attr="quit_action"),
     # Edit
     _spec("edit.undo", "Edit", "&Undo", "Ctrl+Z", "Undo the last action", lambda w: w.undo(),
@@ -118,6 +123,25 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("view.arcs_selected", "View", "Arcs of the &selection only", "Ctrl+Shift+O",
           "Draw only the arcs of the selected annotation", lambda w: w.toggle_arcs_selected(), checkable=True,
           attr="arcs_selected_action"),
+    _spec("edit.preferences", "Edit", "&Preferences…", "Ctrl+,",
+          "Your name for this database, theme, font size and every key binding", lambda w: w.show_preferences()),
+    # Schema
+    _spec("schema.show", "Schema", "&Show schema", (), "The labels, keys and colours of this database's schema",
+          lambda w: w.show_schema()),
+    _spec("schema.load", "Schema", "&Load schema file…", (),
+          "Use a schema TOML file (checked first; stored as a new version; a label still in use is never dropped)",
+          lambda w: w.load_schema_file()),
+    _spec("schema.add_label", "Schema", "&Add label…", (), "Add an entity label with its colour and key",
+          lambda w: w.add_label()),
+    # Model
+    _spec("model.train", "Model", "&Train from gold…", (),
+          "Train a spaCy pipeline on the documents marked done, in the background", lambda w: w.train_model()),
+    _spec("model.preannotate", "Model", "&Pre-annotate with…", "Ctrl+Shift+P",
+          "Store a pre-annotator's suggestions for every document (builtin rules, an installed spaCy pipeline, "
+          "or a pipeline folder), in the background", lambda w: w.preannotate_with()),
+    _spec("model.evaluate", "Model", "&Evaluate…", (),
+          "Precision, recall and F1 per label of a pipeline against the gold, and acceptance per model version",
+          lambda w: w.evaluate_model()),
     # Help
     _spec("help.guidelines", "Help", "&Guidelines", "F2",
           "Show or hide the annotation guidelines: what each label means, and the schema's guidelines file",

@@ -16,25 +16,6 @@ def _application():
     return app
 
 
-def ask_annotator_once(explicit: str | None) -> str | None:
-    """The annotator's name: given on the command line, or remembered, or asked once."""
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QInputDialog
-
-    settings = QSettings()
-    if explicit:
-        return explicit
-    remembered = settings.value("annotator", "")
-    if remembered:
-        return str(remembered)
-    name, ok = QInputDialog.getText(None, "Welcome to Marginalia",
-                                    "Your name, as it will appear on every annotation you make:")
-    if not ok or not name.strip():
-        return None
-    settings.setValue("annotator", name.strip())
-    return name.strip()
-
-
 def open_window(store, *, doc_id: str | None = None, theme: str = "light"):
     from .main_window import MainWindow
     window = MainWindow(store, theme=theme)
@@ -42,50 +23,75 @@ def open_window(store, *, doc_id: str | None = None, theme: str = "light"):
     return window
 
 
-def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, seed_if_new: bool = False) -> int:
-    from store import Store
-    from store.seeding import seed_if_empty
+def _missing_database(db_path: Path) -> str:
+    """What to do about a --db that does not exist: 'create', 'open' (another) or 'quit'."""
+    from PySide6.QtWidgets import QMessageBox
+    box = QMessageBox(QMessageBox.Icon.Question, "No such database",
+                      f"There is no database at\n{db_path}\n\nCreate a new, empty one there (then import your "
+                      "files with File → Import…), or open another?")
+    create = box.addButton("Create it", QMessageBox.ButtonRole.AcceptRole)
+    other = box.addButton("Open another…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(create)
+    box.exec()
+    return "create" if box.clickedButton() is create else "open" if box.clickedButton() is other else "quit"
 
+
+def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, seed_if_new: bool = False) -> int:
+    from .startup import display_problem, headless
+    problem = display_problem()
+    if problem:
+        print(f"marginalia: {problem}", file=sys.stderr)
+        return 1
     app = _application()
-    name = ask_annotator_once(annotator)
-    if name is None:
-        return 0
-    store = Store.open(str(db_path), name)
-    if seed_if_new:
-        seed_if_empty(store)
-    window = open_window(store, doc_id=doc_id)
-    window.show()
+    from .session import Session
+    session = Session(given=annotator)
+    create = seed_if_new  # the default database is made on the first run; a named one never silently
+    if not db_path.exists() and not seed_if_new:
+        if headless():
+            print(f"marginalia: error: there is no database at {db_path}; make one with "
+                  f"`marginalia import FILE... --db {db_path}`, or check the name", file=sys.stderr)
+            return 1
+        choice = _missing_database(db_path)
+        if choice == "quit":
+            return 0
+        if choice == "open":
+            from .files import choose_database
+            chosen = choose_database(None, new=False)
+            if chosen is None:
+                return 0
+            db_path = chosen
+        create = True
+    if not session.open(db_path, create=create, doc_id=doc_id, seed=seed_if_new):
+        return 1 if headless() else 0
     from PySide6.QtCore import QTimer
     from annotate.tokens import warm_up
     # After the first paints: the loading thread holds Python's lock while it imports spaCy. The
     # window as context: a window closed within the delay cancels the call.
-    QTimer.singleShot(1500, window, warm_up)
+    QTimer.singleShot(1500, session.window, warm_up)
     try:
         return app.exec()
     finally:
-        store.close()
+        session.close()
 
 
-def screenshot(*, db_path: Path, annotator: str, doc_id: str | None, out: Path, theme: str = "light",
-               width: int = 1400, height: int = 860, select: str | None = None, arcs: bool = False) -> Path:
+def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", width: int = 1400, height: int = 860,
+               select: str | None = None, arcs: bool = False) -> Path:
     """Render the window for one document to a PNG, with no screen needed."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from store import Store
-
     app = _application()
-    with Store.open(str(db_path), annotator, create=False) as store:
-        window = open_window(store, doc_id=doc_id, theme=theme)
-        window.resize(width, height)
-        window.show()
-        if arcs:
-            window.arcs_action.setChecked(True)
-            window.toggle_arcs()
-        if select:
-            window.select_annotation(select)
-        for _ in range(5):
-            app.processEvents()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(out)):
-            raise OSError(f"could not write {out}")
-        window.close()
+    window = open_window(store, doc_id=doc_id, theme=theme)
+    window.resize(width, height)
+    window.show()
+    if arcs:
+        window.arcs_action.setChecked(True)
+        window.toggle_arcs()
+    if select:
+        window.select_annotation(select)
+    for _ in range(5):
+        app.processEvents()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(out)):
+        raise OSError(f"could not write {out}")
+    window.close()
     return out

@@ -22,6 +22,14 @@ def _app():
 
 
 def evaluation_chart(report: dict, path: str | Path, *, width: int = 1000) -> Path:
+    """The chart of ``evaluation_image``, written as a PNG."""
+    path = Path(path)
+    if not evaluation_image(report, width=width).save(str(path), "PNG"):
+        raise OSError(f"cannot write {path}")
+    return path
+
+
+def evaluation_image(report: dict, *, width: int = 1000):
     """Two panels: precision/recall/F1 per label, and each model version's suggestion outcomes
     per label as stacked bars (accepted, corrected, rejected, pending)."""
     from PySide6.QtCore import QRectF, Qt
@@ -101,7 +109,4 @@ def evaluation_chart(report: dict, path: str | Path, *, width: int = 1000) -> Pa
         painter.drawText(QRectF(legend_x + 16, y + 6, 90, 20), Qt.AlignLeft | Qt.AlignVCenter, key)
         legend_x += 110
     painter.end()
-    path = Path(path)
-    if not image.save(str(path), "PNG"):
-        raise OSError(f"cannot write {path}")
-    return path
+    return image

@@ -19,8 +19,11 @@ from .article_view import ArticleView
 from .corpus_panel import CorpusPanel
 from .confirm import confirm
 from .document_state import DocumentState
+from .files import FileActions
 from .inspector import Inspector
 from .keymap import KeyMap, native
+from .model_actions import ModelActions
+from .schema_actions import SchemaActions
 from .structure import StructureActions
 from .theme import THEMES, Theme, apply_theme
 from .guidelines import GuidelinesPanel
@@ -34,7 +37,7 @@ def _tint(color: str) -> str:
     return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
 
 
-class MainWindow(StructureActions, QMainWindow):
+class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
         self.store = store
@@ -62,7 +65,9 @@ class MainWindow(StructureActions, QMainWindow):
 
         self._build_status_bar()
         self.init_structure()
+        self.init_files()
         self._build_actions()
+        self.build_recent_menu()
         self.corpus.documentActivated.connect(self.open_document)
         self.view.annotationClicked.connect(self.on_annotation_clicked)
         self.view.backgroundClicked.connect(lambda: self.select_annotation(None))
@@ -212,7 +217,10 @@ class MainWindow(StructureActions, QMainWindow):
 
     def open_document(self, doc_id: str | None) -> None:
         if doc_id is None:
-            self.message("no documents left to annotate")
+            if self.store.document_count():
+                self.message("no documents left to annotate")
+            else:
+                self.message("no documents yet: File → Import… (Ctrl+I), or drop files on the window")
             return
         if self.state is not None and self.state.id == doc_id:
             return
@@ -537,12 +545,8 @@ class MainWindow(StructureActions, QMainWindow):
             self.error("pre-annotation from the window needs a database file")
             return
         if model is None:
-            model, ok = QInputDialog.getText(self, "Pre-annotate corpus",
-                                             "Pre-annotator: builtin, or a spaCy pipeline's name or folder:",
-                                             text="builtin")
-            if not ok or not model.strip():
-                return
-            model = model.strip()
+            self.preannotate_with()
+            return
         run = PreannotationRun(self, db_path=str(self.store.path), annotator=self.store.annotator, model=model,
                                total=self.store.document_count())
         run.done.connect(self._preannotation_done)
@@ -607,6 +611,29 @@ class MainWindow(StructureActions, QMainWindow):
     def _refresh_arcs(self) -> None:
         if self.state is not None and self.view.arcs.is_enabled():
             self.view.show_arcs_of(self.state.spans, self.state.relations, self.state.stances)
+
+    def set_font_size(self, points: int) -> None:
+        font = self.view.font()
+        font.setPointSize(int(points))
+        self.view.setFont(font)
+
+    def show_preferences(self):
+        from .preferences import Preferences
+        dialog = Preferences(self)
+        self.preferences_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def act_as(self, name: str) -> None:
+        """Work under another name in this database (Preferences): statuses and labels are per name."""
+        from annotate.changes import UndoStack
+
+        from . import settings
+        self.store.annotator = name
+        self.store.undo_stack = UndoStack()  # what the previous name did is theirs to undo
+        if self.store.path and self.store.path != ":memory:":
+            settings.set_database_annotator(self.store.path, name)
+        self._session().reload_window()
 
     def apply_theme(self, name: str) -> None:
         self.theme = THEMES[name]

@@ -187,6 +187,12 @@ def available() -> list[str]:
     return sorted(REGISTRY)
 
 
+def installed_pipelines() -> list[str]:
+    """spaCy pipeline packages installed in this Python (en_core_web_sm...), by name."""
+    from spacy.util import get_installed_models
+    return sorted(get_installed_models())
+
+
 def load_annotator(model: str, schema: Schema) -> Annotator:
     """A registered name (``builtin``, ``builtin.v1``), a pipeline folder, or an installed package."""
     name = latest(model) or model
@@ -197,10 +203,12 @@ def load_annotator(model: str, schema: Schema) -> Annotator:
     try:
         nlp = spacy.load(path if path.exists() else model)
     except OSError as exc:
-        known = ", ".join(["builtin", *available()])
+        known = ", ".join(["builtin", *available(), *installed_pipelines()])
+        named = not path.exists() and "/" not in model and "\\" not in model
+        what_to_do = (f"install it with `python -m spacy download {model}` (this needs the network once), "
+                      "or give a pipeline folder" if named else "give a pipeline folder or an installed package name")
         raise InputError(f"cannot load the spaCy pipeline ({exc.__class__.__name__}: {str(exc).splitlines()[0]}); "
-                         f"give a pipeline folder, an installed package name, or one of: {known}",
-                         source=model) from None
+                         f"{what_to_do}; or one of: {known}", source=model) from None
     meta = nlp.meta or {}
     name = meta.get("name") or path.name or "pipeline"
     lang = meta.get("lang")

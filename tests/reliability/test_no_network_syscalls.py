@@ -108,8 +108,8 @@ def test_every_batch_command_opens_no_internet_socket(tmp_path):
     source = bulk.write_big_jsonl(tmp_path / "gold.jsonl", 12, prefix="d", repeat=1, status="done")
     ana, ben, team, model = (tmp_path / n for n in ("ana.db", "ben.db", "team.db", "model"))
     commands = [
-        ["import", str(source), "--db", str(ana), "--annotator", "ana"],
-        ["import", str(source), "--db", str(ben), "--annotator", "ben"],
+        ["import", str(source), "--db", str(ana), "--user", "ana"],
+        ["import", str(source), "--db", str(ben), "--user", "ben"],
         ["preannotate", "--db", str(ana), "--n-process", "2", "--batch-size", "4"],
         ["train", "--db", str(ana), "--out", str(model), "--max-steps", "4", "--dev-fraction", "0.25"],
         ["evaluate", "--db", str(ana), "--model", str(model)],

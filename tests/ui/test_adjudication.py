@@ -41,7 +41,7 @@ def merged(tmp_path):
                                              ("Tripoli", "LOC"), ("Monday", "DATE")], ("Haftar", "BACKED_BY", "UAE"))
     target = tmp_path / "team.db"
     assert main.main(["merge", str(tmp_path / "ana.db"), str(tmp_path / "ben.db"), "--into", str(target),
-                      "--annotator", "reviewer"]) == 0
+                      "--user", "reviewer"]) == 0
     return target
 
 

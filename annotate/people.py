@@ -1,0 +1,61 @@
+"""Who is acting: one rule, applied by every command and by the window.
+
+Statuses (done, skipped) and document labels are kept per annotator, which teams need; a person
+working alone should never have to know it. So the name a command or the window acts under is:
+
+1. the name given: ``--user NAME``, or in the window the name chosen for this database;
+2. else ``$MARGINALIA_ANNOTATOR``;
+3. else, when the database has exactly one annotator, that annotator;
+4. else, when it has several and the command needs one (it reads or writes someone's statuses),
+   the command stops and names them;
+5. else the login name.
+
+An annotator of a database is a name that has a status or a document label there, or that made
+or decided an annotation (a model's suggestions belong to no one). An import whose annotations
+name their annotator gives that annotator the document's status and labels (``import_owner``).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+
+from .errors import InputError
+from .model import HUMAN_DECISIONS, Annotations
+
+ENVIRONMENT = "MARGINALIA_ANNOTATOR"
+
+
+@dataclass(frozen=True)
+class Acting:
+    name: str
+    why: str   # "given", "environment", "only annotator", "login"
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "annotator"
+
+
+def acting_annotator(given: str | None, existing: list[str], *, needs_one: bool,
+                     how_to_say: str = "--user NAME", source: str | None = None) -> Acting:
+    if given and given.strip():
+        return Acting(given.strip(), "given")
+    environment = os.environ.get(ENVIRONMENT, "").strip()
+    if environment:
+        return Acting(environment, "environment")
+    if len(existing) == 1:
+        return Acting(existing[0], "only annotator")
+    if len(existing) > 1 and needs_one:
+        raise InputError(f"the database has several annotators ({', '.join(existing)}); say which with "
+                         f"{how_to_say} (or set ${ENVIRONMENT})", source=source)
+    return Acting(login_name(), "login")
+
+
+def import_owner(annotations: Annotations) -> str | None:
+    """The one annotator an imported document's decided annotations name, if exactly one."""
+    names = {item.annotator for group in (annotations.spans, annotations.stances, annotations.relations)
+             for item in group if item.annotator and item.decision in HUMAN_DECISIONS}
+    return names.pop() if len(names) == 1 else None

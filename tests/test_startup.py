@@ -1,0 +1,94 @@
+"""Starting the program: no display, a mistyped --db, the offscreen platform's name, the first run,
+--version, and messages that say what to do."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(args: list[str], env_changes: dict, drop: tuple[str, ...] = (), timeout: float = 120):
+    env = dict(os.environ, **env_changes)
+    for name in drop:
+        env.pop(name, None)
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize("display", [None, ":93"])
+def test_without_a_usable_display_one_clear_line_and_exit_1(tmp_path, display):
+    changes = {"MARGINALIA_HOME": str(tmp_path)}
+    if display:
+        changes["DISPLAY"] = display
+    done = _run([], changes, drop=("QT_QPA_PLATFORM", "WAYLAND_DISPLAY") + (() if display else ("DISPLAY",)))
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("marginalia: no display:"), done.stderr
+    assert "xcb-cursor0" not in done.stderr
+    assert not (tmp_path / "marginalia.db").exists()
+
+
+def test_gui_on_a_mistyped_database_creates_nothing_and_says_how(tmp_path, capsys):
+    typo = tmp_path / "typo.db"
+    assert main.main(["gui", "--db", str(typo)]) == 1
+    err = capsys.readouterr().err
+    assert f"there is no database at {typo}" in err and "marginalia import" in err
+    assert not typo.exists()
+
+
+def test_offscreen_takes_the_login_name_and_says_so(tmp_path):
+    """The real program on the offscreen platform, first run: no dialog waits; it says whose name it
+    uses, shows the window, and pre-annotates the sample in the background."""
+    from annotate.people import login_name
+    from tests.helpers import bulk, crash_check
+    env = dict(os.environ, MARGINALIA_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen",
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    env.pop("MARGINALIA_ANNOTATOR")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=env, stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL)
+    db = tmp_path / "marginalia.db"
+    try:
+        crash_check.wait_for(lambda: db.exists() and bulk.count(
+            db, "SELECT count(*) FROM spans WHERE decision = 'suggested'") > 0, proc, "pre-annotated", timeout=180)
+    finally:
+        proc.terminate()
+        err = proc.communicate(timeout=60)[1].decode()
+    assert f"annotating as {login_name()!r}, the login name" in err, err
+
+
+def test_the_first_run_shows_the_window_before_the_sample_is_pre_annotated(qtbot, tmp_path):
+    from store.queries import progress  # noqa: F401  (the store is importable without Qt)
+    from ui.session import Session
+    session = Session()
+    assert session.open(tmp_path / "first.db", create=True, seed=True)
+    window = session.window
+    qtbot.addWidget(window)
+    store = window.store
+    assert window.isVisible() and window.state is not None
+    assert store.document_count() >= 1
+    suggested = "SELECT count(*) FROM spans WHERE decision = 'suggested'"
+    assert store.conn.execute(suggested).fetchone()[0] == 0  # not yet: it runs after the window shows
+    qtbot.waitUntil(lambda: store.conn.execute(suggested).fetchone()[0] > 0, timeout=120_000)
+    qtbot.waitUntil(lambda: "pre-annotation done" in window.message_label.text(), timeout=30_000)
+    assert window.state.spans  # the open document shows the suggestions
+    session.close()
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"marginalia {main.version()}" and main.version()[0].isdigit()
+
+
+def test_a_missing_named_pipeline_says_how_to_get_it(db_path, capsys):
+    assert main.main(["preannotate", "--db", str(db_path), "--model", "en_core_web_zz"]) == 1
+    err = capsys.readouterr().err
+    assert "python -m spacy download en_core_web_zz" in err
