@@ -63,11 +63,11 @@ def test_ten_thousand_void_qt_calls_do_not_abort(tmp_path):
 def _pyside_requirements() -> list[Requirement]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     reqs = [Requirement(r) for r in data["project"]["dependencies"]]
-    return [r for r in reqs if r.name.lower() == "pyside6"]
+    return [r for r in reqs if r.name.lower() in ("pyside6", "pyside6-essentials")]
 
 
 def test_installed_pyside6_satisfies_the_pin():
-    installed = Version(version("PySide6"))
+    installed = Version(version("PySide6-Essentials"))  # the part that holds QtCore, QtGui, QtWidgets
     env = default_environment()
     applicable = [r for r in _pyside_requirements() if r.marker is None or r.marker.evaluate(env)]
     assert len(applicable) == 1, f"exactly one PySide6 pin should apply to Python {sys.version_info[:2]}"
