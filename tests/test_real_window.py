@@ -1,0 +1,117 @@
+"""The real program on a real (virtual) X server, driven by real key events.
+
+Xvfb is the screen, Qt's own xcb platform draws on it (not the offscreen one the other tests
+use), and xdotool types through the XTEST extension, so each key goes the way a user's does:
+X server, xcb, Qt's shortcut map, the window. The keys used are a key bound by default, a key the
+user rebound in an earlier session (read from the settings file at start), and the quit key.
+Xvfb and xdotool are test dependencies (README; .ci/run installs them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "Turkey and Russia have continued dialogue to broker a ceasefire in Libya."
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} is needed for this test: apt-get install xvfb xdotool (see the README)"
+    return path
+
+
+@pytest.fixture
+def x_display(tmp_path):
+    """A fresh Xvfb; its display number chosen by the server itself (-displayfd), so runs never clash."""
+    read, write = os.pipe()
+    server = subprocess.Popen([_tool("Xvfb"), "-displayfd", str(write), "-screen", "0", "1400x900x24", "-nolisten",
+                               "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number.isdigit(), "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def _wait(predicate, proc, what: str, timeout: float = 120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        if proc.poll() is not None:
+            raise AssertionError(f"the program exited ({proc.returncode}) before {what}: "
+                                 f"{proc.stderr.read().decode(errors='replace')[-2000:]}")
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_the_real_window_under_xvfb_obeys_real_key_events(tmp_path, x_display):
+    import main
+    source = tmp_path / "doc.jsonl"
+    source.write_text(json.dumps({"id": "d1", "text": TEXT, "entities": [
+        {"id": "turkey", "start": 0, "end": 6, "label": "GPE", "decision": "suggested", "origin": "model:test@1"},
+        {"id": "russia", "start": 11, "end": 17, "label": "GPE", "decision": "suggested", "origin": "model:test@1"},
+        {"id": "libya", "start": 67, "end": 72, "label": "GPE", "decision": "suggested", "origin": "model:test@1"}]})
+        + "\n", encoding="utf-8")
+    db = tmp_path / "real.db"
+    assert main.main(["import", str(source), "--db", str(db), "--as", "suggestions", "--user", "ana"]) == 0
+    config = tmp_path / "config"
+    (config / "Marginalia").mkdir(parents=True)
+    # An earlier session rebound "Reject suggestion" to R (Qt's INI settings file, as Preferences writes it).
+    (config / "Marginalia" / "Marginalia.conf").write_text("[shortcuts]\nreview.reject=R\n", encoding="utf-8")
+
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=x_display, XDG_CONFIG_HOME=str(config), MARGINALIA_HOME=str(tmp_path / "home"),
+               MARGINALIA_ANNOTATOR="ana", HOME=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "gui", "--db", str(db), "--doc", "d1"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    xdotool = _tool("xdotool")
+
+    def xdo(*args: str) -> str:
+        return subprocess.run([xdotool, *args], env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+
+    try:
+        window = _wait(lambda: xdo("search", "--onlyvisible", "--name", "d1 — Marginalia").split("\n")[0], proc,
+                       "the window is shown")
+        xdo("windowfocus", "--sync", window)
+        time.sleep(1)  # let Qt take the focus in before the first key
+        decisions = "SELECT id, decision FROM spans ORDER BY id"
+        xdo("key", "j")                    # select the first suggestion (Turkey)
+        xdo("key", "a")                    # accept it
+        _wait(lambda: ("turkey", "accepted") in _query(db, decisions), proc, "A accepts the selected suggestion")
+        # Russia is selected now. X no longer rejects (the user rebound it): the A after it accepts
+        # Russia; had X rejected Russia, that A would have accepted Libya.
+        xdo("key", "x")
+        xdo("key", "a")
+        _wait(lambda: ("russia", "accepted") in _query(db, decisions), proc, "X does nothing, A accepts Russia")
+        xdo("key", "r")                    # the rebound key rejects Libya
+        _wait(lambda: ("libya", "rejected") in _query(db, decisions), proc, "the rebound R rejects")
+        assert _query(db, decisions) == [("libya", "rejected"), ("russia", "accepted"), ("turkey", "accepted")]
+        xdo("key", "ctrl+Return")          # done, next
+        _wait(lambda: _query(db, "SELECT status, annotator FROM doc_status") == [("done", "ana")], proc,
+              "Ctrl+Enter marks the document done")
+        xdo("key", "ctrl+q")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = proc.stderr.read().decode(errors="replace")
+    assert "Traceback" not in err, err
