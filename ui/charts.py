@@ -89,6 +89,7 @@ def evaluation_image(report: dict, *, width: int = 1000):
     y += 32
     if not outcomes:
         painter.drawText(QRectF(left, y, bar_w, row_h), Qt.AlignLeft | Qt.AlignVCenter, "no model suggestions stored")
+        y += row_h
     for origin, label, counts in outcomes:
         total = sum(counts.get(k, 0) for k in OUTCOME_COLOURS) or 1
         painter.setPen(QColor("black"))

@@ -113,14 +113,16 @@ class TrainDialog(QDialog):
                       "documents you marked done, in the background. The folder records which documents it "
                       "was trained on, so Evaluate can hold them out.")
         note.setWordWrap(True)
-        form = QFormLayout(self)
-        form.addRow(note)
+        form = QFormLayout()
         form.addRow("&Folder", target)
         form.addRow("&Dev fraction", self.dev_fraction)
         form.addRow("&Seed", self.seed)
         form.addRow("&Steps", self.max_steps)
-        form.addRow(self.buttons)
-        self.resize(620, 0)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(640, self.sizeHint().height())
 
     def choices(self) -> dict:
         return {"out": self.out.text().strip(), "dev_fraction": self.dev_fraction.value(), "seed": self.seed.value(),
