@@ -111,6 +111,9 @@ class Session(QObject):
         self._show(self.store, doc_id, same_store=True)
 
     def close(self) -> None:
+        """The window first (closing it still writes: the time spent on the document), then the store."""
+        if self.window is not None and self.owns_window:
+            self.window.close()
         if self.store is not None and self.owns_store:
             self.store.close()
         self.store = None
