@@ -174,7 +174,8 @@ class FileActions:
         def work(task):
             from store import Store
             from store.export import export_documents
-            with Store.open(db_path, whose, create=False) as store:
+            # Read-only and one state of the file, as `marginalia export`: the window may go on writing.
+            with Store.open(db_path, whose, create=False, read_only=True) as store, store.snapshot():
                 total = store.document_count()
                 count = [0]
 
