@@ -126,7 +126,7 @@ class FileActions:
         text = describe(outcome)
         if outcome.schema_extended:
             text += "; the schema gained the files' labels"
-        notes = outcome.notes
+        notes = outcome.notes + ([outcome.skipped_note()] if outcome.result.skipped_with_annotations else [])
         self.message(text + (f" ({len(notes)} notes)" if notes else ""))
         if notes:
             self._report("Import notes", text + "\n\n" + "\n".join(notes[:30]), icon=QMessageBox.Icon.Information)
