@@ -180,8 +180,12 @@ class StructureActions:
 
     def _open_claim_dialog(self, claim, save) -> None:
         others = [s for s in self.state.visible_spans() if s.id != claim.id]
-        entities = sorted((s for s in others if s.layer == ENTITY),
-                          key=lambda s: (s.label not in ("PERSON", "ORG"), s.start))
+        entities = [s for s in others if s.layer == ENTITY]
+        if claim.claimant in self.state.spans and self.state.spans[claim.claimant] not in entities:
+            # A claimant no longer shown (a rejected suggestion, in files older than the rule that
+            # clears it) is still listed, so that OK does not replace it unasked.
+            entities.append(self.state.spans[claim.claimant])
+        entities.sort(key=lambda s: (s.label not in ("PERSON", "ORG"), s.start))
         proposal = default_claimant(self.state.text, claim.start, claim.end, entities,
                                     [s for s in others if s.layer == CLAIM])
         dialog = ClaimDialog(self, text=self.state.text, claim=claim, entities=entities,

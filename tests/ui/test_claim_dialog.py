@@ -190,3 +190,24 @@ def test_a_claim_made_over_a_suggested_claim_settles_it(qtbot, make_window, stor
     qtbot.keyClick(window.view, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)  # accept all
     gold = [s for s in store.annotations("libya").spans if s.layer == CLAIM and s.decision != "rejected"]
     assert len(gold) == 1
+
+
+def test_a_claimant_no_longer_shown_is_kept_when_only_the_type_changes(qtbot, make_window, store):
+    """A file from before rejecting cleared claimants: the claim's claimant is a rejected entity."""
+    from annotate.model import AnnotatedDocument, Annotations, Document
+    start, end = at("a ceasefire in Libya would be possible")
+    store.import_documents([AnnotatedDocument(Document("libya", SAMPLE), Annotations([
+        Span("e-haftar", *at("Haftar", "Haftar’s forces"), "PERSON", decision="manual"),
+        Span("e-kalin", *at("Kalın", "Kalın said a ceasefire"), "PERSON", decision="rejected"),
+        Span("c1", start, end, "CLAIM", CLAIM, decision="manual", claimant="e-kalin", claim_type="statement")]))])
+    window = make_window([("other", "Nothing here.", [])], open_id="other")
+    window.open_document("libya")
+    window.select_annotation("c1")
+    qtbot.keyClick(window.view, Qt.Key.Key_E, CTRL)
+    dialog = window.claim_dialog
+    assert dialog.claimant_id() == "e-kalin"
+    dialog.type.setFocus()
+    qtbot.keyClicks(dialog.type, "prediction")
+    qtbot.keyClick(dialog.type, Qt.Key.Key_Return)
+    [claim] = claims(store)
+    assert (claim.claimant, claim.claim_type) == ("e-kalin", "prediction")
