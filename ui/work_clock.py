@@ -7,6 +7,7 @@ when the window closes, so a crash loses at most a minute of it.
 """
 from __future__ import annotations
 
+import sqlite3
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -59,8 +60,9 @@ class WorkClock(QObject):
             return
         try:
             work_time.add(self.store, self.doc_id, seconds)
-        except MarginaliaError as exc:
-            # A read-only or busy file: keep the seconds for the next try rather than lose them.
+        except (MarginaliaError, sqlite3.Error) as exc:
+            # A read-only or busy file, or a store its owner already closed: keep the seconds for
+            # the next try rather than lose them, and never fail the window for the clock's sake.
             self.active._pending += seconds
             self.last_error = str(exc)
 

@@ -166,3 +166,15 @@ def test_active_time_is_saved_per_document_with_idle_gaps_left_out(qtbot, make_w
     qtbot.keyClick(window.view, Qt.Key.Key_J)
     window.close()  # closing saves what was counted
     assert work_time.seconds_on(window.store, "d1") == 60
+
+
+def test_the_clock_never_fails_the_window_on_a_read_only_or_closed_file(qtbot, make_window):
+    window = make_window([("d1", TEXT, [])])
+    now = [0.0]
+    window.work_clock.now = lambda: now[0]
+    window.work_clock.switch("d1")
+    now[0] += 30
+    qtbot.keyClick(window.view, Qt.Key.Key_J)
+    window.store.close()  # the owner closed the store first
+    window.work_clock.save()
+    assert window.work_clock.last_error and window.work_clock.active.take() == 30  # kept, not lost
