@@ -31,6 +31,7 @@ The coefficients are in ``annotate.coefficients``.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -81,16 +82,31 @@ def exact_matches(a: Sequence[SpanKey], b: Sequence[SpanKey]) -> list[tuple[Span
     return pairs
 
 
+def overlapping(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]],
+                same: Callable[[int, int], bool] | None = None) -> list[tuple]:
+    """Every overlapping pair (i of ``a``, j of ``b``) as a greedy matching's sort key:
+    (-overlap, boundary difference, a's start, a's end, b's start, b's end, i, j).
+
+    ``b`` is searched by start (bisect) within the longest span's reach, so a document of
+    thousands of spans costs about its overlaps, not every pair.
+    """
+    order = sorted(range(len(b)), key=lambda j: b[j][0])
+    starts = [b[j][0] for j in order]
+    reach = max((e - s for s, e in b), default=0)
+    out = []
+    for i, (sa, ea) in enumerate(a):
+        for k in range(bisect_left(starts, sa - reach), bisect_left(starts, ea)):
+            j = order[k]
+            sb, eb = b[j]
+            overlap = min(ea, eb) - max(sa, sb)
+            if overlap > 0 and (same is None or same(i, j)):
+                out.append((-overlap, abs(sa - sb) + abs(ea - eb), sa, ea, sb, eb, i, j))
+    return out
+
+
 def overlap_matches(a: Sequence[SpanKey], b: Sequence[SpanKey]) -> list[tuple[SpanKey, SpanKey]]:
     """One-to-one pairs with the same label and some overlap, greedily by largest overlap."""
-    candidates = []
-    for i, (sa, ea, la) in enumerate(a):
-        for j, (sb, eb, lb) in enumerate(b):
-            if la != lb:
-                continue
-            overlap = min(ea, eb) - max(sa, sb)
-            if overlap > 0:
-                candidates.append((-overlap, abs(sa - sb) + abs(ea - eb), sa, ea, sb, eb, i, j))
+    candidates = overlapping([x[:2] for x in a], [x[:2] for x in b], lambda i, j: a[i][2] == b[j][2])
     candidates.sort()
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -160,13 +176,7 @@ def align_spans(spans_by_rater: dict[str, Sequence[T]], span_of: Callable[[T], t
     """
     units: list[tuple[tuple[int, int], dict[str, T]]] = []
     for rater, items in spans_by_rater.items():
-        candidates = []
-        for i, ((us, ue), _) in enumerate(units):
-            for j, item in enumerate(items):
-                s, e = span_of(item)
-                overlap = min(ue, e) - max(us, s)
-                if overlap > 0:
-                    candidates.append((-overlap, abs(us - s) + abs(ue - e), us, ue, s, e, i, j))
+        candidates = overlapping([place for place, _ in units], [tuple(span_of(item)) for item in items])
         candidates.sort()
         used_units: set[int] = set()
         used_items: set[int] = set()

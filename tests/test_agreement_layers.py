@@ -278,3 +278,21 @@ def test_documents_nobody_labelled_are_not_counted_as_agreeing_on_labels():
     report = agreement_report(unlabelled, document_labels=LABELS)
     assert report["pairs"][0]["document_labels"]["paired"] == 0
     assert report["all"]["document_labels"]["units"] == 0
+
+
+spans_strategy = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 25)).map(lambda t: (t[0], t[0] + t[1])),
+                          max_size=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans_strategy, spans_strategy)
+def test_overlapping_finds_every_overlapping_pair_as_the_plain_definition(a, b):
+    from annotate.agreement import overlapping
+    plain = sorted((-(min(ea, eb) - max(sa, sb)), abs(sa - sb) + abs(ea - eb), sa, ea, sb, eb, i, j)
+                   for i, (sa, ea) in enumerate(a) for j, (sb, eb) in enumerate(b) if min(ea, eb) > max(sa, sb))
+    assert sorted(overlapping(a, b)) == plain
+    # With two raters, matched spans are overlap matching with labels ignored.
+    units = align_spans({"a": [(s, e, "X") for s, e in a], "b": [(s, e, "X") for s, e in b]})
+    pairs = sorted((u["a"], u["b"]) for u in units if len(u) == 2)
+    from annotate.agreement import overlap_matches
+    assert pairs == sorted(overlap_matches([(s, e, "X") for s, e in a], [(s, e, "X") for s, e in b]))
