@@ -104,6 +104,8 @@ class FileActions:
         def work(task):
             from store import Store
             from store.importing import import_items, read_items
+            from annotate.paths import refuse_database_paths
+            refuse_database_paths(db_path, inputs=paths)
             task.report(0, 0, f"Reading {len(paths)} file(s)…")
             items, notes = read_items(paths, fmt, check=task.check)
             task.check()
@@ -160,6 +162,13 @@ class FileActions:
         except Exception as exc:  # a malformed split is named by the export itself below
             targets = [out]
             del exc
+        from annotate.errors import MarginaliaError
+        from annotate.paths import refuse_database_paths
+        try:
+            refuse_database_paths(self.store.path, [("the export's target", t) for t in targets])
+        except MarginaliaError as exc:
+            self._report("Export refused", f"{exc}\n\nNothing was written.")
+            return None
         existing = [t for t in targets if t.exists()]
         if force is None:
             force = False

@@ -51,6 +51,8 @@ class ModelActions:
             from annotate.training import train_pipeline
             from store import Store
             from store.suggestions import gold_documents
+            from annotate.paths import refuse_database_paths
+            refuse_database_paths(db_path, [("the training folder", Path(choices["out"]))])
             task.report(0, steps or 0, "Reading the gold…")
             with Store.open(db_path, annotator, create=False) as store:
                 gold = gold_documents(store)
@@ -105,8 +107,10 @@ class ModelActions:
             from store import Store
             from store.evaluating import evaluate_model
             task.report(0, 0, f"Evaluating {model}…")
-            with Store.open(db_path, annotator, create=False) as store:
-                return evaluate_model(store, model, held_out=held_out)
+            with Store.open(db_path, annotator, create=False, read_only=True) as store, store.snapshot():
+                report = evaluate_model(store, model, held_out=held_out)
+            task.check()  # a Cancel pressed meanwhile: show nothing
+            return report
 
         task = BackgroundTask(self, "Evaluate", work, label=f"Evaluating {model} against the gold…")
         task.done.connect(self._show_evaluation)

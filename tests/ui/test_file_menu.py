@@ -162,3 +162,15 @@ def test_new_and_open_database_replace_the_window_and_remember_recent_files(qtbo
     third.recent_menu.aboutToShow.emit()
     assert [a.text() for a in third.recent_menu.actions()] == [str(tmp_path / "fresh.db")]
     session.close()
+
+
+def test_an_export_or_import_onto_the_database_itself_is_refused(qtbot, make_window, store, db_path):
+    window = make_window([("d1", TEXT, [])])
+    before = _counts(store)  # never read the live file outside SQLite (its locks would be dropped)
+    assert window.run_export({"format": "jsonl", "out": str(db_path), "only_done": False, "annotator": None,
+                              "split": None, "seed": 0}) is None
+    assert "Export refused" == window.report_box.windowTitle() and str(db_path) in window.report_box.text()
+    window.run_import([db_path])
+    _finish(qtbot, window)
+    assert window.report_box.windowTitle() == "Import refused" and "cannot also be read" in window.report_box.text()
+    assert _counts(store) == before and store.verify().ok and store.conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
