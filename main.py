@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = command("import", "add documents, and their annotations where the format has them")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to import")
-    from annotate.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS
+    from annotate.formats.names import EXPORT_FORMATS, IMPORT_FORMATS
     imp.add_argument("--format", choices=list(IMPORT_FORMATS), default=None,
                      help="input format, detected from the file name and content when not given. "
                           + "; ".join(f"{k}: {v}" for k, v in IMPORT_FORMATS.items())

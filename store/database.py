@@ -11,15 +11,22 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlite_utils import Database
-
 from annotate.errors import StoreError
 
-from .migrations import KNOWN_MIGRATIONS, MIGRATION_SET, migrations
+from .migrations import KNOWN_MIGRATIONS, MIGRATION_SET, apply_pending, pending
 
 APP_KEY = "application"
 APP_NAME = "marginalia"
 BUSY_TIMEOUT_MS = 10_000
+
+
+class Database:
+    """An open database: its connection, and what closing it must tidy up. (sqlite-utils'
+    Database is made only to apply migrations: importing it costs the window's start-up.)"""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.tidy_on_close: str | None = None
 
 
 def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
@@ -31,6 +38,9 @@ def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> 
     # Transactions are opened explicitly (BEGIN IMMEDIATE) by the store; the driver must not
     # open its own behind our back.
     conn.isolation_level = None
+    # As sqlite-utils' Database sets it on every connection it wraps (all of ours were, until
+    # it was kept off the start-up path): a REPLACE fires the delete triggers.
+    conn.execute("PRAGMA recursive_triggers = ON")
     return conn
 
 
@@ -288,9 +298,8 @@ def _prepare(db: Database, *, fresh: bool) -> Database:
     conn.execute("PRAGMA foreign_keys = ON")
     with contextlib.suppress(sqlite3.OperationalError):
         conn.execute("PRAGMA trusted_schema = OFF")
-    if migrations.pending(db):
-        migrations.apply(db)
+    if pending(conn):
+        apply_pending(conn)
     if fresh:
-        with db.atomic():
-            db.execute("INSERT OR IGNORE INTO marginalia (key, value) VALUES (?, ?)", [APP_KEY, APP_NAME])
+        conn.execute("INSERT OR IGNORE INTO marginalia (key, value) VALUES (?, ?)", [APP_KEY, APP_NAME])
     return db

@@ -2,17 +2,23 @@
 
 A database records which migrations it has; opening one applies the missing ones in order, each
 in its own transaction. Never edit a migration that has shipped: add a new one.
+
+sqlite-utils (and with it numpy, which it imports for its type adapters: a third of the
+window's start-up) is imported only when a migration is to be applied: ``pending`` reads the
+applied names with plain sqlite3, and ``migrations`` (sqlite-utils' ``Migrations``) is built on
+first use.
 """
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MIGRATION_SET = "marginalia"
-migrations = Migrations(MIGRATION_SET)
 
 
-@migrations()
 def m001_core(db: Database) -> None:
     db.executescript("""
     CREATE TABLE marginalia (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -113,7 +119,6 @@ def m001_core(db: Database) -> None:
     """)
 
 
-@migrations()
 def m002_lookup_indexes(db: Database) -> None:
     # The window asks "next unreviewed suggestion" and "documents with suggestions left" on
     # every keypress and filter; these indexes keep both independent of corpus size.
@@ -128,7 +133,6 @@ def m002_lookup_indexes(db: Database) -> None:
     """)
 
 
-@migrations()
 def m003_merged_audit(db: Database) -> None:
     # `merge` keeps each source database's audit events here, as they were (hash chain and
     # all), so a merged file carries its annotators' histories and store.merge can re-verify
@@ -149,7 +153,6 @@ def m003_merged_audit(db: Database) -> None:
     """)
 
 
-@migrations()
 def m004_document_search(db: Database) -> None:
     # Search over text, title and id through an FTS5 trigram index (substring matches, as the
     # instr() scan it replaces, but case-insensitive and independent of corpus size).
@@ -184,7 +187,6 @@ def m004_document_search(db: Database) -> None:
     """)
 
 
-@migrations()
 def m005_teamwork(db: Database) -> None:
     # Comments on a document (target NULL) or on one of its annotations (target: a span, stance
     # or relation id; no foreign key, since it may be any of the three); the active time each
@@ -221,7 +223,6 @@ def m005_teamwork(db: Database) -> None:
     """)
 
 
-@migrations()
 def m006_child_key_indexes(db: Database) -> None:
     # Updating or deleting a span makes SQLite look for the rows whose foreign keys name it (a
     # claim's claimant, a stance's holder, target or evidence, a relation's head or tail); with
@@ -238,6 +239,44 @@ def m006_child_key_indexes(db: Database) -> None:
     """)
 
 
+#: The migrations, in order.
+STEPS = (m001_core, m002_lookup_indexes, m003_merged_audit, m004_document_search, m005_teamwork,
+         m006_child_key_indexes)
 #: Every migration this version knows, in order; a database that has applied others is newer.
-KNOWN_MIGRATIONS = [m001_core.__name__, m002_lookup_indexes.__name__, m003_merged_audit.__name__,
-                    m004_document_search.__name__, m005_teamwork.__name__, m006_child_key_indexes.__name__]
+KNOWN_MIGRATIONS = [step.__name__ for step in STEPS]
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """The names of the migrations a database has applied, in order (none for a new file)."""
+    try:
+        return [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])]
+    except sqlite3.OperationalError:  # no such table: nothing applied yet
+        return []
+
+
+def pending(conn: sqlite3.Connection) -> bool:
+    return not set(KNOWN_MIGRATIONS) <= set(applied(conn))
+
+
+def apply_pending(conn: sqlite3.Connection) -> None:
+    from sqlite_utils import Database
+    _migrations().apply(Database(conn))
+
+
+def _migrations():
+    """sqlite-utils' Migrations for these steps, made on first use."""
+    built = globals().get("migrations")
+    if built is None:
+        from sqlite_utils.migrations import Migrations
+        built = Migrations(MIGRATION_SET)
+        for step in STEPS:
+            built()(step)
+        globals()["migrations"] = built
+    return built
+
+
+def __getattr__(name: str):
+    if name == "migrations":  # ``from store.migrations import migrations`` still works
+        return _migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

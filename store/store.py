@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from typing import Any, Callable, Iterable, Iterator
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from annotate.changes import Changes, RowChange, Step, UndoStack, UndoStatus, invert
 from annotate.errors import ConflictError, StoreError, ValidationError
@@ -33,6 +31,9 @@ from .rows import dict_rows, new_id, now
 from .schemas import Schemas
 from .spans import CLAIM_LABEL, UNCHANGED, Spans
 from .statuses import Statuses
+
+if TYPE_CHECKING:
+    from .database import Database
 
 __all__ = ["CLAIM_LABEL", "ImportResult", "Store"]
 _UNCHANGED = UNCHANGED
