@@ -20,21 +20,23 @@ CHILD = r"""
 import json, sys
 sys.path.insert(0, ROOT)
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QMainWindow
 import ui.app as app_module
 shown = {}
-real_open = app_module.open_window
-def open_window(store, **kw):
-    window = real_open(store, **kw)
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and not shown:
-                shown["modules"] = sorted(sys.modules)
-                QTimer.singleShot(0, app_module._application().quit)
-            return False
-    window._first_paint = FirstPaint()
-    window.installEventFilter(window._first_paint)
-    return window
-app_module.open_window = open_window
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow) and not shown:
+            shown["modules"] = sorted(sys.modules)
+            QTimer.singleShot(0, app_module._application().quit)
+        return False
+real_application = app_module._application
+def application():
+    app = real_application()
+    if not hasattr(app, "first_paint"):
+        app.first_paint = FirstPaint()
+        app.installEventFilter(app.first_paint)
+    return app
+app_module._application = application
 import main
 main.main(["gui", "--db", DB, "--annotator", "tester"])
 print(json.dumps(shown["modules"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QListWidget, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from annotate.formats.registry import EXPORT_FORMATS, IMPORT_FORMATS, SUFFIX
+from annotate.formats.names import EXPORT_FORMATS, IMPORT_FORMATS, SUFFIX
 
 AUTO = "auto"
 
