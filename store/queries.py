@@ -23,7 +23,7 @@ class DocumentRow:
     rowid: int = 0
 
 
-STATUS_FILTERS = ("all", "new", "in_progress", "done", "skipped", "unreviewed")
+STATUS_FILTERS = ("all", "new", "in_progress", "done", "skipped", "unreviewed", "discussion")
 #: Shorter searches than this cannot use the trigram index (a trigram is three characters).
 MIN_INDEXED_SEARCH = 3
 #: Rows scanned in import order before a sparse filter switches to its index (see _scan_pages).
@@ -100,6 +100,8 @@ def _status_predicate(status: str, annotator: str) -> tuple[str, list]:
         return "1", []
     if status == "unreviewed":
         return "EXISTS (SELECT 1 FROM spans x WHERE x.decision = 'suggested' AND x.doc_id = d.id)", []
+    if status == "discussion":
+        return "EXISTS (SELECT 1 FROM comments c WHERE c.needs_discussion = 1 AND c.doc_id = d.id)", []
     if status == "new":
         return ("NOT EXISTS (SELECT 1 FROM doc_status s WHERE s.doc_id = d.id AND s.annotator = ? "
                 "AND s.status != 'new')"), [annotator]
@@ -111,6 +113,11 @@ def _filter_page(conn, annotator: str, status: str, after: int, limit: int) -> l
     if status == "all":
         return [r[0] for r in conn.execute("SELECT rowid FROM documents WHERE rowid > ? ORDER BY rowid LIMIT ?",
                                            [after, limit])]
+    if status == "discussion":
+        # Driven by the comments_needing_discussion index: the cost follows the flagged comments.
+        return [r[0] for r in conn.execute(
+            "SELECT d.rowid FROM (SELECT DISTINCT doc_id FROM comments WHERE needs_discussion = 1) x "
+            "JOIN documents d ON d.id = x.doc_id WHERE d.rowid > ? ORDER BY d.rowid LIMIT ?", [after, limit])]
     if status in ("in_progress", "done", "skipped"):
         # Driven by the status index: the cost follows the documents with that status, and the
         # join to documents reads only the id index (id -> rowid), never a document row.

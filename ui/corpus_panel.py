@@ -21,7 +21,8 @@ SEARCH_SYNC_SLICE = 50
 STATUS_LABELS = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 STATUS_COLORS = {"done": "#009E73", "in_progress": "#E69F00", "skipped": "#888888", "new": "#56B4E9"}
 FILTERS = [("all", "All documents"), ("unreviewed", "Has unreviewed suggestions"), ("new", "New"),
-           ("in_progress", "In progress"), ("done", "Done"), ("skipped", "Skipped")]
+           ("in_progress", "In progress"), ("done", "Done"), ("skipped", "Skipped"),
+           ("discussion", "Comments needing discussion")]
 
 
 class DocumentListModel(QAbstractTableModel):

@@ -178,3 +178,16 @@ def test_the_clock_never_fails_the_window_on_a_read_only_or_closed_file(qtbot, m
     window.store.close()  # the owner closed the store first
     window.work_clock.save()
     assert window.work_clock.last_error and window.work_clock.active.take() == 30  # kept, not lost
+
+
+def test_the_corpus_panel_filters_documents_with_comments_needing_discussion(qtbot, make_window):
+    window = make_window([("d1", TEXT, []), ("d2", "Another article.", []), ("d3", "A third one.", [])])
+    window.open_document("d2")
+    window.write_comment()
+    qtbot.keyClicks(window.notes.editor, "Is this article a duplicate?")
+    qtbot.mouseClick(window.notes.discuss, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.notes.add_button, Qt.MouseButton.LeftButton)
+    combo = window.corpus.filter
+    combo.setCurrentIndex(combo.findData("discussion"))
+    qtbot.waitUntil(lambda: [r.id for r in window.corpus.model.rows] == ["d2"])
+    window.grab().save(str(SHOTS / "corpus_discussion_filter.png"))
