@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     aud = command("audit", "the history of actions; --verify checks it was not altered", acting=False)
     aud.add_argument("--doc", help="only this document's history")
     aud.add_argument("--verify", action="store_true", help="check the hash chain and the tables against it")
+    aud.add_argument("--head", action="store_true",
+                     help="print the log's anchor, COUNT:HASH, to keep outside the file (every export also "
+                          "writes it into OUT.manifest.json)")
+    aud.add_argument("--expect", metavar="COUNT:HASH", default=None,
+                     help="with --verify: the log must still hold this anchor (from --head, an export's manifest, "
+                          "or an export with its manifest beside it); names a log cut short or rewritten")
     aud.add_argument("--json", action="store_true", help="print JSON")
 
     pre = command("preannotate", "run a spaCy pipeline over the documents and store its suggestions")
@@ -270,6 +276,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from store import anchor
     from store.export import export_documents
 
     # --only-done reads someone's statuses: the named annotator's, or the database's only one.
@@ -277,6 +284,7 @@ def cmd_export(args) -> int:
                         how_to_say="--annotator NAME")
     with store, store.snapshot():  # one state of the file, however long the export takes
         total = store.document_count()
+        head = anchor.head(store.conn)
         with _progress(total, "exporting") as bar:
             written = export_documents(store, args.format, args.out, only_done=args.only_done,
                                        annotator=args.annotator,
@@ -284,6 +292,13 @@ def cmd_export(args) -> int:
                                        on_progress=lambda: bar.update(1))
     for target, count in written.items():
         print(f"exported {count} documents to {target}", file=sys.stderr)
+    # The log's anchor goes with the export, outside the database file (see store/anchor.py).
+    if str(args.out) == "-":
+        print(f"audit anchor: {head} (check it later with `marginalia audit --verify --expect {head}`)",
+              file=sys.stderr)
+    else:
+        manifest = anchor.write_manifest(args.out, head, fmt=args.format, written=written, database=str(args.db))
+        print(f"audit anchor {head} written to {manifest}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -291,7 +306,7 @@ def cmd_stats(args) -> int:
     from store import assign, work_time
     from store.work_time import clock
 
-    with _open_store(args, create=False, only_reads=True) as store:
+    with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
         stats = store.stats()
         stats["work_time"] = work_time.report(store.conn)
         stats["assignments"] = assign.progress(store.conn)
@@ -321,16 +336,28 @@ def cmd_stats(args) -> int:
 
 
 def cmd_audit(args) -> int:
+    from store import anchor
+
+    expected = anchor.read_expected(args.expect) if args.expect else None
     with _open_store(args, create=False, only_reads=True) as store, store.snapshot():
-        if args.verify:
+        if args.head:
+            head = anchor.head(store.conn)
+            print(json.dumps({"events": head.events, "head": head.head}) if args.json else head)
+            return EXIT_OK
+        if args.verify or expected is not None:
             result = store.verify()
             from store.merge import verify_merged_chains
             merged = verify_merged_chains(store.conn)  # the sources' histories kept by `merge`
-            result = type(result)(result.ok and merged.ok, result.events, result.problems + merged.problems)
+            cut = anchor.check(store.conn, expected) if expected is not None else []
+            result = type(result)(result.ok and merged.ok and not cut, result.events,
+                                  cut + result.problems + merged.problems)
             if args.json:
                 print(json.dumps({"ok": result.ok, "events": result.events, "problems": result.problems}))
             elif result.ok:
                 print(f"audit log verified: {result.events} events, chain intact, tables match the history")
+                if expected is not None:
+                    print(f"anchor kept outside the file matched: event #{expected.events} is the one it names"
+                          f" ({result.events - expected.events} events since)")
                 if merged.events:
                     print(f"merged histories verified: {merged.events} events of the merged sources, chains intact")
             else:

@@ -99,6 +99,9 @@ def command_paths(args) -> tuple[list[tuple[str, Path]], list[Path], Path | None
     outputs: list[tuple[str, Path]] = []
     if command in ("export", "screenshot", "train") and getattr(args, "out", None) is not None:
         outputs.append(("--out", args.out))
+        if command == "export" and str(args.out) != "-":
+            from .formats.output import manifest_path
+            outputs.append(("--out (its manifest)", manifest_path(Path(args.out))))
         if command == "export" and getattr(args, "split", None) and str(args.out) != "-":
             from .formats.registry import split_target
             for piece in str(args.split).split(","):

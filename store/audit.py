@@ -83,37 +83,52 @@ def verify(conn: sqlite3.Connection, *, max_problems: int = 20) -> VerifyResult:
 
 
 def _verify(conn: sqlite3.Connection, max_problems: int) -> VerifyResult:
-    problems: list[str] = []
-    expected_prev = GENESIS
-    expected_seq = 1
+    from . import integrity
+    problems = _Problems(max_problems)
+    history = integrity.History()
     state: dict[tuple[str, tuple], tuple[dict, int]] = {}
     count = 0
+    expected_prev, expected_seq = GENESIS, 1
     cursor = conn.execute("SELECT seq, at, actor, action, doc_id, changes, prev_hash, hash FROM audit ORDER BY seq")
     for seq, at, actor, action, doc_id, body, prev_hash, digest in cursor:
         count += 1
+        # A row may hold anything (a hand-edited file): each check names the event and goes on.
         if seq != expected_seq:
-            problems.append(f"event #{seq}: expected event #{expected_seq} here; events were deleted or inserted")
+            problems.add(f"event #{seq}: expected event #{expected_seq} here; events were deleted or inserted")
         if prev_hash != expected_prev:
-            problems.append(f"event #{seq}: does not follow the event before it (the chain is broken: "
-                            "an event was changed, deleted or inserted)")
-        if event_hash(prev_hash, seq, at, actor, action, doc_id, body) != digest:
-            problems.append(f"event #{seq} ({action} by {actor} at {at}): its content does not match its hash; "
-                            "it was altered")
-        expected_prev, expected_seq = digest, seq + 1
+            problems.add(f"event #{seq}: does not follow the event before it (the chain is broken: "
+                         "an event was changed, deleted or inserted)")
         try:
-            rows = json.loads(body)["rows"]
-        except (ValueError, KeyError, TypeError):
-            problems.append(f"event #{seq}: its content is not readable")
+            intact = event_hash(prev_hash, seq, at, actor, action, doc_id, body) == digest
+        except (TypeError, ValueError) as exc:
+            intact = False
+            problems.add(f"event #{seq}: malformed ({_why(exc)}); it was altered")
+        else:
+            if not intact:
+                problems.add(f"event #{seq} ({action} by {actor} at {at}): its content does not match its hash; "
+                             "it was altered")
+        expected_prev = digest
+        expected_seq = seq + 1 if isinstance(seq, int) else expected_seq + 1
+        try:
+            payload = json.loads(body)
+            rows = [RowChange.from_json(raw) for raw in payload["rows"]]
+            keys = [(change.table, tuple(change.key)) for change in rows]
+            hash(tuple(keys))
+            if not all(change.table in KEYS for change in rows):
+                raise ValueError("a change names a table the log does not keep")
+            if not all(change.after is None or isinstance(change.after, dict) for change in rows):
+                raise ValueError("a row is not a set of columns")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.add(f"event #{seq}: its content is not readable ({_why(exc)})")
             continue
-        for raw in rows:
-            change = RowChange.from_json(raw)
-            state_key = (change.table, tuple(change.key))
+        history.event(seq, action, payload, rows)
+        for change, state_key in zip(rows, keys):
             if change.after is None:
                 state.pop(state_key, None)
             else:
                 state[state_key] = (change.after, seq)
-        if len(problems) >= max_problems:
-            return VerifyResult(False, count, problems)
+        if problems.full:
+            return VerifyResult(False, count, problems.items)
 
     for table, key_columns in KEYS.items():
         cursor = conn.execute(f'SELECT * FROM "{table}"')
@@ -121,22 +136,45 @@ def _verify(conn: sqlite3.Connection, max_problems: int) -> VerifyResult:
         for values in cursor:
             row = dict(zip(names, values))
             key = tuple(row[c] for c in key_columns)
+            name = f"{table} {'/'.join(map(str, key))}"
             if table == "documents":
-                if text_sha256(row.pop("text")) != row["sha256"]:
-                    problems.append(f"document {key[0]!r}: its text does not match its recorded SHA-256; "
-                                    "the text was altered")
+                text = row.pop("text")
+                if not isinstance(text, str) or text_sha256(text) != row["sha256"]:
+                    problems.add(f"document {key[0]!r}: its text does not match its recorded SHA-256; "
+                                 "the text was altered")
             recorded = state.pop((table, key), None)
             if recorded is None:
-                problems.append(f"{table} {'/'.join(map(str, key))}: present in the database but written by no "
-                                "event; it was inserted outside Marginalia")
+                problems.add(f"{name}: present in the database but written by no event; it was inserted outside "
+                             "Marginalia")
             elif recorded[0] != row:
-                problems.append(f"{table} {'/'.join(map(str, key))}: differs from what event #{recorded[1]} wrote; "
-                                "it was changed outside Marginalia")
-            if len(problems) >= max_problems:
-                return VerifyResult(False, count, problems)
+                problems.add(f"{name}: differs from what event #{recorded[1]} wrote; it was changed outside Marginalia")
+            if problems.full:
+                return VerifyResult(False, count, problems.items)
     for (table, key), (_, seq) in sorted(state.items(), key=lambda item: item[1][1]):
-        problems.append(f"{table} {'/'.join(map(str, key))}: written by event #{seq} but missing from the "
-                        "database; it was deleted outside Marginalia")
-        if len(problems) >= max_problems:
+        problems.add(f"{table} {'/'.join(map(str, key))}: written by event #{seq} but missing from the "
+                     "database; it was deleted outside Marginalia")
+        if problems.full:
+            return VerifyResult(False, count, problems.items)
+    for problem in integrity.check(conn, history):
+        problems.add(problem)
+        if problems.full:
             break
-    return VerifyResult(not problems, count, problems)
+    return VerifyResult(not problems.items, count, problems.items)
+
+
+class _Problems:
+    def __init__(self, limit: int):
+        self.items: list[str] = []
+        self.limit = limit
+
+    def add(self, problem: str) -> None:
+        if len(self.items) < self.limit:
+            self.items.append(problem)
+
+    @property
+    def full(self) -> bool:
+        return len(self.items) >= self.limit
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}"

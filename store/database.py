@@ -220,9 +220,18 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
                          "can read it, but annotating or importing needs write permission on the file")
     try:
         conn = _connect(path)
-        return _prepare(Database(conn), fresh=state != "ours")
+        db = _prepare(Database(conn), fresh=state != "ours")
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot use the database: {exc}") from None
+    from .integrity import foreign_objects
+    foreign = foreign_objects(db.conn)
+    if foreign:
+        # A trigger someone added (BEFORE INSERT ON spans ... RAISE(IGNORE)) would make actions
+        # report "saved" and keep nothing: refuse to write, let the reading commands rescue it.
+        conn.close()
+        raise StoreError(f"{path}: {foreign[0]}; Marginalia will not write to a database whose schema was changed "
+                         "behind its back (export, stats and audit --verify still read it)")
+    return db
 
 
 def _open_read_only(path: str, state: str) -> Database:

@@ -11,6 +11,7 @@ from annotate.errors import StoreError, ValidationError
 from annotate.schema import Schema, schema_from_json
 
 from . import audit
+from .integrity import body_sha256
 from .rows import now
 
 if TYPE_CHECKING:
@@ -69,9 +70,12 @@ class Schemas:
         """Write ``schema`` as the version after ``current``, with its audit event, inside the caller's
         transaction (an import or a merge that adds labels lands whole or not at all)."""
         version = (current or 0) + 1
+        body = schema.to_json()
         conn.execute("INSERT INTO schemas (version, name, body, created_at) VALUES (?, ?, ?, ?)",
-                     [version, schema.name, schema.to_json(), now()])
-        detail = {"version": version, "name": schema.name}
+                     [version, schema.name, body, now()])
+        # The body's hash lets `audit --verify` tell a schema edited outside Marginalia (a label
+        # dropped that annotations still use).
+        detail = {"version": version, "name": schema.name, "sha256": body_sha256(body)}
         if reason:
             detail["reason"] = reason
         audit.append_event(conn, at=now(), actor=self.store.annotator, action="set schema", doc_id=None, changes=[],

@@ -116,6 +116,10 @@ class Store:
                 raise ValidationError(f"refused: {NOT_UNICODE}") from None
             if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
                 raise StoreError(f"the disk or database is full ({exc}); nothing was changed") from None
+            if isinstance(exc, sqlite3.OperationalError):
+                # A write the system refused (an I/O error, a file-size limit): say so, as a
+                # StoreError the window shows, instead of a traceback.
+                raise StoreError(f"the database could not be written ({exc}); nothing was changed") from None
             raise
 
     def _act(self, action: str, doc_id: str | None, plan: Callable[[sqlite3.Connection], list[RowChange]], *,

@@ -147,6 +147,12 @@ def write_all(writer: Writer, items) -> int:
 
 
 
+def manifest_path(out: Path) -> Path:
+    """Where an export's manifest goes (store/anchor.py writes it): beside ``--out``, file or folder."""
+    out = Path(out)
+    return out.with_name(out.name + ".manifest.json")
+
+
 def write_beside(target: Path, text: str) -> None:
     """A small companion file (a config beside an export), written whole or not at all."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)

@@ -200,12 +200,15 @@ def writer(fmt: str, target: Path, schema=None) -> Writer:
 
 
 def companions(fmt: str, target: Path) -> list[Path]:
-    """Files an export writes beside its target (named after it), for the client that reads it."""
+    """Files an export writes beside its target (named after it): for the client that reads it, and
+    the manifest that carries the audit log's anchor (store/anchor.py)."""
+    from .output import manifest_path
+    beside = [manifest_path(Path(target))]
     if fmt == "labelstudio":
-        return [labelstudio.config_path(Path(target))]
+        return [labelstudio.config_path(Path(target)), *beside]
     if fmt == "spacy":
-        return [docbin.config_path(Path(target))]
-    return []
+        return [docbin.config_path(Path(target)), *beside]
+    return beside
 
 
 def writes_folder(fmt: str, target: Path) -> bool:

@@ -113,7 +113,7 @@ def test_split_exports_write_beside_the_target_only(fmt, hostile_db, tmp_path):
     assert main.main(["export", "--db", str(hostile_db), "--format", fmt, "--out", str(out),
                       "--split", "train=0.5,dev=0.25,test=0.25", "--seed", "3"]) == 0
     names = {p.name for p in out.parent.iterdir()}
-    expected = {f"{out.stem}.{s}{out.suffix}" for s in ("train", "dev", "test")}
+    expected = {f"{out.stem}.{s}{out.suffix}" for s in ("train", "dev", "test")} | {f"{out.name}.manifest.json"}
     assert names == expected
     assert main.main(["export", "--db", str(hostile_db), "--format", fmt, "--out", str(out),
                       "--split", "train=0.5,dev=0.25,test=0.25", "--seed", "3"]) == 1

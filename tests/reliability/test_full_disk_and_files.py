@@ -88,6 +88,10 @@ def test_the_import_command_on_a_full_disk(populated, tmp_path, monkeypatch, cap
 def test_a_user_action_on_a_full_disk_changes_nothing(populated, action):
     store = Store.open(str(populated), "ana")
     try:
+        store.import_documents([AnnotatedDocument(Document(f"f{i}", bulk.TEXT, {"title": f"f{i}"}),
+                                                  Annotations([Span("s1", 0, 6, "GPE", decision="suggested",
+                                                                    origin="model:x@1")]))
+                                for i in range(200)], as_suggestions=True)
         store.add_entity("d0", 18, 24, "PERSON")
         # No free page: fill the last ones, so that even a small write needs a new page.
         store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
@@ -95,23 +99,53 @@ def test_a_user_action_on_a_full_disk_changes_nothing(populated, action):
             for i in range(10_000):  # new rows each time (over d1's suggestion "s1" it would accept it)
                 store.add_entity("d1", 18, 24, "PERSON")
         store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
-        before = dump(populated)
-        events = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
-        undo_before = store.undo_status()
-        run = {"add": lambda: store.add_entity("d2", 35, 55, "GPE"),
-               "accept": lambda: store.accept("d2", "s1"),
-               "accept_all": lambda: store.accept_all("d2"),
-               "delete": lambda: store.delete("d2", "s1"),
-               "status": lambda: store.set_status("d2", "done"),
-               "undo": store.undo}[action]
-        with pytest.raises(StoreError, match="full"):
-            run()
+        # The room left in half-full pages may still hold a smaller action: repeat this one (on
+        # fresh rows each time) until it is the disk that refuses it.
+        run = {"add": lambda n: store.add_entity("d2", 35, 55, "GPE"),
+               "accept": lambda n: store.accept(f"f{n}", "s1"),
+               "accept_all": lambda n: store.accept_all(f"f{n}"),
+               "delete": lambda n: store.delete(f"f{n}", "s1"),
+               "status": lambda n: store.set_status(f"f{n}", "done"),
+               "undo": lambda n: store.undo()}[action]
+        for attempt in range(200):
+            before = dump(populated)
+            events = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+            undo_before = store.undo_status()
+            try:
+                run(attempt)
+            except StoreError as exc:
+                assert "full" in str(exc), exc
+                break
+        else:
+            raise AssertionError("the disk never filled up")
         assert dump(populated) == before
         assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == events
         assert store.undo_status() == undo_before, "a failed action changed the undo stack"
         # Space again: the same action goes through.
         store.conn.execute("PRAGMA max_page_count = 1073741823")
-        assert run().event is not None
+        assert run(attempt).event is not None
+        assert store.verify().ok
+    finally:
+        store.close()
+
+
+def test_a_write_the_system_refuses_is_a_clear_error_and_changes_nothing(populated):
+    """A file-size limit (RLIMIT_FSIZE, as on a FAT32 stick at 4 GB): the commit cannot append to
+    the -wal; SQLite says "disk I/O error", which must reach the window as a message."""
+    import resource
+    store = Store.open(str(populated), "ana")
+    try:
+        store.add_entity("d0", 18, 24, "PERSON")
+        before = dump(populated)
+        soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize(str(populated) + "-wal"), hard))
+        try:
+            with pytest.raises(StoreError, match="could not be written.*nothing was changed"):
+                store.add_entity("d2", 35, 55, "GPE")
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        assert dump(populated) == before
+        assert store.add_entity("d2", 35, 55, "GPE").event is not None
         assert store.verify().ok
     finally:
         store.close()
