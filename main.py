@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
                           + ". CSV is written by export but not read.")
     imp.add_argument("--as", dest="as_", choices=["gold", "suggestions"], default="gold",
                      help="store imported annotations as gold (decided) or as suggestions to review")
+    imp.add_argument("--doccano-offsets", choices=["utf16", "grapheme"], default="utf16",
+                     help="how the doccano file counts offsets: utf16 (doccano's default) or grapheme (a project "
+                          "made with \"Count grapheme clusters as one character\")")
     imp.add_argument("--add-labels", action="store_true",
                      help="add the entity and relation labels the files use and the schema lacks, as a new "
                           "schema version (otherwise an unknown label is refused, naming file and line)")
@@ -97,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--annotator", metavar="NAME", default=None, help=(
         "export only this annotator's version (what they decided, their status for --only-done); without "
         "it, everyone's annotations are exported, and --only-done means done by the database's only annotator"))
+    exp.add_argument("--doccano-offsets", choices=["utf16", "grapheme"], default="utf16",
+                     help="for --format doccano: utf16 (doccano's default) or grapheme, for a project made with "
+                          "\"Count grapheme clusters as one character\"")
 
     shot = command("screenshot", "render the window for a document to PNG, without a screen")
     shot.add_argument("--doc", help="document id (default: the next unfinished one)")
@@ -257,7 +263,7 @@ def cmd_import(args) -> int:
     from store.importing import describe, import_items, needs_an_annotator, read_items
 
     # Parse everything first: a bad file is refused (naming file and line) before the database is touched.
-    items, notes = read_items(args.paths, args.format)
+    items, notes = read_items(args.paths, args.format, doccano_offsets=args.doccano_offsets)
     # Statuses and labels that name no annotator go to the one acting: that must be someone definite.
     store = _open_store(args, needs_one=needs_an_annotator(items))
     with store, _progress(len(items), "importing") as bar:
@@ -289,6 +295,7 @@ def cmd_export(args) -> int:
             written = export_documents(store, args.format, args.out, only_done=args.only_done,
                                        annotator=args.annotator,
                                        split=args.split, seed=args.seed, force=args.force,
+                                       doccano_offsets=args.doccano_offsets,
                                        on_progress=lambda: bar.update(1))
     for target, count in written.items():
         print(f"exported {count} documents to {target}", file=sys.stderr)

@@ -145,7 +145,7 @@ def check_not_empty(store, *, only_done: bool, annotator: str | None) -> None:
 
 
 def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, annotator: str | None = None,
-                     split: str | None = None, seed: int = 0, force: bool = False,
+                     split: str | None = None, seed: int = 0, force: bool = False, doccano_offsets: str = "utf16",
                      on_progress: Callable[[], None] | None = None) -> dict[str, int]:
     """Stream the store into one file (or folder) per split; returns {target: documents written}.
 
@@ -168,7 +168,7 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     writers: dict[str, Any] = {}
     try:
         for name, target in targets.items():
-            writers[name] = registry.writer(fmt, target, store.schema)
+            writers[name] = registry.writer(fmt, target, store.schema, doccano_offsets=doccano_offsets)
             if fmt == "csv":
                 # One row per annotator's active time on each document, beside its annotations.
                 writers[name].time_of = lambda doc_id: [

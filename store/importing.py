@@ -30,14 +30,14 @@ class ImportOutcome:
         return skipped_note(self.result)
 
 
-def read_items(paths: list[Path], fmt: str | None = None, *,
-               check: Callable[[], None] | None = None) -> tuple[list[AnnotatedDocument], Notes]:
+def read_items(paths: list[Path], fmt: str | None = None, *, check: Callable[[], None] | None = None,
+               doccano_offsets: str = "utf16") -> tuple[list[AnnotatedDocument], Notes]:
     """Parse every file (format detected per file unless given); InputError names file and line."""
     notes = Notes()
     items: list[AnnotatedDocument] = []
     taken: set[str] = set()
     for path in paths:
-        for item in registry.read(fmt or registry.detect(path), path, notes, taken):
+        for item in registry.read(fmt or registry.detect(path), path, notes, taken, doccano_offsets=doccano_offsets):
             items.append(item)
             if check is not None and len(items) % 64 == 0:
                 check()

@@ -152,3 +152,43 @@ def test_the_same_id_with_another_text_is_refused(trap_db, tmp_path, capsys):
     other.write_text(json.dumps({"id": "traps", "text": "Another text.", "status": "new"}) + "\n", encoding="utf-8")
     assert main.main(["import", str(other), "--db", str(trap_db)]) == 1
     assert "'traps' is already in the database with a different text" in capsys.readouterr().err
+
+
+def test_doccano_grapheme_mode_counts_clusters_both_ways(trap_db, tmp_path, capsys):
+    """doccano's "Count grapheme clusters as one character": 👍🏽, 🇹🇷, e + U+0301 and CRLF are one each."""
+    import regex
+    out = tmp_path / "g.jsonl"
+    assert main.main(["export", "--db", str(trap_db), "--format", "doccano", "--doccano-offsets", "grapheme",
+                      "--out", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    clusters = regex.findall(r"\X", record["text"])
+    assert len(clusters) == len(TRAP_TEXT) - 5  # 🏽 joins 👍, 🇷 joins 🇹, U+0301 joins e, LF joins CR twice
+    words = {"".join(clusters[e["start_offset"]:e["end_offset"]]) for e in record["entities"]}
+    assert {"Erdoğan", "Putin", "İstanbul", "Cafe\u0301 owners", "Haftar", "UAE", "🇹🇷"} <= words
+    haftar = TRAP_TEXT.index("Haftar")
+    assert any(e["start_offset"] == haftar - 5 for e in record["entities"])
+    second = tmp_path / "second.db"
+    assert main.main(["import", str(out), "--db", str(second), "--format", "doccano", "--doccano-offsets",
+                      "grapheme"]) == 0
+    assert snapshot(second, entities_only=True) == snapshot(trap_db, entities_only=True)
+    # Read as UTF-16 units the offsets would land elsewhere: our export says how it counted, so that
+    # import is refused (a file of doccano's own says nothing: --doccano-offsets is the user's to give).
+    capsys.readouterr()
+    third = tmp_path / "third.db"
+    assert main.main(["import", str(out), "--db", str(third), "--format", "doccano"]) == 1
+    assert "--doccano-offsets grapheme" in capsys.readouterr().err
+
+
+def test_doccano_grapheme_mode_refuses_a_span_inside_a_cluster(tmp_path, capsys):
+    source = tmp_path / "cut.jsonl"
+    text = "Cafe\u0301 owners"
+    source.write_text(json.dumps({"id": "cut", "text": text, "status": "done",
+                                  "entities": [{"id": "e1", "start": 0, "end": 4, "label": "ORG"}]}) + "\n",
+                      encoding="utf-8")
+    db = tmp_path / "cut.db"
+    assert main.main(["import", str(source), "--db", str(db)]) == 0
+    out = tmp_path / "g.jsonl"
+    assert main.main(["export", "--db", str(db), "--format", "doccano", "--doccano-offsets", "grapheme",
+                      "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "'cut'" in err and "inside a grapheme cluster" in err and not out.exists()

@@ -151,6 +151,44 @@ class Utf16:
         return self._cp_to_u16[offset] if self.astral else offset
 
 
+class Graphemes:
+    """Convert offsets between extended grapheme clusters (Unicode UAX #29: an emoji with its
+    modifiers, a letter with its combining marks, CRLF, each count one) and code points, as doccano
+    counts them in a project made with "Count grapheme clusters as one character" (grapheme_mode).
+    The same interface as :class:`Utf16`. Segmentation is the ``regex`` module's ``\\X``."""
+
+    def __init__(self, text: str):
+        import regex
+        self.text = text
+        self._cp_to_unit: dict[int, int] = {0: 0}
+        self._unit_to_cp = [0]
+        for n, match in enumerate(regex.finditer(r"\X", text), 1):
+            self._cp_to_unit[match.end()] = n
+            self._unit_to_cp.append(match.end())
+
+    @property
+    def length(self) -> int:
+        return len(self._unit_to_cp) - 1
+
+    def to_cp(self, offset: int, what: str) -> int:
+        if not 0 <= offset <= self.length:
+            raise InputError(f"{what}: grapheme offset {offset} is past the end of the text ({self.length} "
+                             "grapheme clusters)")
+        return self._unit_to_cp[offset]
+
+    def to_u16(self, offset: int) -> int:
+        """The grapheme offset of a code point offset (named as Utf16's, for the callers that take either)."""
+        if offset not in self._cp_to_unit:
+            raise InputError(f"offset {offset} falls inside a grapheme cluster (between a character and its "
+                             "combining marks, or inside an emoji sequence): doccano's grapheme mode cannot "
+                             "hold it; export with UTF-16 offsets")
+        return self._cp_to_unit[offset]
+
+
+#: how doccano counts offsets: its default (the browser's UTF-16 units), or grapheme clusters
+DOCCANO_OFFSETS = {"utf16": Utf16, "grapheme": Graphemes}
+
+
 # ---- tokens for formats that need them (Prodigy tokens, CoNLL rows, spaCy Docs) ---------
 
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d"

@@ -1,6 +1,8 @@
 """doccano JSONL: sequence labelling (``label: [[s, e, "L"], ...]``) and relations
 (``entities``/``relations``). **Offsets are UTF-16 code units**, as doccano computes them in the
-browser: they are converted to code points on import and back on export.
+browser: they are converted to code points on import and back on export. A project made with
+"Count grapheme clusters as one character" (``grapheme_mode``) counts extended grapheme clusters
+instead: ``--doccano-offsets grapheme`` reads and writes those.
 
 Also read: ``labels`` (doccano 1.x), ``annotations`` with ``user`` (1.x multi-user: each user
 becomes an annotator ``doccano-user-N``), a text column named ``data`` or ``column_data``
@@ -15,7 +17,7 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import CLAIM, ENTITY, NEW, POLARITIES, STATUSES, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
-from .common import (Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
+from .common import (DOCCANO_OFFSETS, Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
                      unique_id)
 from .output import LineWriter, json_record
 from .reading import TOO_DEEP, json_lines, loads, read_text_file
@@ -53,12 +55,12 @@ def records(path: Path) -> Iterator[tuple[int, Any]]:
     yield from json_lines(text, path)
 
 
-def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
+def read(path: Path, notes: Notes, offsets: str = "utf16") -> Iterator[SourcedDocument]:
     seen: set[str] = set()
     count = 0
     for number, record in records(path):
         try:
-            doc = parse_record(record, f"{path.stem}-{number}", notes, str(path), number)
+            doc = parse_record(record, f"{path.stem}-{number}", notes, str(path), number, offsets)
         except InputError as exc:
             raise exc.located(source=str(path), line=number) from None
         if doc.document.id in seen:
@@ -86,7 +88,8 @@ def _list(record: dict, key: str) -> list:
     return value
 
 
-def parse_record(record: Any, default_id: str, notes: Notes, source: str, number: int) -> SourcedDocument:
+def parse_record(record: Any, default_id: str, notes: Notes, source: str, number: int,
+                 offsets: str = "utf16") -> SourcedDocument:
     if not isinstance(record, dict):
         raise InputError("each record must be a JSON object")
     text_key = next((k for k in TEXT_KEYS if k in record), None)
@@ -96,7 +99,12 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     if not isinstance(text, str) or not text:
         raise InputError(f"\"{text_key}\" must be a non-empty string")
     doc_id = as_id(record.get("id", default_id), "\"id\"")
-    u16 = Utf16(text)
+    own = record.get(OWN_KEY)
+    written = own.get("offsets", "utf16") if isinstance(own, dict) else "utf16"
+    if written != offsets and written in DOCCANO_OFFSETS:
+        raise InputError(f"the record's offsets count {written} units (our export said so in its \"{OWN_KEY}\" "
+                         f"column), not {offsets}: import it with --doccano-offsets {written}")
+    u16 = DOCCANO_OFFSETS[offsets](text)
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         raise InputError("\"meta\" must be an object")
@@ -119,7 +127,7 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
                 raise InputError(f"{what}: {name} must be an integer, not {value!r}")
         if not 0 <= start < end <= u16.length:
             raise InputError(f"{what}: offsets [{start}, {end}) are not a non-empty range inside the text "
-                             f"({u16.length} UTF-16 units)")
+                             f"({u16.length} {'grapheme clusters' if offsets == 'grapheme' else 'UTF-16 units'})")
         s, e = u16.to_cp(start, what), u16.to_cp(end, what)
         span_id = unique_id(f"e{raw_id}" if raw_id is not None else f"e{len(spans) + 1}", taken)
         key = (s, e, label, annotator)
@@ -227,7 +235,7 @@ def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], 
 
 # ---- writing ------------------------------------------------------------------------------
 
-def to_record(item: AnnotatedDocument) -> dict:
+def to_record(item: AnnotatedDocument, offsets: str = "utf16") -> dict:
     """A relation-extraction record: gold entities and claims (label ``CLAIM``) as spans with
     integer ids (doccano requires them), relations, claimants (``CLAIMANT``, claim -> entity) and
     stances (typed by polarity, holder -> target) as relations. What doccano has no place for
@@ -236,7 +244,7 @@ def to_record(item: AnnotatedDocument) -> dict:
     the example and writes back in its exports."""
     doc = item.document
     ann = gold_view(item.annotations)
-    u16 = Utf16(doc.text)
+    u16 = DOCCANO_OFFSETS[offsets](doc.text)
     # doccano's entity and relation ids are integers, unique within a record; ours are text.
     numbers = numbered_ids((s.id for s in ann.spans), "e")
     spans = {s.id: s for s in ann.spans}
@@ -252,6 +260,8 @@ def to_record(item: AnnotatedDocument) -> dict:
     first_free = max(relation_numbers.values(), default=0) + 1
     relations += [(first_free + n, head, tail, label) for n, (head, tail, label) in enumerate(more)]
     own: dict[str, Any] = {"status": ann.status}
+    if offsets != "utf16":
+        own["offsets"] = offsets  # so that a reader counting the other way refuses rather than misplaces
     claims = [[*where(c.id), c.claim_type, c.checkworthy, c.claimant_text] for c in ann.claims]
     if claims:
         own["claims"] = claims
@@ -274,5 +284,10 @@ def to_record(item: AnnotatedDocument) -> dict:
     return record
 
 
-def writer(target: Path) -> LineWriter:
-    return LineWriter(target, lambda item: json_record(to_record(item), item.document.id))
+def writer(target: Path, offsets: str = "utf16") -> LineWriter:
+    def line(item: AnnotatedDocument) -> str:
+        try:
+            return json_record(to_record(item, offsets), item.document.id)
+        except InputError as exc:
+            raise InputError(f"document {item.document.id!r}: {exc.reason}") from None
+    return LineWriter(target, line)

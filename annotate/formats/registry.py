@@ -137,10 +137,11 @@ def _by_keys(records: list, path: Path) -> str:
 
 # ---- reading ------------------------------------------------------------------------------
 
-def read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
+def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets: str = "utf16"
+         ) -> Iterator[SourcedDocument]:
     """The documents of a file or folder, each checked for values the store cannot keep exactly (so that
     nothing after the reader, such as --add-labels, meets a label that is a number or a NaN score)."""
-    for item in _read(fmt, path, notes, taken):
+    for item in _read(fmt, path, notes, taken, doccano_offsets):
         try:
             check_storable(item.document, item.annotations)
         except InputError as exc:
@@ -149,7 +150,7 @@ def read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[Source
         yield item
 
 
-def _read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
+def _read(fmt: str, path: Path, notes: Notes, taken: set[str], doccano_offsets: str) -> Iterator[SourcedDocument]:
     if fmt == "txt":
         for file in plaintext.text_files(path):
             item = plaintext.read(file, taken)
@@ -171,7 +172,7 @@ def _read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[Sourc
     elif fmt == "conllu":
         yield from conll.read_conllu(path, notes)
     elif fmt == "doccano":
-        yield from doccano.read(path, notes)
+        yield from doccano.read(path, notes, doccano_offsets)
     elif fmt == "labelstudio":
         yield from labelstudio.read(path, notes)
     else:
@@ -180,7 +181,7 @@ def _read(fmt: str, path: Path, notes: Notes, taken: set[str]) -> Iterator[Sourc
 
 # ---- writing ------------------------------------------------------------------------------
 
-def writer(fmt: str, target: Path, schema=None) -> Writer:
+def writer(fmt: str, target: Path, schema=None, *, doccano_offsets: str = "utf16") -> Writer:
     """A writer for the format; ``schema`` lets the formats that need one write it beside the export
     (Label Studio's labeling config, brat's annotation.conf, spaCy's config.cfg)."""
     from . import csv_rows
@@ -190,7 +191,7 @@ def writer(fmt: str, target: Path, schema=None) -> Writer:
         "spacy": docbin.writer,
         "brat": lambda t: brat.Writer(t, schema),
         "conll": conll.Writer,
-        "doccano": doccano.writer,
+        "doccano": lambda t: doccano.writer(t, doccano_offsets),
         "labelstudio": lambda t: labelstudio.Writer(t, schema),
         "csv": csv_rows.writer,
     }

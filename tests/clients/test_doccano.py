@@ -4,7 +4,8 @@ doccano 1.8.4 is started as its own CLI does (gunicorn serving config.wsgi, a ce
 imports and exports, SQLite), but on 127.0.0.1, with its data in a temporary folder. A
 relation-extraction project that allows overlapping spans is made through its API, our export
 is uploaded and imported (its import task must report no error), every example is read back
-(spans at their UTF-16 offsets, relations), and doccano's own JSONL export comes back in.
+(spans at their offsets, relations), and doccano's own JSONL export comes back in; the same for
+a project that counts grapheme clusters (``--doccano-offsets grapheme``).
 
 doccano keeps the record's other columns as the example's meta and writes them back, so our
 document ids, meta and the ``marginalia`` column (claim details, stance evidence, labels,
@@ -59,6 +60,14 @@ def doccano(tmp_path_factory):
         worker.stop()
 
 
+def _word(text: str, start: int, end: int, offsets: str) -> str:
+    """The text at doccano's offsets, counted as doccano counts them."""
+    if offsets == "grapheme":
+        import regex
+        return "".join(regex.findall(r"\X", text)[start:end])
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+
+
 def _wait(api: Api, task_id: str) -> dict:
     for _ in range(300):
         status = api.call("GET", f"/v1/tasks/status/{task_id}")
@@ -68,14 +77,18 @@ def _wait(api: Api, task_id: str) -> dict:
     raise AssertionError(f"doccano's task {task_id} did not finish")
 
 
-def test_doccano_takes_our_export_and_gives_it_back(doccano, corpus_db, before, tmp_path):
+@pytest.mark.parametrize("offsets", ["utf16", "grapheme"])
+def test_doccano_takes_our_export_and_gives_it_back(offsets, doccano, corpus_db, before, tmp_path):
+    """Both ways doccano counts: its default (UTF-16 units) and a grapheme_mode project."""
     api = doccano
     out = tmp_path / "doccano.jsonl"
-    compare.marginalia("export", "--db", str(corpus_db), "--format", "doccano", "--out", str(out))
+    compare.marginalia("export", "--db", str(corpus_db), "--format", "doccano", "--doccano-offsets", offsets,
+                       "--out", str(out))
     project = api.call("POST", "/v1/projects", {
-        "name": "marginalia", "description": "conformance", "guideline": "", "project_type": "SequenceLabeling",
-        "resourcetype": "SequenceLabelingProject", "use_relation": True, "allow_overlapping": True,
-        "grapheme_mode": False, "random_order": False, "collaborative_annotation": True})
+        "name": f"marginalia {offsets}", "description": "conformance", "guideline": "",
+        "project_type": "SequenceLabeling", "resourcetype": "SequenceLabelingProject", "use_relation": True,
+        "allow_overlapping": True, "grapheme_mode": offsets == "grapheme", "random_order": False,
+        "collaborative_annotation": True})
     pid = project["id"]
     upload = api.call("POST", "/v1/fp/process/", files={"filepond": ("doccano.jsonl", out.read_bytes())}, raw=True)
     task = api.call("POST", f"/v1/projects/{pid}/upload", {
@@ -90,12 +103,13 @@ def test_doccano_takes_our_export_and_gives_it_back(doccano, corpus_db, before, 
     spans = relations = 0
     for example in examples:
         record = next(r for r in records if r["id"] == example["meta"]["id"])
-        units = example["text"].encode("utf-16-le")
         served = api.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/spans")
         assert len(served) == len(record["entities"])
-        for span in served:
-            word = units[2 * span["start_offset"]:2 * span["end_offset"]].decode("utf-16-le")
-            assert word in before[record["id"]]["text"]
+        words = {_word(example["text"], e["start_offset"], e["end_offset"], offsets) for e in record["entities"]}
+        assert {_word(example["text"], s["start_offset"], s["end_offset"], offsets) for s in served} == words
+        text = before[record["id"]]["text"]
+        assert words == {text[e[1]:e[2]] for e in before[record["id"]]["entities"] if e[4] != "suggested"} | \
+            {text[c[1]:c[2]] for c in before[record["id"]]["claims"]}
         spans += len(served)
         relations += len(api.call("GET", f"/v1/projects/{pid}/examples/{example['id']}/relations"))
     assert spans == sum(len(r["entities"]) for r in records)
@@ -109,7 +123,7 @@ def test_doccano_takes_our_export_and_gives_it_back(doccano, corpus_db, before, 
     exported = tmp_path / "from-doccano.jsonl"
     exported.write_bytes(archive.read(name))
     back = tmp_path / "from-doccano.db"
-    compare.marginalia("import", str(exported), "--db", str(back), "--format", "doccano")
+    compare.marginalia("import", str(exported), "--db", str(back), "--format", "doccano", "--doccano-offsets", offsets)
     after = compare.content(back)
-    compare.report("doccano", before, after)
+    compare.report(f"doccano ({offsets} offsets)", before, after)
     assert compare.by_offsets(after) == compare.by_offsets(compare.gold_only(before))
