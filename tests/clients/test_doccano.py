@@ -50,7 +50,7 @@ def doccano(tmp_path_factory):
     try:
         web = Server([str(bin_ / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir",
                       str(backend), "config.wsgi"], env=env, cwd=home, log=home / "web.log",
-                     health=f"http://127.0.0.1:{port}/v1/health/")
+                     health=f"http://127.0.0.1:{port}/v1/health/", timeout=600)
         login = Api(f"http://127.0.0.1:{port}", None).call("POST", "/v1/auth/login/",
                                                          {"username": "admin", "password": "marginalia-test"})
         yield Api(f"http://127.0.0.1:{port}", login["key"])

@@ -34,7 +34,8 @@ def label_studio(tmp_path_factory):
     server = Server([str(venv / "bin" / "label-studio"), "start", "--no-browser", "--internal-host", "127.0.0.1",
                      "-p", str(port), "--data-dir", str(data), "--username", "admin@example.com",
                      "--password", "marginalia-test", "--user-token", TOKEN, "--enable-legacy-api-token"],
-                    env=env, cwd=data, log=data / "server.log", health=f"http://127.0.0.1:{port}/health")
+                    env=env, cwd=data, log=data / "server.log", health=f"http://127.0.0.1:{port}/health",
+                    timeout=900)  # its first start migrates a new database: minutes on a busy machine
     try:
         yield Api(f"http://127.0.0.1:{port}", TOKEN)
     finally:
