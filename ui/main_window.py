@@ -49,6 +49,7 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
         self.setWindowTitle("Marginalia")
         # What the window starts that could outlive it; closeEvent ends each.
         self.preannotation = self.dashboard = self.adjudication = self.shortcuts_dialog = None
+        self.closed = False  # once closed, nothing deferred starts work on the store
 
         self.corpus = CorpusPanel(store)
         self.view = ArticleView()
@@ -84,6 +85,7 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
         """Everything the window started ends with it, before its owner closes the store: the
         clock, a pre-annotation run (cancelled and waited for), the corpus panel's timers, and the
         windows opened from it (the dashboard reads this store)."""
+        self.closed = True
         self._clock.stop()
         self.work_clock.stop()
         if self.preannotation is not None:
@@ -540,6 +542,8 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
 
     def preannotate_corpus(self, model: str | None = None) -> None:
         """Ask which pre-annotator (unless given), then run it on a worker thread."""
+        if self.closed:
+            return
         from .preannotation import PreannotationRun
         if not self.store.path or self.store.path == ":memory:":
             self.error("pre-annotation from the window needs a database file")

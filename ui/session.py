@@ -81,7 +81,10 @@ class Session(QObject):
         self._show(store, doc_id)
         if seeded:
             # The window first, then the sample's suggestions, in the background with progress.
-            QTimer.singleShot(0, lambda: self.window.preannotate_corpus("builtin"))
+            # Deferred: a window deleted before then is not called (the context), one closed
+            # starts nothing (preannotate_corpus).
+            window = self.window
+            QTimer.singleShot(0, window, lambda: window.preannotate_corpus("builtin"))
         return True
 
     def _show(self, store, doc_id: str | None, *, same_store: bool = False) -> None:

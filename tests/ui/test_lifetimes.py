@@ -66,3 +66,14 @@ def test_the_adjudication_view_closes_with_the_window_and_releases_its_store(qtb
     qtbot.waitUntil(lambda: released == [True], timeout=3000)
     store.close()
     qtbot.wait(QUIET)
+
+
+def test_a_session_closed_at_once_never_starts_the_first_runs_preannotation(qtbot, tmp_path):
+    from ui.session import Session
+    session = Session()
+    assert session.open(tmp_path / "new.db", create=True, seed=True)  # first run: suggestions come after
+    window = session.window
+    qtbot.addWidget(window)
+    session.close()  # before the event loop ran the deferred start
+    qtbot.wait(QUIET)
+    assert window.preannotation is None
