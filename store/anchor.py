@@ -98,6 +98,11 @@ def write_manifest(out: Path, anchor: Anchor, *, fmt: str, written: dict[str, in
         if os.path.isfile(target):
             entry.update(_digest(Path(target)))
         files[os.path.relpath(target, Path(out).parent)] = entry
+    from annotate.formats.registry import companions
+    beside = {c for target in [out, *written] for c in companions(fmt, Path(target))}
+    for companion in sorted(beside):  # the client's config written with the export (Label Studio, spaCy)
+        if companion.is_file():
+            files[os.path.relpath(companion, Path(out).parent)] = _digest(companion)
     body = {"marginalia_manifest": MANIFEST_VERSION, "format": fmt, "exported_at": now(),
             "database": os.path.basename(database), "audit": {"events": anchor.events, "head": anchor.head},
             "files": files}

@@ -253,3 +253,13 @@ def test_an_export_that_matches_nothing_says_who_has_it_and_writes_nothing(tmp_p
     assert "'bob' has no annotations in this database; annotations by 'ann' (1 document)" in capsys.readouterr().err
     assert main.main(["export", "--db", str(db), "--out", str(out), "--format", "spacy", "--only-done",
                       "--annotator", "ann"]) == 0
+
+
+def test_the_manifest_lists_the_client_configs_written_beside_the_export(tmp_path):
+    db = _native(tmp_path, 2)
+    for fmt, name, config in (("labelstudio", "ls.json", "ls.label_config.xml"), ("spacy", "s.spacy", "s.config.cfg")):
+        out = tmp_path / name
+        assert main.main(["export", "--db", str(db), "--format", fmt, "--out", str(out)]) == 0
+        manifest = json.loads((tmp_path / f"{name}.manifest.json").read_text(encoding="utf-8"))
+        assert set(manifest["files"]) == {name, config}
+        assert manifest["files"][config]["bytes"] == (tmp_path / config).stat().st_size
