@@ -50,6 +50,7 @@ class Changes:
     stance_ids: set[str] = field(default_factory=set)
     relation_ids: set[str] = field(default_factory=set)
     comment_ids: set[str] = field(default_factory=set)
+    cluster_ids: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)
     event: int | None = None
     initiator: object | None = None
@@ -68,6 +69,8 @@ class Changes:
                 changes.relation_ids.add(row.key[1])
             elif row.table == "comments":
                 changes.comment_ids.add(row.key[1])
+            elif row.table == "clusters":
+                changes.cluster_ids.add(row.key[1])
             if row.before is None and row.after is not None and row.table in ("spans", "stances", "relations",
                                                                               "comments"):
                 changes.created.append(row.key[1])

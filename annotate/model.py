@@ -45,7 +45,8 @@ class Span:
     ``origin`` is who proposed it: an annotator's name, or ``model:NAME@VERSION``.
     ``annotator`` is the person who decided it (``None`` while it is an undecided suggestion).
     Claims use ``claimant`` (an entity id), ``claimant_text`` (a free-text source),
-    ``claim_type`` and ``checkworthy``; entities leave them empty.
+    ``claim_type`` and ``checkworthy``; entities leave them empty. ``cluster`` is the entity
+    (a :class:`Cluster`: one person, place or organisation) an entity mention refers to.
     """
 
     id: str
@@ -63,6 +64,7 @@ class Span:
     checkworthy: bool | None = None
     replaces: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    cluster: str | None = None
 
     @property
     def is_gold(self) -> bool:
@@ -70,6 +72,26 @@ class Span:
 
     def text_in(self, text: str) -> str:
         return text[self.start:self.end]
+
+
+@dataclass
+class Cluster:
+    """An entity as an actor: the mentions (entity spans whose ``cluster`` is this id) that refer
+    to one person, place or organisation ("Khalifa Haftar", "Haftar", "the general").
+
+    Proposed by a model (a suggestion, as any other) or made by a person; a stance or claim whose
+    holder or claimant is one mention is about the whole entity.
+    """
+
+    id: str
+    origin: str = ""
+    decision: str = MANUAL
+    annotator: str | None = None
+    score: float | None = None
+
+    @property
+    def is_gold(self) -> bool:
+        return self.decision in HUMAN_DECISIONS
 
 
 @dataclass
@@ -106,6 +128,7 @@ class Annotations:
     labels: list[str] = field(default_factory=list)
     status: str = NEW
     status_reason: str | None = None
+    clusters: list[Cluster] = field(default_factory=list)
 
     @property
     def entities(self) -> list[Span]:
@@ -117,6 +140,11 @@ class Annotations:
 
     def span(self, span_id: str) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+    def members(self, cluster_id: str) -> list[Span]:
+        """The mentions of an entity that are not rejected, in reading order."""
+        return sorted((s for s in self.spans if s.cluster == cluster_id and s.decision != REJECTED),
+                      key=lambda s: (s.start, s.end))
 
 
 @dataclass

@@ -34,7 +34,23 @@ def validate(document: Document, annotations: Annotations, schema: Schema) -> No
     for span in annotations.spans:
         with _about(span.id):
             _check_span_refs(span, spans)
-    ids = set(spans)
+    clusters: set[str] = set()
+    for cluster in annotations.clusters:
+        with _about(cluster.id):
+            if cluster.id in clusters or cluster.id in spans:
+                raise ValidationError(f"entity group {cluster.id!r}: id is used twice in document {document.id!r}")
+            if cluster.decision not in DECISIONS:
+                raise ValidationError(f"entity group {cluster.id!r}: unknown decision {cluster.decision!r}")
+        clusters.add(cluster.id)
+    for span in annotations.spans:
+        if span.cluster is not None:
+            with _about(span.id):
+                if span.layer != ENTITY:
+                    raise ValidationError(f"claim {span.id!r}: only entities belong to an entity group")
+                if span.cluster not in clusters:
+                    raise ValidationError(f"entity {span.id!r}: entity group {span.cluster!r} is not an id in this "
+                                          "document")
+    ids = set(spans) | clusters
     for stance in annotations.stances:
         with _about(stance.id):
             _check_stance(document, stance, spans, ids, schema)

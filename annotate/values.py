@@ -87,7 +87,7 @@ def check_storable(document: Document, annotations: Annotations) -> None:
     if problem:
         raise ValidationError(f"document {document.id!r}: {problem}")
     for kind, items in (("span", annotations.spans), ("stance", annotations.stances),
-                        ("relation", annotations.relations)):
+                        ("relation", annotations.relations), ("entity group", annotations.clusters)):
         for item in items:
             try:
                 _check_item(document, kind, item)
@@ -103,7 +103,7 @@ def _check_item(document: Document, kind: str, item: Any) -> None:
     problem = score_problem(getattr(item, "score", None))
     if problem:
         raise ValidationError(f"{what}: {problem}")
-    for field in ("claimant", "claimant_text", "claim_type", "replaces", "evidence"):
+    for field in ("claimant", "claimant_text", "claim_type", "replaces", "evidence", "cluster"):
         if hasattr(item, field):
             _name(getattr(item, field), f"{what}: {field}", optional=True)
     for field in ("label", "holder", "target", "head", "tail", "polarity"):

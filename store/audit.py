@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from annotate.changes import RowChange
 from annotate.model import text_sha256
 
-from .rows import KEYS, dumps
+from .rows import ADDED_COLUMNS, KEYS, dumps
 
 GENESIS = "0" * 64
 
@@ -143,6 +143,10 @@ def _verify(conn: sqlite3.Connection, max_problems: int) -> VerifyResult:
                     problems.add(f"document {key[0]!r}: its text does not match its recorded SHA-256; "
                                  "the text was altered")
             recorded = state.pop((table, key), None)
+            if recorded is not None and ADDED_COLUMNS.get(table):
+                # A row last written before a migration added columns holds their default.
+                recorded = ({**{c: None for c in ADDED_COLUMNS[table] if c not in recorded[0]}, **recorded[0]},
+                            recorded[1])
             if recorded is None:
                 problems.add(f"{name}: present in the database but written by no event; it was inserted outside "
                              "Marginalia")

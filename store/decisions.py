@@ -56,33 +56,63 @@ class Decisions:
                     if table == "spans":
                         rows += store.spans.dependent_rows(conn, doc_id, fetch_row(conn, table, (doc_id, annotation_id)),
                                                            rejecting=True, settled=settled)
+                    elif table == "clusters":
+                        rows += store.clusters.release_rows(conn, doc_id, annotation_id, at)
             return rows
 
         return store._act(action, doc_id, plan)
 
-    def accept_all(self, doc_id: str, *, layer: str | None = None) -> Changes:
-        """Accept every suggestion left in the document (or in one layer) as one undo step."""
+    def accept_all(self, doc_id: str, *, layer: str | None = None, label: str | None = None,
+                   min_score: float | None = None) -> Changes:
+        """Accept every suggestion left in the document as one undo step: all of them, or those
+        of one layer, of one label (an entity's or a relation's), or scored at least ``min_score``."""
         annotator = self.store.annotator
 
         def plan(conn):
             at = now()
-            rows = []
-            span_sql = "SELECT * FROM spans WHERE doc_id = ? AND decision = 'suggested'"
-            args = [doc_id]
-            if layer is not None:
-                span_sql += " AND layer = ?"
-                args.append(layer)
-            tables = [("spans", span_sql + " ORDER BY start", args)]
-            if layer is None:
-                tables += [(t, f"SELECT * FROM {t} WHERE doc_id = ? AND decision = 'suggested' ORDER BY id", [doc_id])
-                           for t in ("stances", "relations")]
-            for table, sql, sql_args in tables:
-                for before in dict_rows(conn, sql, sql_args):
-                    rows.append(RowChange(table, (doc_id, before["id"]), before,
-                                          {**before, "decision": ACCEPTED, "annotator": annotator, "updated_at": at}))
-            return rows
+            return [RowChange(table, (doc_id, before["id"]), before,
+                              {**before, "decision": ACCEPTED, "annotator": annotator, "updated_at": at})
+                    for table, before in self._pending(conn, doc_id, layer, label, min_score)]
 
-        return self.store._act("accept all", doc_id, plan)
+        action = "accept all" if label is None and min_score is None else \
+            f"accept all{f' {label}' if label else ''}{f' scored {min_score:g} or more' if min_score is not None else ''}"
+        return self.store._act(action, doc_id, plan)
+
+    def count_pending(self, doc_id: str, *, layer: str | None = None, label: str | None = None,
+                      min_score: float | None = None) -> int:
+        """How many suggestions ``accept_all`` with the same filters would accept (its preview)."""
+        return len(self._pending(self.store.conn, doc_id, layer, label, min_score))
+
+    @staticmethod
+    def _pending(conn, doc_id: str, layer: str | None, label: str | None,
+                 min_score: float | None) -> list[tuple[str, dict]]:
+        filtered = label is not None or min_score is not None
+        span_sql = "SELECT * FROM spans WHERE doc_id = ? AND decision = 'suggested'"
+        args: list = [doc_id]
+        if layer is not None:
+            span_sql += " AND layer = ?"
+            args.append(layer)
+        if label is not None:
+            span_sql += " AND layer = 'entity' AND label = ?"
+            args.append(label)
+        if min_score is not None:
+            span_sql += " AND score >= ?"
+            args.append(min_score)
+        tables = [("spans", span_sql + " ORDER BY start", args)]
+        if layer is None and not filtered:
+            tables += [(t, f"SELECT * FROM {t} WHERE doc_id = ? AND decision = 'suggested' ORDER BY id", [doc_id])
+                       for t in ("stances", "relations", "clusters")]
+        elif layer is None:
+            rel_sql = "SELECT * FROM relations WHERE doc_id = ? AND decision = 'suggested'"
+            rel_args: list = [doc_id]
+            if label is not None:
+                rel_sql += " AND label = ?"
+                rel_args.append(label)
+            if min_score is not None:
+                rel_sql += " AND score >= ?"
+                rel_args.append(min_score)
+            tables.append(("relations", rel_sql + " ORDER BY id", rel_args))
+        return [(table, row) for table, sql, sql_args in tables for row in dict_rows(conn, sql, sql_args)]
 
     def correct(self, doc_id: str, span_id: str, *, start: int | None = None, end: int | None = None,
                 label: str | None = None, claimant: Any = UNCHANGED, claimant_text: Any = UNCHANGED,
@@ -135,7 +165,8 @@ class Decisions:
         new = Span(new_id("e" if before["layer"] == ENTITY else "c"), new_start, new_end,
                    label or before["label"], before["layer"], origin=annotator, decision=MANUAL,
                    annotator=annotator, replaces=span_id,
-                   attrs=resized_attrs(json.loads(before["attrs"] or "{}"), new_start, new_end), **fields)
+                   attrs=resized_attrs(json.loads(before["attrs"] or "{}"), new_start, new_end),
+                   cluster=before.get("cluster"), **fields)
         rows = [RowChange("spans", (doc_id, span_id), before,
                           {**before, "decision": REJECTED, "annotator": annotator, "updated_at": at}),
                 RowChange("spans", (doc_id, new.id), None, span_row(doc_id, new, at))]

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from annotate.changes import RowChange
 from annotate.errors import ValidationError
 from annotate.people import import_owner
-from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from annotate.schema import Schema
 from annotate.validate import validate
 
 from . import audit, comments
 from .apply import apply_changes
-from .rows import dict_rows, dumps, now, relation_from_row, relation_row, span_from_row, span_row, stance_from_row, stance_row
+from .rows import (cluster_from_row, cluster_row, dict_rows, dumps, now, relation_from_row, relation_row, span_from_row,
+                   span_row, stance_from_row, stance_row)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -87,7 +88,7 @@ class Documents:
                 except ValidationError as exc:
                     raise exc.located(line=getattr(item, "line", None)) from None
                 existing = conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc.id]).fetchone()
-                has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels)
+                has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels or ann.clusters)
                 if existing is not None:
                     if existing[0] != doc.sha256:
                         raise ValidationError(f"document {doc.id!r} is already in the database with a different "
@@ -119,6 +120,8 @@ class Documents:
         rows = [RowChange("documents", (doc.id,), None, doc_row)]
         for span in ann.spans:
             rows.append(RowChange("spans", (doc.id, span.id), None, span_row(doc.id, span, at)))
+        for cluster in ann.clusters:
+            rows.append(RowChange("clusters", (doc.id, cluster.id), None, cluster_row(doc.id, cluster, at)))
         for stance in ann.stances:
             rows.append(RowChange("stances", (doc.id, stance.id), None, stance_row(doc.id, stance, at)))
         for relation in ann.relations:
@@ -159,7 +162,9 @@ class Documents:
         labels = [r[0] for r in conn.execute("SELECT label FROM doc_labels WHERE doc_id = ? AND annotator = ? "
                                              "ORDER BY label", [doc_id, store.annotator])]
         status, reason = store.status(doc_id)
-        return Annotations(spans, stances, relations, labels, status, reason)
+        clusters = [cluster_from_row(r) for r in dict_rows(conn, "SELECT * FROM clusters WHERE doc_id = ? "
+                                                                 "ORDER BY created_at, id", [doc_id])]
+        return Annotations(spans, stances, relations, labels, status, reason, clusters)
 
     def annotated(self, doc_id: str) -> AnnotatedDocument:
         return AnnotatedDocument(self.document(doc_id), self.annotations(doc_id))
@@ -203,6 +208,10 @@ class Documents:
         for doc_id, label in conn.execute(f"SELECT doc_id, label FROM doc_labels WHERE doc_id IN ({marks}) "
                                           "AND annotator = ? ORDER BY doc_id, label", [*doc_ids, annotator]):
             labels.setdefault(doc_id, []).append(label)
+        clusters: dict[str, list[Cluster]] = {}
+        for r in dict_rows(conn, f"SELECT * FROM clusters WHERE doc_id IN ({marks}) "
+                                 "ORDER BY doc_id, created_at, id", doc_ids):
+            clusters.setdefault(r["doc_id"], []).append(cluster_from_row(r))
         status = {r[0]: (r[1], r[2]) for r in conn.execute(
             f"SELECT doc_id, status, reason FROM doc_status WHERE doc_id IN ({marks}) AND annotator = ?",
             [*doc_ids, annotator])}
@@ -210,7 +219,7 @@ class Documents:
             st, reason = status.get(doc_id, (NEW, None))
             yield AnnotatedDocument(docs[doc_id], Annotations(spans.get(doc_id, []), stances.get(doc_id, []),
                                                               relations.get(doc_id, []), labels.get(doc_id, []),
-                                                              st, reason))
+                                                              st, reason, clusters.get(doc_id, [])))
 
 
 def _as_suggestions(ann: Annotations, origin: str) -> Annotations:
@@ -219,7 +228,7 @@ def _as_suggestions(ann: Annotations, origin: str) -> Annotations:
             return item  # already a suggestion with its origin: no copy needed
         return replace(item, decision=SUGGESTED, annotator=None, origin=item.origin or origin)
     return Annotations([suggest(s) for s in ann.spans], [suggest(s) for s in ann.stances],
-                       [suggest(r) for r in ann.relations], [], NEW, None)
+                       [suggest(r) for r in ann.relations], [], NEW, None, [suggest(c) for c in ann.clusters])
 
 
 def _as_gold(ann: Annotations, annotator: str, origin: str | None) -> Annotations:
@@ -230,4 +239,5 @@ def _as_gold(ann: Annotations, annotator: str, origin: str | None) -> Annotation
             return item  # nothing to fill in: no copy needed (bulk imports are mostly this case)
         return replace(item, origin=proposed_by, annotator=decided_by)
     return Annotations([gold(s) for s in ann.spans], [gold(s) for s in ann.stances],
-                       [gold(r) for r in ann.relations], list(ann.labels), ann.status, ann.status_reason)
+                       [gold(r) for r in ann.relations], list(ann.labels), ann.status, ann.status_reason,
+                       [gold(c) for c in ann.clusters])

@@ -88,8 +88,12 @@ def only_annotator(item, name: str):
     spans = [s for s in ann.spans if s.annotator == name]
     ids = {s.id for s in spans}
     text = item.document.text
+    clusters = [c for c in ann.clusters if c.annotator == name]
+    groups = {c.id for c in clusters}
     fixed = []
     for span in spans:
+        if span.cluster is not None and span.cluster not in groups:
+            span = _replace(span, cluster=None)
         if span.claimant is not None and span.claimant not in ids:
             claimant = next((s for s in ann.spans if s.id == span.claimant), None)
             span = _replace(span, claimant=None,
@@ -101,7 +105,7 @@ def only_annotator(item, name: str):
                and (s.evidence is None or s.evidence in ids)]
     relations = [r for r in ann.relations if r.annotator == name and r.head in ids and r.tail in ids]
     return AnnotatedDocument(item.document, Annotations(fixed, stances, relations, list(ann.labels), ann.status,
-                                                        ann.status_reason))
+                                                        ann.status_reason, clusters))
 
 
 def _doc_ids(store, only_done: bool) -> list[str]:
@@ -300,9 +304,11 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
         return json.dumps(parsed, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
     def entity(row) -> str:
-        doc_id, sid, start, end, label, replaces, attrs, origin, decision, annotator, sc = row
+        doc_id, sid, start, end, label, replaces, attrs, origin, decision, annotator, sc, cluster = row
         attrs = with_notes(doc_id, sid, attrs) if notes else attrs
         more = extras(replaces, attrs) if replaces or attrs != "{}" else ""
+        if cluster is not None:
+            more = f',"cluster":{q(cluster)}' + more
         return f'{{"id":{q(sid)},"start":{start},"end":{end},"label":{ql(label)}{more}{tail(origin, decision, annotator, sc)}'
 
     def claim(row) -> str:
@@ -343,7 +349,7 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
                 "ORDER BY doc_id, created_at, id", ids):
             notes.setdefault((doc_id, target), []).append(body)
         entities = grouped_spans(conn.execute(
-            "SELECT doc_id, id, start, \"end\", label, replaces, attrs, origin, decision, annotator, score "
+            "SELECT doc_id, id, start, \"end\", label, replaces, attrs, origin, decision, annotator, score, cluster "
             f"FROM spans WHERE doc_id IN ({marks}) AND layer = 'entity' ORDER BY doc_id, start", ids), entity)
         claims = grouped_spans(conn.execute(
             "SELECT doc_id, id, start, \"end\", replaces, attrs, origin, decision, annotator, score, claimant, "
@@ -355,6 +361,10 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
         relations = grouped(conn.execute(
             "SELECT doc_id, id, head, tail, label, origin, decision, annotator, score FROM relations "
             f"WHERE doc_id IN ({marks}) ORDER BY doc_id, created_at, id", ids), relation)
+        clusters = grouped(conn.execute(
+            "SELECT doc_id, id, origin, decision, annotator, score FROM clusters "
+            f"WHERE doc_id IN ({marks}) ORDER BY doc_id, created_at, id", ids),
+            lambda row: f'{{"id":{q(row[1])}{tail(row[2], row[3], row[4], row[5])}')
         labels: dict[str, list[str]] = {}
         for doc_id, label in conn.execute(f"SELECT doc_id, label FROM doc_labels WHERE doc_id IN ({marks}) "
                                           "AND annotator = ? ORDER BY doc_id, label", [*ids, who]):
@@ -363,6 +373,8 @@ def native_lines(store, *, only_done: bool = False, page: int = 500) -> Iterator
             if meta and ("NaN" in meta or "Infinity" in meta):
                 json_record(json.loads(meta), doc_id)  # refuses a NaN an earlier version stored
             reason_part = f',"status_reason":{q(reason)}' if reason else ""
+            if doc_id in clusters:
+                reason_part += f',"clusters":[{",".join(clusters[doc_id])}]'
             yield doc_id, (f'{{"id":{q(doc_id)},"text":{q(text)},"meta":{meta or "{}"},'
                            f'"entities":[{",".join(entities.get(doc_id, ()))}],'
                            f'"claims":[{",".join(claims.get(doc_id, ()))}],'

@@ -239,9 +239,31 @@ def m006_child_key_indexes(db: Database) -> None:
     """)
 
 
+def m007_entity_groups(db: Database) -> None:
+    # Entities as actors: the mentions of one person, place or organisation share a `cluster`
+    # (coreference); the cluster's own row says who proposed the grouping and who decided it.
+    # The column has no foreign key (SQLite adds none to an existing table without rebuilding
+    # it): store/clusters.py keeps members and clusters consistent within each action.
+    db.executescript("""
+    ALTER TABLE spans ADD COLUMN cluster TEXT;
+    CREATE INDEX spans_by_cluster ON spans(doc_id, cluster) WHERE cluster IS NOT NULL;
+    CREATE TABLE clusters (
+        doc_id TEXT NOT NULL REFERENCES documents(id),
+        id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('suggested', 'accepted', 'rejected', 'manual')),
+        annotator TEXT,
+        score REAL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (doc_id, id)
+    );
+    """)
+
+
 #: The migrations, in order.
 STEPS = (m001_core, m002_lookup_indexes, m003_merged_audit, m004_document_search, m005_teamwork,
-         m006_child_key_indexes)
+         m006_child_key_indexes, m007_entity_groups)
 #: Every migration this version knows, in order; a database that has applied others is newer.
 KNOWN_MIGRATIONS = [step.__name__ for step in STEPS]
 

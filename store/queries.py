@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from annotate.model import Relation, Span, Stance
+from annotate.model import Cluster, Relation, Span, Stance
 
-from .rows import relation_from_row, span_from_row, stance_from_row
+from .rows import cluster_from_row, relation_from_row, span_from_row, stance_from_row
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,11 @@ def _rows(conn, table: str, doc_id: str, ids: set[str]):
 def changed_spans(conn, doc_id: str, ids: set[str]) -> dict[str, Span | None]:
     """The current state of some spans: a Span, or None for those no longer there."""
     found = {k: span_from_row(v) for k, v in _rows(conn, "spans", doc_id, ids).items()}
+    return {i: found.get(i) for i in ids}
+
+
+def changed_clusters(conn, doc_id: str, ids: set[str]) -> dict[str, Cluster | None]:
+    found = {k: cluster_from_row(v) for k, v in _rows(conn, "clusters", doc_id, ids).items()}
     return {i: found.get(i) for i in ids}
 
 

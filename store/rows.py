@@ -5,7 +5,7 @@ import json
 import secrets
 from datetime import datetime, timezone
 
-from annotate.model import Relation, Span, Stance
+from annotate.model import Cluster, Relation, Span, Stance
 
 #: Each audited table and the columns that identify one of its rows.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -18,11 +18,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "comments": ("doc_id", "id"),
     "work_time": ("doc_id", "annotator"),
     "assignments": ("doc_id", "annotator"),
+    "clusters": ("doc_id", "id"),
 }
+
+#: Columns that a later migration added to a table: events written before it hold rows without
+#: them, which stand for the column's default (NULL).
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"spans": ("cluster",)}
 
 SPAN_COLUMNS = ("doc_id", "id", "layer", "start", "end", "label", "origin", "decision", "annotator", "score",
                 "claimant", "claimant_text", "claim_type", "checkworthy", "replaces", "attrs",
-                "created_at", "updated_at")
+                "created_at", "updated_at", "cluster")
 STANCE_COLUMNS = ("doc_id", "id", "holder", "target", "polarity", "evidence", "origin", "decision", "annotator",
                   "created_at", "updated_at")
 RELATION_COLUMNS = ("doc_id", "id", "head", "tail", "label", "origin", "decision", "annotator", "score",
@@ -55,7 +60,7 @@ def span_row(doc_id: str, span: Span, at: str) -> dict:
         "claimant": span.claimant, "claimant_text": span.claimant_text, "claim_type": span.claim_type,
         "checkworthy": None if span.checkworthy is None else int(bool(span.checkworthy)),
         "replaces": span.replaces, "attrs": dumps(span.attrs) if span.attrs else "{}", "created_at": at,
-        "updated_at": at,
+        "updated_at": at, "cluster": span.cluster,
     }
 
 
@@ -64,7 +69,7 @@ def span_from_row(row: dict) -> Span:
                 origin=row["origin"], decision=row["decision"], annotator=row["annotator"], score=row["score"],
                 claimant=row["claimant"], claimant_text=row["claimant_text"], claim_type=row["claim_type"],
                 checkworthy=None if row["checkworthy"] is None else bool(row["checkworthy"]),
-                replaces=row["replaces"], attrs=_attrs(row["attrs"]))
+                replaces=row["replaces"], attrs=_attrs(row["attrs"]), cluster=row.get("cluster"))
 
 
 def _attrs(text: str | None) -> dict:
@@ -94,6 +99,17 @@ def relation_row(doc_id: str, relation: Relation, at: str) -> dict:
 def relation_from_row(row: dict) -> Relation:
     return Relation(id=row["id"], head=row["head"], tail=row["tail"], label=row["label"], origin=row["origin"],
                     decision=row["decision"], annotator=row["annotator"], score=row["score"])
+
+
+def cluster_row(doc_id: str, cluster: Cluster, at: str) -> dict:
+    return {"doc_id": doc_id, "id": cluster.id, "origin": cluster.origin, "decision": cluster.decision,
+            "annotator": cluster.annotator, "score": None if cluster.score is None else float(cluster.score),
+            "created_at": at, "updated_at": at}
+
+
+def cluster_from_row(row: dict) -> Cluster:
+    return Cluster(id=row["id"], origin=row["origin"], decision=row["decision"], annotator=row["annotator"],
+                   score=row["score"])
 
 
 def audited_document_row(row: dict) -> dict:

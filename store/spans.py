@@ -52,7 +52,7 @@ class Spans:
         return row
 
     def table_of(self, conn, doc_id: str, annotation_id: str) -> str:
-        for table in ("spans", "stances", "relations"):
+        for table in ("spans", "stances", "relations", "clusters"):
             if conn.execute(f"SELECT 1 FROM {table} WHERE doc_id = ? AND id = ?", [doc_id, annotation_id]).fetchone():
                 return table
         for table in ("spans", "stances", "relations"):

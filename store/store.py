@@ -24,9 +24,11 @@ from annotate.schema import Schema, default_schema
 from . import audit
 from .apply import apply_changes, fetch_row
 from .database import close_database, open_database, read_snapshot
+from .clusters import Clusters
 from .decisions import Decisions
 from .documents import NOT_UNICODE, Documents, ImportResult
 from .links import Links
+from .occurrences import Occurrences
 from .rows import dict_rows, new_id, now
 from .schemas import Schemas
 from .spans import CLAIM_LABEL, UNCHANGED, Spans
@@ -68,6 +70,8 @@ class Store:
         self.links = Links(self)
         self.schemas = Schemas(self)
         self.statuses = Statuses(self)
+        self.clusters = Clusters(self)
+        self.occurrences = Occurrences(self)
 
     @classmethod
     def open(cls, path: str, annotator: str, *, create: bool = True, schema: Schema | None = None,
@@ -348,8 +352,9 @@ class Store:
     def reject(self, doc_id: str, *annotation_ids: str) -> Changes:
         return self.decisions.reject(doc_id, *annotation_ids)
 
-    def accept_all(self, doc_id: str, *, layer: str | None = None) -> Changes:
-        return self.decisions.accept_all(doc_id, layer=layer)
+    def accept_all(self, doc_id: str, *, layer: str | None = None, label: str | None = None,
+                   min_score: float | None = None) -> Changes:
+        return self.decisions.accept_all(doc_id, layer=layer, label=label, min_score=min_score)
 
     def correct(self, doc_id: str, span_id: str, *, start: int | None = None, end: int | None = None,
                 label: str | None = None, claimant: Any = _UNCHANGED, claimant_text: Any = _UNCHANGED,

@@ -234,7 +234,9 @@ def test_a_database_of_the_first_schema_step_is_migrated_with_its_data(tmp_path)
     for table in ("marginalia", "schemas", "documents", "relations", "doc_status"):
         assert after[table] == before[table], table
     # Only the accepted suggestion changed, and only its decision, annotator and time.
-    changed = [(b, a) for b, a in zip(before["spans"], after["spans"]) if a != b]
+    # (Columns added by later migrations, such as spans.cluster, hold their default.)
+    assert all(a[len(b):] == (None,) * (len(a) - len(b)) for b, a in zip(before["spans"], after["spans"]))
+    changed = [(b, a[:len(b)]) for b, a in zip(before["spans"], after["spans"]) if a[:len(b)] != b]
     assert len(changed) == 1
     b, a = changed[0]
     assert b[1] == "e2" and a[7] == "accepted" and a[8] == "ana"
