@@ -27,7 +27,7 @@ from annotate.preannotate import Annotator, DocSuggestions, preannotate
 
 from . import audit
 from .apply import apply_changes
-from .rows import now, span_from_row, span_row
+from .rows import cluster_row, dict_rows, now, relation_row, span_from_row, span_row, stance_row
 from .store import Store
 
 ACTION = "preannotate"
@@ -84,10 +84,11 @@ def _comparable(row: dict) -> dict:
 
 
 def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], referenced: set[str],
-                   at: str, stats: WriteStats) -> list[RowChange]:
+                   at: str, stats: WriteStats, links: dict) -> list[RowChange]:
     doc_id = item.doc_id
     by_id = {row["id"]: row for row in existing}
-    own_pending = {row["id"]: row for row in existing if row["origin"] == origin and row["decision"] == SUGGESTED}
+    own_pending = {row["id"]: row for row in existing if same_model(row["origin"], origin)
+                   and row["decision"] == SUGGESTED}
     rejected = {(r["layer"], r["label"], r["start"], r["end"]) for r in existing if r["decision"] == REJECTED}
     human = {(r["layer"], r["label"], r["start"], r["end"]): r["id"] for r in existing
              if r["decision"] in (ACCEPTED, MANUAL)}
@@ -115,10 +116,12 @@ def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], refe
                     item.text[claimant_span.start:claimant_span.end] if claimant_span else None)
             span.claimant = target
         keep.append(span)
+    produced = {span.id for span in keep}
+    link_rows, grouped = _plan_links(item, origin, links, redirect, produced, at, stats)
     rows: list[RowChange] = []
-    produced = set()
     for span in keep:
-        produced.add(span.id)
+        if span.cluster is not None and span.cluster not in grouped:
+            span.cluster = None
         after = span_row(doc_id, span, at)
         before = own_pending.get(span.id)
         if before is None:
@@ -131,6 +134,7 @@ def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], refe
         else:
             stats.kept += 1
     stale = {span_id for span_id in own_pending if span_id not in produced}
+    rows += link_rows
     # Only what nothing else refers to may go (a stance, a relation, a person's claim...).
     still_used = {ref for ref in referenced}
     for span_id in sorted(stale):
@@ -141,21 +145,105 @@ def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], refe
     return rows
 
 
+def same_model(a: str, b: str) -> bool:
+    """The same model, any version ("model:builtin@1", "model:builtin@2"): a newer version's run
+    replaces an older one's undecided suggestions instead of adding beside them."""
+    return a == b or (a.startswith("model:") and b.startswith("model:") and a.rsplit("@", 1)[0] == b.rsplit("@", 1)[0])
+
+
+def _plan_links(item: DocSuggestions, origin: str, links: dict, redirect: dict, produced: set[str], at: str,
+                stats: WriteStats) -> tuple[list[RowChange], set[str]]:
+    """Rows for the model's entity groups, stances and relations, by the rules of its spans:
+    what a person decided is never suggested again, and a re-run replaces what it proposed
+    before. A link whose end was dropped is dropped; one whose end a person already made points
+    at the person's span. A group keeps only the model's own new mentions (a person's entity is
+    not regrouped by a model). Returns the rows and the groups written."""
+    doc_id = item.doc_id
+    rows: list[RowChange] = []
+    members: dict[str, int] = {}
+    for span in item.spans:
+        if span.cluster is not None and span.id in produced:
+            members[span.cluster] = members.get(span.cluster, 0) + 1
+
+    def end(ref: str) -> str | None:
+        return redirect[ref] if ref in redirect else ref
+
+    wanted: dict[str, list[tuple[str, dict]]] = {"clusters": [], "stances": [], "relations": []}
+    for cluster in item.clusters:
+        if members.get(cluster.id, 0) >= 2:
+            wanted["clusters"].append((cluster.id, cluster_row(doc_id, cluster, at)))
+    for stance in item.stances:
+        holder, target = end(stance.holder), end(stance.target)
+        if holder and target:
+            stance.holder, stance.target = holder, target
+            wanted["stances"].append((stance.id, stance_row(doc_id, stance, at)))
+    for relation in item.relations:
+        head, tail = end(relation.head), end(relation.tail)
+        if head and tail:
+            relation.head, relation.tail = head, tail
+            wanted["relations"].append((relation.id, relation_row(doc_id, relation, at)))
+    keep_clusters = set()
+    for table, items in wanted.items():
+        existing = {row["id"]: row for row in links[table]}
+        pending = {i: row for i, row in existing.items() if same_model(row["origin"], origin)
+                   and row["decision"] == SUGGESTED}
+        made = set()
+        for link_id, after in items:
+            before = existing.get(link_id)
+            if before is not None and link_id not in pending:
+                stats.skipped_rejected += 1
+                continue  # a person decided about it: never suggested again
+            made.add(link_id)
+            if before is None:
+                rows.append(RowChange(table, (doc_id, link_id), None, after))
+                stats.added += 1
+            elif _comparable(before) != _comparable(after):
+                after["created_at"] = before["created_at"]
+                rows.append(RowChange(table, (doc_id, link_id), before, after))
+                stats.updated += 1
+            else:
+                stats.kept += 1
+        if table == "clusters":
+            keep_clusters = made
+        for link_id in sorted(set(pending) - made):
+            if table == "clusters" and links["members"].get(link_id):
+                continue  # a person's decided mention still belongs to it
+            rows.append(RowChange(table, (doc_id, link_id), pending[link_id], None))
+            stats.removed += 1
+    return rows, keep_clusters
+
+
 def _references(conn, doc_ids: list[str], origin: str) -> dict[str, set[str]]:
-    """Per document, the span ids referred to by anything other than this model's pending spans."""
+    """Per document, the span ids referred to by anything other than this model's pending
+    suggestions (its own stances and relations are replaced with its spans)."""
     marks = ", ".join("?" for _ in doc_ids)
     refs: dict[str, set[str]] = {d: set() for d in doc_ids}
     queries = [
-        f"SELECT doc_id, holder, target, evidence FROM stances WHERE doc_id IN ({marks})",
-        f"SELECT doc_id, head, tail, NULL FROM relations WHERE doc_id IN ({marks})",
-        f"SELECT doc_id, claimant, replaces, NULL FROM spans WHERE doc_id IN ({marks}) "
-        "AND (claimant IS NOT NULL OR replaces IS NOT NULL) AND NOT (origin = ? AND decision = 'suggested')",
+        f"SELECT doc_id, holder, target, evidence, origin, decision FROM stances WHERE doc_id IN ({marks})",
+        f"SELECT doc_id, head, tail, NULL, origin, decision FROM relations WHERE doc_id IN ({marks})",
+        f"SELECT doc_id, claimant, replaces, NULL, origin, decision FROM spans WHERE doc_id IN ({marks}) "
+        "AND (claimant IS NOT NULL OR replaces IS NOT NULL)",
     ]
-    for k, sql in enumerate(queries):
-        args = [*doc_ids, origin] if k == 2 else list(doc_ids)
-        for doc_id, a, b, c in conn.execute(sql, args):
+    for sql in queries:
+        for doc_id, a, b, c, row_origin, decision in conn.execute(sql, doc_ids):
+            if decision == SUGGESTED and same_model(row_origin, origin):
+                continue
             refs[doc_id].update(x for x in (a, b, c) if x)
     return refs
+
+
+def _links(conn, doc_ids: list[str]) -> dict[str, dict]:
+    """Per document, its groups, stances and relations, and which groups a decided mention holds."""
+    marks = ", ".join("?" for _ in doc_ids)
+    result: dict[str, dict] = {d: {"clusters": [], "stances": [], "relations": [], "members": {}} for d in doc_ids}
+    for table in ("clusters", "stances", "relations"):
+        for row in dict_rows(conn, f"SELECT * FROM {table} WHERE doc_id IN ({marks})", doc_ids):
+            result[row["doc_id"]][table].append(row)
+    for doc_id, cluster, count in conn.execute(
+            f"SELECT doc_id, cluster, count(*) FROM spans WHERE doc_id IN ({marks}) AND cluster IS NOT NULL "
+            "AND decision != 'suggested' GROUP BY doc_id, cluster", doc_ids):
+        result[doc_id]["members"][cluster] = count
+    return result
 
 
 def write_suggestions(store: Store, origin: str, items: list[DocSuggestions]) -> WriteStats:
@@ -174,13 +262,15 @@ def write_suggestions(store: Store, origin: str, items: list[DocSuggestions]) ->
             existing[row["doc_id"]].append(row)
         known = {r[0] for r in conn.execute(f"SELECT id FROM documents WHERE id IN ({marks})", doc_ids)}
         refs = _references(conn, doc_ids, origin)
+        links = _links(conn, doc_ids)
         at = now()
         per_doc: list[tuple[str, list[RowChange], WriteStats]] = []
         for item in items:
             if item.doc_id not in known:
                 continue
             doc_stats = WriteStats(documents=1)
-            rows = _plan_document(item, origin, existing[item.doc_id], refs[item.doc_id], at, doc_stats)
+            rows = _plan_document(item, origin, existing[item.doc_id], refs[item.doc_id], at, doc_stats,
+                                  links[item.doc_id])
             per_doc.append((item.doc_id, rows, doc_stats))
             stats.add(doc_stats)
         # Deletes and updates first, then every insert of the batch in one executemany.

@@ -1,6 +1,6 @@
 """Pre-annotators: a spaCy pipeline plus the conversion of its output into suggestions.
 
-Chosen by versioned name from :data:`REGISTRY` (``"builtin.v1"``), or loaded from any installed
+Chosen by versioned name from :data:`REGISTRY` (``"builtin.v2"``), or loaded from any installed
 spaCy package or pipeline folder with ``spacy.load``. Either way the result is an
 :class:`Annotator`, whose :meth:`Annotator.suggestions` turns a processed ``Doc`` into
 :class:`annotate.model.Span` suggestions:
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
-from ..model import CLAIM, ENTITY, SUGGESTED, Span
+from ..model import CLAIM, ENTITY, SUGGESTED, Cluster, Relation, Span, Stance
 from ..schema import Schema
 from . import claims as claim_rules
 from .names import SCORES_KEY
@@ -34,13 +34,17 @@ CLAIM_LABEL = "CLAIM"
 
 @dataclass
 class DocSuggestions:
-    """One document's suggestions from one model."""
+    """One document's suggestions from one model: spans, and the entity groups, stances and
+    relations among them (these refer to the spans by id)."""
 
     doc_id: str
     text: str
     spans: list[Span]
     unmapped: Counter = field(default_factory=Counter)
     tokens: int = 0
+    clusters: list[Cluster] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
 
 def suggestion_id(origin: str, layer: str, label: str, start: int, end: int) -> str:
@@ -48,11 +52,22 @@ def suggestion_id(origin: str, layer: str, label: str, start: int, end: int) -> 
     return "m" + digest.hexdigest()
 
 
+def link_id(origin: str, kind: str, label: str, head: str, tail: str) -> str:
+    """The id of a suggested group, stance or relation: the same on every run, like a span's."""
+    digest = hashlib.blake2b(f"{origin}\x1f{kind}\x1f{label}\x1f{head}\x1f{tail}".encode(), digest_size=6)
+    return {"cluster": "g", "stance": "s", "relation": "r"}[kind] + digest.hexdigest()
+
+
 class Annotator:
     """A spaCy pipeline that proposes suggestions under one origin ``model:NAME@VERSION``."""
 
-    def __init__(self, nlp, name: str, version: str, schema: Schema, *, claim_keys: tuple[str, ...] = ()):
+    def __init__(self, nlp, name: str, version: str, schema: Schema, *, claim_keys: tuple[str, ...] = (),
+                 link_rules: bool = False):
+        """``link_rules``: also propose entity groups, stances and relations with the rules of
+        ``coref`` and ``links`` (the builtin pre-annotator does; another pipeline's origin is
+        not given to rules it does not hold)."""
         self.nlp = nlp
+        self.link_rules = link_rules
         self.name = name
         self.version = str(version)
         self.schema = schema
@@ -122,6 +137,7 @@ class Annotator:
         else:
             attributions = [((a.claimant.start_char, a.claimant.end_char) if a.claimant is not None else None, a.verb)
                             for a in claim_rules.attribute_all(doc, ordered)]
+        verbs: list = []  # (claim, claimant id, reporting verb), for the claimant's stance
         for span, (claimant_at, verb), k in zip(ordered, attributions, order):
             start, end = span.start_char, span.end_char
             span_id = suggestion_id(origin, CLAIM, CLAIM_LABEL, start, end)
@@ -134,17 +150,71 @@ class Annotator:
                 if claimant is None:
                     claimant_text = doc.text[claimant_at[0]:claimant_at[1]]
             label = claim_labels[k].lower()
-            claim_type = label if label in schema.claim_types else claim_rules_type(verb, schema)
+            claim_type = label if label in schema.claim_types else claim_rules_type(verb, schema, span)
             spans.append(Span(span_id, start, end, CLAIM_LABEL, CLAIM, origin=origin, decision=SUGGESTED,
                               score=claim_scores[k], claimant=claimant, claimant_text=claimant_text,
                               claim_type=claim_type))
-        return DocSuggestions(doc_id, doc.text, spans, unmapped, len(doc))
+            verbs.append((spans[-1], claimant, verb))
+        result = DocSuggestions(doc_id, doc.text, spans, unmapped, len(doc))
+        if self.link_rules:
+            self._links(doc, result, verbs)
+        return result
+
+    def _links(self, doc, result: DocSuggestions, claims: list) -> None:
+        """Entity groups, stances and relations among this document's suggestions."""
+        from ..validate import check_relation
+        from ..errors import ValidationError
+        from .coref import group_mentions
+        from .links import find_links
+        origin = self.origin
+        for group in group_mentions(doc.text, result.spans):
+            cluster_id = link_id(origin, "cluster", "", group.members[0].id, group.members[-1].id)
+            result.clusters.append(Cluster(cluster_id, origin, SUGGESTED, None, group.score))
+            for member in group.members:
+                member.cluster = cluster_id
+        by_id = {s.id: s for s in result.spans}
+        for found in find_links(doc, result.spans, claims):
+            if found.kind == "stance":
+                if found.label in self.schema.polarities:
+                    result.stances.append(Stance(link_id(origin, "stance", found.label, found.head, found.tail),
+                                                 found.head, found.tail, found.label, None, origin, SUGGESTED))
+                continue
+            try:
+                check_relation(self.schema, found.label, by_id[found.head].label, by_id[found.tail].label)
+            except ValidationError:
+                continue
+            result.relations.append(Relation(link_id(origin, "relation", found.label, found.head, found.tail),
+                                             found.head, found.tail, found.label, origin, SUGGESTED, None,
+                                             found.score))
 
 
-def claim_rules_type(verb: str | None, schema: Schema) -> str:
+def claim_rules_type(verb: str | None, schema: Schema, claim=None) -> str:
+    """The claim's type from its reporting verb ("accused": accusation), else from its words:
+    accusatory words make an accusation, "we will" a commitment, a modal or an evaluation in
+    the main clause ("should", "must", "the best way") an opinion, "will" a prediction."""
     from .lexicon import CLAIM_TYPE_BY_VERB
-    wanted = CLAIM_TYPE_BY_VERB.get(verb or "", schema.default_claim_type)
+    wanted = CLAIM_TYPE_BY_VERB.get(verb or "")
+    if wanted is None and claim is not None:
+        wanted = content_type(claim)
+    wanted = wanted or schema.default_claim_type
     return wanted if wanted in schema.claim_types else schema.default_claim_type
+
+
+def content_type(claim) -> str | None:
+    from . import lexicon as lx
+    words = [t.lower_ for t in claim]
+    if any(w in lx.ACCUSATION_CUES for w in words):
+        return "accusation"
+    for k, word in enumerate(words):
+        if word in lx.FUTURE and k > 0 and words[k - 1] in lx.FIRST_PERSON:
+            return "commitment"
+    # The main clause: up to an embedded "that" clause ("supports the position that ... should").
+    main = words[:words.index("that")] if "that" in words else words
+    if any(w in lx.OPINION_CUES for w in main):
+        return "opinion"
+    if any(w in lx.FUTURE for w in words):
+        return "prediction"
+    return None
 
 
 def _ent_scores(doc) -> dict[tuple[int, int, str], float]:
@@ -171,14 +241,14 @@ def register(name: str):
     return decorate
 
 
-@register("builtin.v1")
-def _builtin_v1(schema: Schema) -> Annotator:
+@register("builtin.v2")
+def _builtin_v2(schema: Schema) -> Annotator:
     from . import builtin
-    return Annotator(builtin.build_nlp(), builtin.NAME, str(builtin.VERSION), schema)
+    return Annotator(builtin.build_nlp(), builtin.NAME, str(builtin.VERSION), schema, link_rules=True)
 
 
 def latest(family: str) -> str | None:
-    """The newest registered version of a family (``"builtin"`` -> ``"builtin.v1"``)."""
+    """The newest registered version of a family (``"builtin"`` -> ``"builtin.v2"``)."""
     versions = [n for n in REGISTRY if n.rsplit(".v", 1)[0] == family and n.rsplit(".v", 1)[-1].isdigit()]
     return max(versions, key=lambda n: int(n.rsplit(".v", 1)[1]), default=None)
 
@@ -194,7 +264,7 @@ def installed_pipelines() -> list[str]:
 
 
 def load_annotator(model: str, schema: Schema) -> Annotator:
-    """A registered name (``builtin``, ``builtin.v1``), a pipeline folder, or an installed package."""
+    """A registered name (``builtin``, ``builtin.v2``), a pipeline folder, or an installed package."""
     name = latest(model) or model
     if name in REGISTRY:
         return REGISTRY[name](schema)

@@ -18,7 +18,8 @@ from . import lexicon as lx
 from . import names as _names  # noqa: F401
 
 NAME = "builtin"
-VERSION = 1
+#: 2: entity groups, stances and relations (issue 17); more organisations from general patterns.
+VERSION = 2
 
 _YEAR = r"^(1[5-9]\d\d|20\d\d)$"
 _DAY = r"^([1-9]|[12]\d|3[01])(st|nd|rd|th)?$"

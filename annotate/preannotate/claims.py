@@ -22,7 +22,14 @@ OPENING_QUOTES = ("“", '"', "‘", "«", "„")
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 _QUOTES = [re.compile(r"“([^“”\n]+)”"), re.compile(r'"([^"\n]+)"'), re.compile(r"‘([^‘’\n]+?)’(?!\w)"),
            re.compile(r"«([^«»\n]+)»")]
-_TRAILING = {",", ";", ":", "—", "--", "-"}
+_TRAILING = {",", ";", ":", "—", "--", "-", "."}
+#: A claim after a reporting verb ends before a participle clause that comments on it
+#: ("..., referring to ...") or before a second speech act ("... and called ...").
+_CUT_PARTICIPLES = {"referring", "adding", "saying", "noting", "citing", "stressing", "calling", "urging",
+                    "warning", "arguing", "insisting", "explaining", "according"}
+_CUT_VERBS = {"called", "urged", "warned", "said", "added", "accused", "vowed", "demanded", "asked", "denied",
+              "described", "dismissed", "rejected", "stressed", "noted"}
+_OPENING_CLOSING = {"“": "”", '"': '"', "‘": "’", "«": "»"}
 _ADVERBS = {"earlier", "also", "later", "then", "has", "had", "again", "once", "repeatedly", "on", "further"}
 MIN_TOKENS = 4
 
@@ -46,6 +53,8 @@ class ClaimFinder:
         quoted: list[Span] = []
         for pattern in _QUOTES:
             for match in pattern.finditer(doc.text):
+                if _in_headline(doc.text, match.start()):
+                    continue
                 span = _content_span(doc, match.start(1), match.end(1))
                 if span is None or sum(1 for t in span if not t.is_punct) < self.min_tokens:
                     continue
@@ -90,6 +99,14 @@ class ClaimFinder:
 
 
 _ENDS = {".", "!", "?"}
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """A quotation in a line with no closing punctuation (a headline's scare quotes) is no claim."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start:end if end >= 0 else len(text)].rstrip()
+    return not line.rstrip("”\"’»").endswith((".", "!", "?", ":", ";"))
 
 
 def _sent_start(doc: Doc, i: int) -> bool:
@@ -141,9 +158,26 @@ def _clause_after(doc: Doc, verb: int) -> Span | None:
             s = j + 1
             break
     e = sent_end
+    for j in range(s + 1, sent_end - 1):
+        if (doc[j].text == "," and doc[j + 1].lower_ in _CUT_PARTICIPLES) or \
+                (doc[j].lower_ == "and" and doc[j + 1].lower_ in _CUT_VERBS and doc[j - 1].text != ","):
+            e = j
+            break
     while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
         e -= 1
+    if e > s and e < len(doc) and _closes_open_quote(doc[s:e].text, doc[e].text):
+        e += 1  # 'a "wrong policy"': the closing quote of a quotation the claim holds
     return doc[s:e] if e > s else None
+
+
+def _closes_open_quote(text: str, following: str) -> bool:
+    for opening, closing in _OPENING_CLOSING.items():
+        if following != closing:
+            continue
+        if opening == closing:
+            return text.count(opening) % 2 == 1
+        return text.count(opening) > text.count(closing)
+    return False
 
 
 class Ents:
@@ -165,6 +199,14 @@ def _speaker_before(doc: Doc, verb: int, ents: Ents):
         return ent
     if k > 0 and doc[k - 1].lower_ in lx.PRONOUNS:
         return doc[k - 1]
+    if k > 1 and doc[k - 1].text == ",":
+        # An apposition between the speaker and the verb: "İbrahim Kalın, the Turkish presidential
+        # spokesman, said ...".
+        for j in range(k - 3, max(0, k - 14), -1):
+            if doc[j].text in (".", "\n") or _sent_start(doc, j + 1) and j + 1 < k - 1:
+                break
+            if doc[j].text == "," and ents.by_end.get(j) is not None:
+                return ents.by_end[j]
     return None
 
 
@@ -237,7 +279,12 @@ def _resolve(doc: Doc, speaker, previous: list[Attribution], ents: Ents) -> Span
     if pronoun in ("he", "she"):
         candidates = [e for e in ents.all if e.end <= speaker.i and e.label_ == "PERSON"]
         return candidates[-1] if candidates else None
-    return None
+    # "Turkey and Russia ... as they reiterate": the sentence's first organisation or country.
+    sentence_start = speaker.i
+    while sentence_start > 0 and not _sent_start(doc, sentence_start):
+        sentence_start -= 1
+    subjects = [e for e in ents.all if sentence_start <= e.start and e.end <= speaker.i and e.label_ in wanted]
+    return subjects[0] if subjects else None
 
 
 def attribute_all(doc: Doc, claims: list[Span], ents: Ents | None = None) -> list[Attribution]:

@@ -112,6 +112,8 @@ vows pledged pledges promised promises predicted predicts urged urges confirmed 
 believed blamed blames criticised criticized criticizes criticises acknowledged acknowledges admitted
 admits wrote writes tweeted reported reports suggested suggests estimated estimates recalled recalls
 threatened threatens rejected rejects dismissed dismisses condemned condemns
+reiterate underline stress warn insist argue announce declare deny accuse emphasise emphasize explain assert
+maintain allege predict urge confirm believe blame criticise criticize acknowledge admit suggest recall
 """.split())
 
 CLAIM_TYPE_BY_VERB = {
@@ -123,6 +125,17 @@ CLAIM_TYPE_BY_VERB = {
     **{v: "commitment" for v in ("vowed", "vows", "pledged", "pledges", "promised", "promises")},
     **{v: "opinion" for v in ("believes", "believed", "argued", "argues")},
 }
+
+#: Words that make a claim an accusation whatever verb reports it.
+ACCUSATION_CUES = frozenset("""
+aggression putschist putschists illegitimate jeopardizing jeopardising jeopardize jeopardise unreliable spoiled
+blame blamed blames accusing accuse criticize criticise terrorist terrorists corrupt corruption atrocities
+massacre massacres lied lying sabotage sabotaged betrayed betrayal violated violating looted crimes
+""".split())
+#: Modals and evaluations that make a claim an opinion when they are in its main clause.
+OPINION_CUES = frozenset("should must ought best worst wrong right-thing needs".split())
+FIRST_PERSON = frozenset({"we", "i"})
+FUTURE = frozenset({"will", "shall", "'ll", "’ll"})
 
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 
