@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import CLAIM, ENTITY, POLARITIES, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from ..model import (CLAIM, ENTITY, POLARITIES, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span,
+                     Stance)
 from .common import Notes, SourcedDocument, ascii_number, fail, first_line_title, gold_view, safe_file_stem
 from .output import FolderWriter, write_beside
 from .plaintext import document_id_for
@@ -87,8 +88,9 @@ def read_pair(txt: Path, ann_path: Path | None, taken: set[str]) -> SourcedDocum
     stances, relations, extra = _claims_and_stances(spans, relations, extra)
     if extra:
         meta["brat"] = {"lines": extra}
-    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations), source=str(ann_path),
-                           lines=lines)
+    clusters = [Cluster(group) for group in dict.fromkeys(s.cluster for s in spans if s.cluster)]
+    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, clusters=clusters),
+                           source=str(ann_path), lines=lines)
 
 
 def _claims_and_stances(spans: list[Span], relations: list[Relation], extra: list[str]):
@@ -253,6 +255,16 @@ def _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lin
         if body[1] in spans:
             spans[body[1]].attrs.setdefault("attributes", {})[body[0]] = body[2] if len(body) == 3 else True
             return
+    elif kind == "*":
+        if body and body[0] == "Equiv" and len(body) >= 3 and all(ref in spans for ref in body[1:]):
+            # Coreference: the entities are one actor (an entity group); two lines that share an
+            # entity are one group.
+            groups = {spans[ref].cluster for ref in body[1:] if spans[ref].cluster}
+            group = min(groups) if groups else f"equiv-{body[1]}"
+            for span in spans.values():
+                if span.cluster in groups or span.id in body[1:]:
+                    span.cluster = group
+            return
     elif kind == "#":
         if len(body) != 2 or len(fields) != 3:
             raise fail(f"{ann_id}: expected #ID<TAB>TYPE TARGET<TAB>NOTE", path, number)
@@ -343,6 +355,11 @@ def to_ann(item: AnnotatedDocument, used_types: "ConfTypes | None" = None) -> st
             rid = relation(stance.id, stance.polarity, stance.holder, stance.target)
             if stance.evidence in t_ids:
                 notes.append((rid, EVIDENCE_NOTE + t_ids[stance.evidence]))
+    for group in dict.fromkeys(c.id for c in ann.clusters):
+        # Coreference, as brat writes it: one Equiv line per entity group.
+        members = sorted((t_ids[s.id] for s in spans if s.cluster == group and s.layer == ENTITY), key=_id_key)
+        if len(members) >= 2:
+            out.append("*\tEquiv " + " ".join(members))
     for span in spans:
         attributes = dict(span.attrs.get("attributes") or {})
         if span.layer == CLAIM:
@@ -431,7 +448,8 @@ def annotation_conf(schema, types: ConfTypes) -> str:
     for label in types.relations:
         if label not in declared:
             lines.append(f"{label}\tArg1:<ENTITY>, Arg2:<ENTITY>")
-    lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]"]
+    lines += ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+              "Equiv\tArg1:<ENTITY>, Arg2:<ENTITY>, <REL-TYPE>:symmetric-transitive", "", "[events]", "", "[attributes]"]
     claim_types = list(schema.claim_types) if schema else []
     attributes = {CLAIM_TYPE_ATTR: ({CLAIM_TYPE: None}, dict.fromkeys(claim_types)),
                   CHECKWORTHY_ATTR: ({CLAIM_TYPE: None}, {"yes": None, "no": None})}

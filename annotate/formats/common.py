@@ -233,7 +233,8 @@ def gold_view(ann: Annotations) -> Annotations:
     ids = {s.id for s in spans}
     relations = [r for r in ann.relations if r.decision in HUMAN_DECISIONS and r.head in ids and r.tail in ids]
     stances = [s for s in ann.stances if s.decision in HUMAN_DECISIONS and s.holder in ids and s.target in ids]
-    return Annotations(spans, stances, relations, list(ann.labels), ann.status, ann.status_reason)
+    clusters = [c for c in ann.clusters if c.decision in HUMAN_DECISIONS]
+    return Annotations(spans, stances, relations, list(ann.labels), ann.status, ann.status_reason, clusters)
 
 
 def non_overlapping(spans: Iterable[Span]) -> tuple[list[Span], list[Span]]:

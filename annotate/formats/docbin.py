@@ -1,7 +1,8 @@
 """spaCy DocBin (``.spacy``): entities in ``doc.ents``, claims in ``doc.spans["claims"]``. Offsets are code points.
 
-Export writes gold annotations only, as training data: ``doc.ents`` holds the entities that do not
-overlap (earliest, then longest first); the entities that overlap them go to
+Entity groups travel as the mentions' ``kb_id`` (and a ``kb_id`` read in is a group: the same
+id, the same actor). Export writes gold annotations only, as training data: ``doc.ents`` holds
+the entities that do not overlap (earliest, then longest first); the entities that overlap them go to
 ``doc.spans["entities"]`` so nothing is lost; claims go to ``doc.spans["claims"]``. Relations,
 stances, claim details, ids and meta travel in ``doc.user_data["marginalia"]`` so that an import
 of our own export gives back the same annotations. Tokens are cut at every span boundary, and
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries
 from .output import FolderWriter, Writer
 
@@ -92,7 +93,7 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
     spans: list[Span] = []
     used: set[str] = set()
 
-    def add(layer: str, start: int, end: int, label: str, attrs: dict) -> None:
+    def add(layer: str, start: int, end: int, label: str, attrs: dict, kb_id: str = "") -> None:
         key = (layer, start, end, label)
         span_id = ids.get(key) if all(isinstance(x, (str, int)) for x in key) else None
         if span_id is None or span_id in used:
@@ -100,7 +101,9 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
             while span_id in used:
                 span_id += "x"
         used.add(span_id)
-        span = Span(span_id, start, end, label, layer, decision=MANUAL, attrs=attrs)
+        # A knowledge-base id names the entity a mention refers to: the same id, the same actor.
+        span = Span(span_id, start, end, label, layer, decision=MANUAL, attrs=attrs,
+                    cluster=kb_id if layer == ENTITY and kb_id else None)
         if layer == CLAIM:
             info = claims_info.get(span_id) or {}
             info = info if isinstance(info, dict) else {}
@@ -112,15 +115,15 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
         spans.append(span)
 
     for ent in doc.ents:
-        add(ENTITY, ent.start_char, ent.end_char, ent.label_, {})
+        add(ENTITY, ent.start_char, ent.end_char, ent.label_, {}, ent.kb_id_)
     for key, group in doc.spans.items():
         for span in group:
             if key == CLAIMS_KEY:
                 add(CLAIM, span.start_char, span.end_char, "CLAIM", {})
             elif key == OVERLAP_KEY:
-                add(ENTITY, span.start_char, span.end_char, span.label_, {})
+                add(ENTITY, span.start_char, span.end_char, span.label_, {}, span.kb_id_)
             else:
-                add(ENTITY, span.start_char, span.end_char, span.label_, {"spans_key": key})
+                add(ENTITY, span.start_char, span.end_char, span.label_, {"spans_key": key}, span.kb_id_)
     known = {s.id for s in spans}
     # user_data is whatever the file holds: only well-formed entries (ids and labels as strings) are read.
     relations = [Relation(r[0], r[1], r[2], r[3]) for r in own.get("relations") or []
@@ -132,7 +135,15 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
     for span in spans:
         if span.claimant is not None and span.claimant not in known:
             span.claimant = None
-    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations))
+    grouped: dict[str, int] = {}
+    for span in spans:
+        if span.cluster:
+            grouped[span.cluster] = grouped.get(span.cluster, 0) + 1
+    for span in spans:  # one mention with an id of its own is no group
+        if span.cluster and grouped[span.cluster] < 2:
+            span.cluster = None
+    clusters = [Cluster(group) for group, count in grouped.items() if count >= 2]
+    return SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, clusters=clusters))
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -174,8 +185,12 @@ def to_doc(item: AnnotatedDocument):
     claims = [s for s in ann.spans if s.layer == CLAIM]
     doc = make_doc(source.text, span_boundaries(ann.spans))
 
+    groups_kept = {c.id for c in ann.clusters}
+
     def char_span(span: Span):
-        out = doc.char_span(span.start, span.end, label=span.label if span.layer == ENTITY else "CLAIM")
+        # An entity group travels as the knowledge-base id of its mentions.
+        kb_id = span.cluster if span.cluster in groups_kept else ""
+        out = doc.char_span(span.start, span.end, label=span.label if span.layer == ENTITY else "CLAIM", kb_id=kb_id)
         if out is None:
             raise InputError(f"document {source.id!r}: {span.layer} {span.id!r} does not align with the tokens")
         return out

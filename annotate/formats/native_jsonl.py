@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 from ..errors import InputError
-from ..model import (CLAIM, DECISIONS, ENTITY, MANUAL, NEW, STATUSES, AnnotatedDocument, Annotations, Document,
-                     Relation, Span, Stance)
+from ..model import (CLAIM, DECISIONS, ENTITY, MANUAL, NEW, STATUSES, AnnotatedDocument, Annotations, Cluster,
+                     Document, Relation, Span, Stance)
 from .common import as_id
 from .output import json_record
 from .reading import json_lines, read_text_file
@@ -25,7 +25,7 @@ class LineDocument(AnnotatedDocument):
 
 
 _DOC_KEYS = {"id", "text", "meta", "entities", "claims", "stances", "relations", "labels", "status",
-             "status_reason"}
+             "status_reason", "clusters"}
 
 
 def read(path: Path) -> Iterator[LineDocument]:
@@ -85,8 +85,10 @@ def parse_record(record: Any) -> LineDocument:
     status = _get(record, "status", str, f"document {doc_id!r}", NEW)
     if status not in STATUSES:
         raise InputError(f"document {doc_id!r}: unknown status {status!r}")
+    clusters = [Cluster(score=raw.get("score"), **_common(raw, "an entity group"))
+                for raw in _get(record, "clusters", list, f"document {doc_id!r}", []) or []]
     annotations = Annotations(spans, stances, relations, list(labels), status,
-                              _get(record, "status_reason", str, f"document {doc_id!r}"))
+                              _get(record, "status_reason", str, f"document {doc_id!r}"), clusters)
     return LineDocument(Document(doc_id, text, meta), annotations)
 
 
@@ -128,7 +130,8 @@ def _span(raw: Any, layer: str) -> Span:
                 claimant=_ref(claimant, f"claim {common['id']!r}", "claimant"),
                 claimant_text=claimant_text if isinstance(claimant_text, str) else None,
                 claim_type=raw.get("type"), checkworthy=checkworthy,
-                replaces=_ref(raw.get("replaces"), f"{layer} {common['id']!r}", "replaces"), attrs=attrs, **common)
+                replaces=_ref(raw.get("replaces"), f"{layer} {common['id']!r}", "replaces"), attrs=attrs,
+                cluster=_ref(raw.get("cluster"), f"{layer} {common['id']!r}", "cluster"), **common)
 
 
 def _stance(raw: Any) -> Stance:
@@ -159,6 +162,8 @@ def to_record(item: AnnotatedDocument) -> dict:
         out = {"id": span.id, "start": span.start, "end": span.end}
         if span.layer == ENTITY:
             out["label"] = span.label
+            if span.cluster is not None:
+                out["cluster"] = span.cluster
         else:
             out.update(claimant=span.claimant, type=span.claim_type, checkworthy=span.checkworthy)
             if span.claimant_text is not None:
@@ -179,6 +184,8 @@ def to_record(item: AnnotatedDocument) -> dict:
     }
     if ann.status_reason:
         record["status_reason"] = ann.status_reason
+    if ann.clusters:
+        record["clusters"] = [{"id": c.id, **decided(c)} for c in ann.clusters]
     return record
 
 
