@@ -15,7 +15,9 @@ from annotate.model import CLAIM, DONE, SKIPPED, SUGGESTED
 from annotate.tokens import nudge, snap_to_tokens
 
 from . import actions
+from .actor_tree import ActorTree
 from .article_view import ArticleView
+from .bulk_review import BulkReview
 from .corpus_panel import CorpusPanel
 from .confirm import confirm
 from .document_state import DocumentState
@@ -37,7 +39,7 @@ def _tint(color: str) -> str:
     return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
 
 
-class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMainWindow):
+class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, SchemaActions, QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
         self.store = store
@@ -77,6 +79,10 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
                                                                           self.edit_current()))
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
         self._build_notes_and_guidelines()
+        self.actors = ActorTree()
+        self.inspector.addTab(self.actors, "Actors")
+        self.actors.annotationSelected.connect(self.select_annotation)
+        self.inspector.currentChanged.connect(lambda _index: self._refresh_actors())
         self.apply_theme(self.theme.name)
         self.resize(1400, 860)
         self.view.setFocus()
@@ -174,6 +180,8 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
         self.update_undo_actions()
 
     def _trigger(self, spec: actions.ActionSpec) -> None:
+        if self._armed is not None and self._armed[0] != spec.id:
+            self._armed = None  # another action cancels a bulk action waiting for its second press
         letters = [k for k in self.keymap.keys.get(spec.id, []) if len(k) == 1]
         # With two annotations picked, a letter names a relation or a polarity first.
         if letters and self.pair_key(letters[0]):
@@ -238,6 +246,7 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
         self.corpus.show_current(doc_id)
         self._refresh_arcs()
         self.work_clock.switch(doc_id)
+        self._refresh_actors()
         self._tick()
         self.notes.show_document(doc_id, state.text, dict(state.spans))
         title = state.document.meta.get("title") or doc_id
@@ -326,12 +335,19 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
             if changes.action.endswith("set document labels"):  # the action, its undo or its redo
                 self.state.labels = self.store.annotations(self.state.id).labels
                 self.inspector.show_labels(self.state.labels, self.schema.document_labels)
+            self._refresh_actors()
         for doc_id in changes.doc_ids:
             self.corpus.refresh_document(doc_id)
         if self.state is not None and (changes.comment_ids or changes.span_ids):
             self.notes.spans = dict(self.state.spans)
             self.notes.refresh()
         self.update_undo_actions()
+
+    def _refresh_actors(self) -> None:
+        """The Actors tab is rebuilt only while it is shown."""
+        if self.state is not None and self.inspector.currentWidget() is self.actors:
+            self.actors.show_state(self.state)
+            self.actors.select(self.current)
 
     def _reload_current(self) -> None:
         if self.state is not None:
@@ -371,6 +387,8 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
         self.view.set_selected(annotation_id if annotation_id in spans else None)
         self.inspector.select(annotation_id)
         self.notes.select(annotation_id, dict(spans))
+        if self.inspector.currentWidget() is self.actors:
+            self.actors.select(annotation_id)
         if self.state and annotation_id in self.state.stances:
             stance = self.state.stances[annotation_id]
             self.view.set_marked([stance.holder, stance.target])
@@ -381,6 +399,14 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
             self.view.set_marked([relation.head, relation.tail])
             self.message(f"relation: {self._surface(spans[relation.head])} -{relation.label}-> "
                          f"{self._surface(spans[relation.tail])} — Ctrl+E edit, Delete delete")
+        elif self.state and annotation_id in self.state.clusters:
+            members = self.state.members(annotation_id)
+            self.view.set_marked([m.id for m in members])
+            names = sorted({" ".join(self.state.text[m.start:m.end].split()) for m in members}, key=len)
+            cluster = self.state.clusters[annotation_id]
+            extra = " — suggested group: A accept, X reject" if cluster.decision == SUGGESTED else ""
+            self.message(f"entity: {' / '.join(names)[:80]} ({len(members)} mentions){extra}")
+            return
         elif not self.pair:
             self.view.set_marked([])
         if self.state and annotation_id in self.state.spans:
@@ -388,7 +414,11 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
             kind = "claim" if span.layer == CLAIM else span.label
             extra = f" — suggestion{f' ({span.score:.2f})' if span.score is not None else ''}: A accept, X reject" \
                 if span.decision == SUGGESTED else ""
-            self.message(f"{kind}: {self.state.text[span.start:span.end][:80]}{extra}")
+            self.message(f"{kind}: {self.state.text[span.start:span.end][:80]}{extra}{self.describe_group(span)}")
+        elif self.state and (link := self.state.stances.get(annotation_id) or self.state.relations.get(annotation_id)) \
+                and link.decision == SUGGESTED:
+            self.message(self.message_label.text().replace(" — Ctrl+E edit, Delete delete", "")
+                         + " — suggestion: A accept, X reject")
 
     @property
     def selected(self) -> str | None:
@@ -397,7 +427,9 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
     def step(self, forward: bool, *, suggestions_only: bool = False) -> None:
         if self.state is None:
             return
-        target = self.state.step(self.selected, forward=forward, suggestions_only=suggestions_only)
+        target = self.state.step(self.current if suggestions_only else self.selected, forward=forward,
+                                 suggestions_only=suggestions_only,
+                                 uncertain_first=suggestions_only and self.uncertain_first_action.isChecked())
         if target is None:
             self.message("no suggestions left to review" if suggestions_only else "no annotations yet")
         self.select_annotation(target)
@@ -448,15 +480,18 @@ class MainWindow(StructureActions, FileActions, ModelActions, SchemaActions, QMa
     def _decide(self, decide, *, rejecting: bool = False) -> None:
         if self.state is None:
             return
-        span_id = self.selected
-        if span_id is None or self.state.spans.get(span_id) is None \
-                or self.state.spans[span_id].decision != SUGGESTED:
+        # A suggested entity or claim, or a suggested stance, relation or entity group (J visits all).
+        span_id = self.current
+        item = next((table[span_id] for table in (self.state.spans, self.state.stances, self.state.relations,
+                                                  self.state.clusters) if span_id in table), None)
+        if item is None or item.decision != SUGGESTED:
             self.message("select a suggestion first (J steps to the next one)")
             return
         doc_id = self.state.id
 
         def go():
-            following = self.state.step(span_id, forward=True, suggestions_only=True)
+            following = self.state.step(span_id, forward=True, suggestions_only=True,
+                                        uncertain_first=self.uncertain_first_action.isChecked())
             if self.run(lambda: decide(doc_id, span_id)) is not None:
                 self.select_annotation(following if following != span_id else None)
 
