@@ -193,12 +193,17 @@ class Replay:
         self.layer = "entities"
         self.fix_entity_suggestions()
         self.add_missing_entities()
+        if self.has_action("structure.merge_entities"):
+            self.layer = "groups"
+            self.fix_groups()
         self.layer = "claims"
         self.fix_claim_suggestions()
         self.add_missing_claims()
         self.layer = "stances"
+        self.reject_wrong_links("stances")
         self.add_links("stances")
         self.layer = "relations"
+        self.reject_wrong_links("relations")
         self.add_links("relations")
         self.layer = "entities"
         if any(s.decision == SUGGESTED for s in self.state.spans.values()):
@@ -239,6 +244,59 @@ class Replay:
                 continue  # made by an earlier step
             self.drag(start, end)
             self.key(self.window.keymap.keys[f"label.{label}"][0])
+
+    # entity groups
+
+    def groups(self) -> dict[str, list]:
+        """The window's entity groups that are not rejected: id -> visible mentions."""
+        result: dict[str, list] = {}
+        for cluster_id, cluster in self.state.clusters.items():
+            if cluster.decision != "rejected":
+                members = self.state.members(cluster_id)
+                if members:
+                    result[cluster_id] = members
+        return result
+
+    def fix_groups(self) -> None:
+        wanted = {name: set(starts) for name, starts in self.ref["actors"].items() if len(starts) >= 2}
+        # Mentions grouped with another actor's: split off (a whole wrong group: reject it).
+        for cluster_id, members in list(self.groups().items()):
+            actors = Counter(self.actor(m) for m in members)
+            majority, count = actors.most_common(1)[0]
+            if majority not in wanted:
+                self.select(members[0].id)
+                self.key(self.keys_of("structure.reject_group"))
+                continue
+            for member in members:
+                if self.actor(member) != majority:
+                    self.select(member.id)
+                    self.key(self.keys_of("structure.split_entity"))
+        # An actor spread over several groups (or ungrouped mentions): merge, group by group.
+        for name, starts in wanted.items():
+            while True:
+                mentions = [s for s in self.spans(ENTITY) if s.decision != "rejected" and s.start in starts]
+                homes = {}
+                for m in mentions:
+                    homes.setdefault(m.cluster or m.id, m)
+                if len(homes) <= 1:
+                    break
+                first, second = sorted(homes.values(), key=lambda m: m.start)[:2]
+                self.click(first.id)
+                self.click(second.id, ctrl=True)
+                self.key(self.keys_of("structure.merge_entities"))
+
+    def group_differences(self, ann) -> list[str]:
+        wanted = {frozenset(starts) for starts in self.ref["actors"].values() if len(starts) >= 2}
+        got = set()
+        for cluster in ann.clusters:
+            if cluster.decision in ("accepted", "manual"):
+                members = [s for s in ann.members(cluster.id) if s.is_gold]
+                if members:
+                    got.add(frozenset(m.start for m in members))
+        by_start = self.ref["by_start"]
+        name = lambda group: "/".join(sorted({by_start[s]["text"] for s in group if s in by_start}))  # noqa: E731
+        return [f"entity group missing: {name(g)}" for g in wanted - got] + \
+            [f"entity group not in the reference: {name(g)}" for g in got - wanted]
 
     # claims
 
@@ -348,6 +406,34 @@ class Replay:
             present.add((self.actor(self.state.spans[a]), self.actor(self.state.spans[b]), value))
         return present
 
+    def link_fact(self, kind: str, link) -> tuple:
+        a, b = (link.holder, link.target) if kind == "stances" else (link.head, link.tail)
+        return (self.actor(self.state.spans[a]), self.actor(self.state.spans[b]),
+                link.polarity if kind == "stances" else link.label)
+
+    def reject_wrong_links(self, kind: str) -> None:
+        """Suggested stances or relations that the reference does not hold: reach each, then X."""
+        wanted = {(self.ref_actor(x["holder" if kind == "stances" else "head"]),
+                   self.ref_actor(x["target" if kind == "stances" else "tail"]),
+                   x["polarity" if kind == "stances" else "label"]) for x in self.ref[kind]}
+        table = self.state.stances if kind == "stances" else self.state.relations
+        for link_id in [i for i, link in table.items() if link.decision == SUGGESTED
+                        and self.link_fact(kind, link) not in wanted]:
+            self.reach(link_id, kind)
+            self.key(self.keys_of("review.reject"))
+
+    def reach(self, link_id: str, kind: str) -> None:
+        """Select a stance or relation: click the end that comes first, then J until it is selected."""
+        link = (self.state.stances if kind == "stances" else self.state.relations)[link_id]
+        ends = [self.state.spans[e] for e in ((link.holder, link.target) if kind == "stances"
+                                              else (link.head, link.tail))]
+        self.click(min(ends, key=lambda s: s.start).id)
+        for _ in range(30):
+            if self.window.current == link_id:
+                return
+            self.key(self.keys_of("review.next_suggestion"))
+        raise RuntimeError(f"J never reached {kind[:-1]} {link_id}")
+
     def add_links(self, kind: str) -> None:
         for link in self.ref[kind]:
             a, b = (link["holder"], link["target"]) if kind == "stances" else (link["head"], link["tail"])
@@ -398,6 +484,8 @@ class Replay:
                        x["polarity" if kind == "stances" else "label"]) for x in self.ref[kind]}
             problems += [f"{kind[:-1]} missing: {m}" for m in sorted(wanted - got)]
             problems += [f"{kind[:-1]} not in the reference: {m}" for m in sorted(got - wanted)]
+        if self.has_action("structure.merge_entities"):
+            problems += self.group_differences(ann)
         return problems
 
 
@@ -438,7 +526,7 @@ def main() -> int:
         replay = Replay(window, reference, verbose=args.verbose)
         replay.run()
         problems = replay.differences(store)
-        with_groups = replay.inputs["groups"] > 0 or getattr(store, "clusters", None) is not None
+        with_groups = replay.has_action("structure.merge_entities")
         window.close()
         store.close()
         del app
