@@ -11,6 +11,8 @@ reads a database.
 """
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
@@ -143,3 +145,24 @@ def evaluate_annotator(annotator, gold, *, batch_size: int = 32) -> dict:
         "claims": scores_to_dict(span_scores(gold_claims, pred_claims)) if gold_claims or pred_claims else {},
         "unmapped": dict(unmapped),
     }
+
+
+_MARK = re.compile(r"\[([^\[\]|]+)\|([A-Z_]+)\]")
+
+
+def marked_documents(source: str) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """Documents written with their gold inline, "[Harbour Union|ORG] beat ...": the text without
+    the marks, and (start, end, label) of each marked span. Lines starting with "#" are comments;
+    documents are separated by lines of "=====" (what comes before the first is a preamble)."""
+    body = "\n".join(line for line in source.splitlines() if not line.startswith("#"))
+    documents = []
+    for chunk in body.split("=====")[1:]:
+        chunk = chunk.strip("\n")
+        text, gold, position = "", [], 0
+        for match in _MARK.finditer(chunk):
+            text += chunk[position:match.start()]
+            gold.append((len(text), len(text) + len(match.group(1)), match.group(2)))
+            text += match.group(1)
+            position = match.end()
+        documents.append((text + chunk[position:], gold))
+    return documents

@@ -70,6 +70,36 @@ Service Services Front Movement Brigade Brigades Battalion Militia Alliance Coal
 Network News Press Times Post Herald Journal Agence Channel Television Radio Broadcasting
 Police Guard Guards Command Cabinet Presidency Secretariat Mission Programme Program Centre Center
 Council Board Corps Unit Division Network Bloc Club Society Trust Holdings Partners Industries
+Securities Capital Systems Lines Mining Motors Energy Technologies Pharmaceuticals Telecom Media Insurance
+Investments Ventures Foods Steel Petroleum Oil Power Electric Logistics Shipping Chemicals Labs Software
+Solutions Exchange Chamber Hospital Clinic School Academy Forum Resistance Air Railways Bancorp Brands
+""".split())
+
+#: Last words of a facility's name (OntoNotes FAC: buildings, airports, highways, bridges).
+FAC_KEYWORDS = frozenset("""
+Airport Airbase Bridge Stadium Arena Square Palace Prison Highway Motorway Expressway Tower Station Tunnel
+Cathedral Mosque Temple Synagogue Avenue Boulevard Street Dam Terminal Pier Stadion
+""".split())
+
+#: Common nouns that, just before a name, say it is an organisation ("retail group Brightmart",
+#: "the shipping company Meridian Lines", "rival club X").
+ORG_DESCRIPTORS = frozenset("""
+group company firm maker carrier airline bank lender insurer retailer chain club side team militia party
+union agency broadcaster newspaper daily operator giant conglomerate startup start-up supplier manufacturer
+producer developer publisher charity organisation organization movement faction coalition alliance
+network regulator watchdog exchange university school hospital institute rivals champions outfit
+automaker carmaker miner brewer conglomerate consultancy fund
+""".split())
+
+#: Words of sports clubs' names ("Ravenna City", "Sporting Ravenna", "Inter Faenza"), read as such
+#: only in a text about sport (see SPORTS_CUES), since "City" and "Real" mean other things elsewhere.
+SPORTS_NAME_WORDS = frozenset("""
+City United Athletic Atletico Athletico Rovers Wanderers Sporting Inter Real Dynamo Dinamo Olympique Racing
+Albion Town County Hotspur Villa Rangers Celtic Juventus FC AFC SC AC CF CD SK FK BK
+""".split())
+SPORTS_CUES = frozenset("""
+match league goal goals coach striker derby cup season goalkeeper penalty midfielder defender squad referee
+stadium fans scored kick-off championship tournament draw drew beat title semi-final quarter-final
 """.split())
 
 #: Capitalised words that are not names when they stand alone (mostly sentence starts).

@@ -105,6 +105,11 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
+#: Particles that join a name only with a hyphen ("Abd at-Tawwab"): spaced, they are English words
+#: ("economists at Nordvik Bank").
+_HYPHEN_ONLY_PARTICLES = frozenset({"at", "as", "ad", "az", "ash"})
+
+
 def _particle_joins(doc: Doc, i: int) -> bool:
     """"al-Sarraj", "al Sarraj", "van Gogh": a lower-case particle followed by a capitalised word."""
     tok = doc[i]
@@ -114,6 +119,8 @@ def _particle_joins(doc: Doc, i: int) -> bool:
         return False
     if i + 2 < len(doc) and doc[i + 1].text == "-" and _tight(doc, i) and _tight(doc, i + 1) and _is_cap(doc[i + 2]):
         return True
+    if tok.text in _HYPHEN_ONLY_PARTICLES:
+        return False
     j = i + 1
     while j < len(doc) and j < i + 3 and doc[j].text in lx.NAME_PARTICLES:
         j += 1  # "von der Leyen", "bin al-..."
@@ -157,6 +164,8 @@ class NameFinder:
         self.min_single_score = min_single_score
 
     def __call__(self, doc: Doc) -> Doc:
+        words = {t.lower_ for t in doc}
+        self._sports = len(words & lx.SPORTS_CUES) >= 2
         ruler_ents = [e for e in doc.ents if not _after_inter(doc, e)]
         self._inter = {i for i in range(1, len(doc)) if _after_inter_token(doc, i)}
         owner = {}
@@ -181,6 +190,16 @@ class NameFinder:
                     if doc[i].text == "-" and doc[i - 1].text.lower() in ("al", "el"):
                         people.add(doc[i - 1:cand.end].text)
         best: dict[str, tuple[float, str]] = {}
+        # A short form of an organisation named in full: "Caldera" after "Caldera Mining Corporation".
+        for cand in strong:
+            if cand.label == "ORG" and cand.end - cand.start >= 2:
+                end = cand.end
+                while end > cand.start + 1 and doc[end - 1].text in lx.ORG_KEYWORDS:
+                    end -= 1
+                    alias = doc[cand.start:end].text
+                    if cand.start not in owner and not any(doc[i].lower_ in lx.ORG_CONNECTORS
+                                                           for i in range(cand.start, end)):
+                        best.setdefault(_key(alias), (0.7, "ORG"))
         for cand in weak:
             if cand.text in people:
                 cand.offer("PERSON", 0.65)
@@ -238,11 +257,36 @@ class NameFinder:
         return doc
 
     def _classify_run(self, doc: Doc, start: int, end: int, owner: dict, strong: list, weak: list) -> None:
+        first = start
         start = _strip_leading(doc, start, end)
         if start >= end or start in self._inter:
             return
         tokens = doc[start:end]
-        has_org_word = any(t.text in lx.ORG_KEYWORDS for t in tokens)
+        # Two organisations joined by "and": "Nordvik Bank and Halden Securities".
+        def named(a: int, b: int) -> bool:
+            return any(doc[k].text in lx.ORG_KEYWORDS or (self._sports and doc[k].text in lx.SPORTS_NAME_WORDS)
+                       for k in range(a, b))
+
+        for i in range(start + 1, end - 1):
+            if doc[i].lower_ == "and" and doc[i].text.islower() and (
+                    doc[i - 1].text in lx.ORG_KEYWORDS or (named(start, i) and named(i + 1, end))):
+                self._classify_run(doc, start, i, owner, strong, weak)
+                self._classify_run(doc, i + 1, end, owner, strong, weak)
+                return
+        # A facility: "Eastgate International Airport", "the Old Harbour Bridge".
+        if doc[end - 1].text in lx.FAC_KEYWORDS and end - start >= 2 or \
+                (doc[end - 1].text in lx.FAC_KEYWORDS and start > first):
+            if start > first and doc[start - 1].lower_ in ("old", "new", "great", "grand"):
+                start -= 1
+            if not (start in owner and owner[start].start == start and owner[start].end == end):
+                strong.append(Candidate(start, end, doc[start:end].text, "FAC", 0.6, True))
+            return
+        has_org_word = any(t.text in lx.ORG_KEYWORDS for t in tokens) or (
+            self._sports and end - start >= 2 and any(t.text in lx.SPORTS_NAME_WORDS for t in tokens))
+        if has_org_word and end - start == 1 and (start == 0 or _sent_start(doc, start)
+                                                   or "\n" in doc[start - 1].text):
+            # "Police used tear gas": a keyword alone at a sentence start is a common noun.
+            return
         # An organisation's name may hold "of", "for", "and" ("Government of National Accord").
         if not has_org_word and any(t.lower_ in lx.ORG_CONNECTORS and t.text.islower() for t in tokens):
             for s, e in _split_connectors(doc, start, end):
@@ -260,7 +304,7 @@ class NameFinder:
                 strong.append(Candidate(rest, end, doc[rest:end].text, "PERSON", 0.85, True))
             return
         if has_org_word:
-            last_org = max(i for i in range(start, end) if doc[i].text in lx.ORG_KEYWORDS)
+            last_org = max((i for i in range(start, end) if doc[i].text in lx.ORG_KEYWORDS), default=end - 1)
             if last_org + 1 < end and any(doc[i].lower_ in lx.PERSON_TITLES for i in range(last_org + 1, end)):
                 end = last_org + 1
             if not (end - start == 1 and start in owner):
@@ -293,6 +337,8 @@ class NameFinder:
         nxt = doc[end] if end < len(doc) else None
         if prev is not None and prev.lower_ in lx.PERSON_TITLES and prev.text.islower():
             cand.offer("PERSON", 0.8)
+        if prev is not None and prev.lower_ in lx.ORG_DESCRIPTORS and prev.text.islower():
+            cand.offer("ORG", 0.75)
         if nxt is not None and nxt.text == ",":
             cue = _apposition_cue(doc, end + 1)
             if cue:
