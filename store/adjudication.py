@@ -46,8 +46,10 @@ def take(store: Store, doc_id: str, *annotation_ids: str, action: str = "adjudic
             # The source's attrs stay (a discontinuous span's pieces, brat attributes and notes).
             attrs = dict(json.loads(span_row["attrs"] or "{}"), adjudicated_from=span_row["id"],
                          from_annotator=span_row["annotator"])
+            # (Entity groups are not adjudicated yet: the gold copy belongs to none.)
             copy = dict(span_row, id=new_id, annotator=store.annotator, decision=MANUAL, origin=store.annotator,
-                        score=None, replaces=None, claimant=None, created_at=at, updated_at=at, attrs=dumps(attrs))
+                        score=None, replaces=None, claimant=None, created_at=at, updated_at=at, attrs=dumps(attrs),
+                        cluster=None)
             if span_row["claimant"]:
                 claimant = fetch_row(conn, "spans", (doc_id, span_row["claimant"]))
                 if claimant is not None:

@@ -46,15 +46,16 @@ from annotate.validate import validate
 from . import audit
 from .apply import apply_changes, fetch_row
 from .database import close_database, open_database
-from .rows import KEYS, audited_document_row, now, relation_from_row, span_from_row, stance_from_row
+from .rows import KEYS, audited_document_row, cluster_from_row, now, relation_from_row, span_from_row, stance_from_row
 from .store import Store
 
 ID_DIGITS = 10
 #: Columns that hold an annotation id of the same document, per table.
-REFERENCES = {"spans": ("id", "claimant", "replaces"), "stances": ("id", "holder", "target", "evidence"),
+REFERENCES = {"spans": ("id", "claimant", "replaces", "cluster"), "stances": ("id", "holder", "target", "evidence"),
               "relations": ("id", "head", "tail"), "doc_labels": (), "doc_status": (), "comments": ("id", "target"),
-              "work_time": (), "assignments": ()}
-TABLES = ("spans", "stances", "relations", "doc_labels", "doc_status", "comments", "work_time", "assignments")
+              "work_time": (), "assignments": (), "clusters": ("id",)}
+TABLES = ("spans", "stances", "relations", "doc_labels", "doc_status", "comments", "work_time", "assignments",
+          "clusters")
 AUDIT_COLUMNS = ("seq", "at", "actor", "action", "doc_id", "changes", "prev_hash", "hash")
 
 
@@ -270,7 +271,8 @@ def _check_fits(source: Source, doc: dict, target_id: str, wanted: dict[str, lis
         return
     ann = Annotations([span_from_row(r) for r in wanted["spans"]], [stance_from_row(r) for r in wanted["stances"]],
                       [relation_from_row(r) for r in wanted["relations"]],
-                      sorted({r["label"] for r in wanted["doc_labels"]}))
+                      sorted({r["label"] for r in wanted["doc_labels"]}),
+                      clusters=[cluster_from_row(r) for r in wanted["clusters"]])
     try:
         validate(Document(target_id, doc["text"]), ann, schema)
     except ValidationError as exc:

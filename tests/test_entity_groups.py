@@ -259,3 +259,24 @@ def test_a_newer_builtin_replaces_an_older_versions_undecided_suggestions(store)
     run_preannotation(store, load_annotator("builtin", store.schema), background_writes=False)
     origins = {s.origin for s in store.annotations("d").spans}
     assert origins == {"model:builtin@2"}
+
+
+def test_merge_brings_each_annotators_groups(tmp_path):
+    from store.merge import merge_databases
+    paths = []
+    for name in ("ana", "ben"):
+        path = tmp_path / f"{name}.db"
+        with Store.open(str(path), name) as store:
+            store.import_documents([AnnotatedDocument(Document("d", TEXT))])
+            store.add_entity("d", 21, 35, "PERSON")
+            store.add_entity("d", 43, 49, "PERSON")
+            first, second = [s.id for s in store.annotations("d").entities]
+            store.clusters.merge("d", first, second)
+        paths.append(path)
+    team = tmp_path / "team.db"
+    merge_databases(paths, team, "lead")
+    with Store.open(str(team), "lead") as store:
+        ann = store.annotations("d")
+        assert len(ann.clusters) == 2 and {c.annotator for c in ann.clusters} == {"ana", "ben"}
+        assert all(len(ann.members(c.id)) == 2 for c in ann.clusters)
+        assert store.verify().ok
