@@ -59,6 +59,42 @@ def list_documents(conn, annotator: str, *, search: str = "", status: str = "all
     return rows_by_rowid(conn, annotator, rowids)
 
 
+#: Orders of the corpus besides import order (the ranked ones show their first RANKED_LIMIT rows).
+ORDERS = ("import", "uncertain", "disagreement")
+RANKED_LIMIT = 1000
+
+
+def ranked_documents(conn, annotator: str, order: str, *, status: str = "all",
+                     limit: int = RANKED_LIMIT) -> list[DocumentRow]:
+    """The documents to look at first, as an active-learning queue would give them:
+
+    * ``uncertain``: by how unsure the model was, the sum over a document's undecided
+      suggestions of 1 - score (a suggestion with no score counts 0.5);
+    * ``disagreement``: by how many entities (offsets and label) some annotators of a document
+      marked and others did not, among documents two or more people annotated.
+
+    Ties in import order; documents with nothing to rank are left out.
+    """
+    if order not in ORDERS[1:]:
+        raise ValueError(f"unknown order {order!r}")
+    if order == "uncertain":
+        sql = ("SELECT d.rowid, sum(1.0 - coalesce(s.score, 0.5)) AS rank FROM spans s "
+               "JOIN documents d ON d.id = s.doc_id WHERE s.decision = 'suggested' GROUP BY s.doc_id")
+    else:
+        sql = ("WITH g AS (SELECT doc_id, start, \"end\", label, count(DISTINCT annotator) AS n FROM spans "
+               "WHERE decision IN ('accepted', 'manual') AND layer = 'entity' GROUP BY doc_id, start, \"end\", label), "
+               "a AS (SELECT doc_id, count(DISTINCT annotator) AS people FROM spans "
+               "WHERE decision IN ('accepted', 'manual') AND layer = 'entity' GROUP BY doc_id) "
+               "SELECT d.rowid, sum(g.n < a.people) AS rank FROM g JOIN a ON a.doc_id = g.doc_id "
+               "JOIN documents d ON d.id = g.doc_id WHERE a.people >= 2 GROUP BY g.doc_id HAVING rank > 0")
+    pred, args = _status_predicate(status, annotator)
+    ranked = [r[0] for r in conn.execute(
+        f"SELECT r.rowid FROM ({sql}) r JOIN documents d ON d.rowid = r.rowid WHERE {pred} "
+        "ORDER BY r.rank DESC, r.rowid LIMIT ?", [*args, limit])]
+    rows = {row.rowid: row for row in rows_by_rowid(conn, annotator, ranked)}
+    return [rows[rowid] for rowid in ranked if rowid in rows]
+
+
 def rows_by_rowid(conn, annotator: str, rowids: list[int]) -> list[DocumentRow]:
     """The corpus rows of some documents, in import order; the counts come from the
     spans_by_decision index (a seek per document, never a scan of the corpus's spans)."""

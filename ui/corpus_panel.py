@@ -25,6 +25,10 @@ FILTERS = [("all", "All documents"), ("unreviewed", "Has unreviewed suggestions"
            ("discussion", "Comments needing discussion")]
 
 
+ORDERS = (("import", "Import order"), ("uncertain", "Least certain first"),
+          ("disagreement", "Most disagreement first"))
+
+
 class DocumentListModel(QAbstractTableModel):
     """Documents a page at a time (canFetchMore/fetchMore), so 100,000 of them open at once."""
 
@@ -37,9 +41,14 @@ class DocumentListModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self.search = ""
         self.status = "all"
+        self.order = "import"
         self._exhausted = False
 
     def _page(self, after: int) -> list[queries.DocumentRow]:
+        if self.order != "import" and not self.search:
+            # A ranked order is one list (its first RANKED_LIMIT documents), not pages.
+            return [] if after else queries.ranked_documents(self.store.conn, self.store.annotator, self.order,
+                                                              status=self.status)
         return queries.list_documents(self.store.conn, self.store.annotator, search=self.search,
                                       status=self.status, after=after, limit=PAGE)
 
@@ -124,6 +133,11 @@ class CorpusPanel(QWidget):
         for key, label in FILTERS:
             self.filter.addItem(label, key)
         self.filter.setToolTip("Show only documents with this status")
+        self.order = QComboBox()
+        for key, label in ORDERS:
+            self.order.addItem(label, key)
+        self.order.setToolTip("Import order, or the documents to look at first: where the model was least sure, "
+                              "or where annotators disagreed most")
         self.progress = QLabel()
         self.model = DocumentListModel(store, self)
         self.table = QTableView()
@@ -149,6 +163,7 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.search)
         row = QHBoxLayout()
         row.addWidget(self.filter, 1)
+        row.addWidget(self.order, 1)
         layout.addLayout(row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
@@ -156,6 +171,7 @@ class CorpusPanel(QWidget):
         self._debounce.timeout.connect(self._apply_filter)
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.filter.currentIndexChanged.connect(lambda _: self._apply_filter())
+        self.order.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.table.clicked.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self.table.activated.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self._total = 0
@@ -184,6 +200,7 @@ class CorpusPanel(QWidget):
             return
         self.model.search = self.search.text().strip()
         self.model.status = self.filter.currentData()
+        self.model.order = self.order.currentData()
         self.reload()
 
     def reload(self) -> None:

@@ -176,3 +176,29 @@ def test_the_actors_tab_folds_mentions_claims_and_stances_under_each_entity(qtbo
     assert window.current == "h2"
     qtbot.keyClick(window.view, Qt.Key.Key_Minus)  # the tab follows the change
     assert "g1" not in window.actors.items
+
+
+def test_the_corpus_ordered_by_uncertainty_or_by_disagreement(qtbot, store, db_path):
+    from store import Store
+    from ui.main_window import MainWindow
+    texts = {"calm": "Libya met Egypt.", "unsure": "Libya met Egypt.", "argued": "Haftar met Egypt."}
+    scores = {"calm": 0.9, "unsure": 0.2, "argued": None}
+    store.import_documents([AnnotatedDocument(Document(d, t, {"title": d}), Annotations(
+        [Span(f"{d}1", 0, 5, "GPE", origin="model:test@1", decision="suggested", score=scores[d])]
+        if scores[d] else [])) for d, t in texts.items()], as_suggestions=True, origin="model:test@1")
+    store.add_entity("argued", 0, 6, "PERSON")
+    with Store.open(str(db_path), "ben") as ben:
+        ben.add_entity("argued", 0, 6, "ORG")
+        ben.add_entity("argued", 11, 16, "GPE")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.corpus
+    assert [row.id for row in panel.model.rows] == ["calm", "unsure", "argued"]
+    qtbot.keyClick(panel.order, Qt.Key.Key_Down)
+    assert panel.order.currentData() == "uncertain"
+    assert [row.id for row in panel.model.rows] == ["unsure", "calm"]
+    qtbot.keyClick(panel.order, Qt.Key.Key_Down)
+    assert [row.id for row in panel.model.rows] == ["argued"]
+    qtbot.keyClick(panel.order, Qt.Key.Key_Home)
+    assert [row.id for row in panel.model.rows] == ["calm", "unsure", "argued"]
