@@ -6,9 +6,11 @@ one pass over the document's annotations.
 """
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from annotate.model import CLAIM, REJECTED, SUGGESTED
 
@@ -28,6 +30,11 @@ class ActorTree(QTreeWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setHeaderLabels(["Entity", "Label", "Mentions"])
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setToolTip("Each entity with its mentions, its claims and its stances; a suggested group is grey")
@@ -77,9 +84,11 @@ class ActorTree(QTreeWidget):
             self.addTopLevelItem(top)
             self.items[top.data(0, ID_ROLE)] = top
             for member in members:
-                start = max(0, member.start - 25)
-                context = _short(text[start:member.end + 25], 70)
+                # The mention first (the column is narrow), then the words after it.
+                context = _short(f"{text[member.start:member.end]} · {text[member.end:member.end + 40]}", 70)
                 child = QTreeWidgetItem([context, member.label, member.decision])
+                child.setToolTip(0, "<qt>" + html.escape(_short(text[max(0, member.start - 60):member.end + 60],
+                                                                200)) + "</qt>")
                 child.setData(0, ID_ROLE, member.id)
                 top.addChild(child)
                 self.items[member.id] = child
