@@ -496,6 +496,33 @@ def facts_of(reference: dict, *, with_groups: bool) -> dict[str, int]:
     return facts
 
 
+def replay_sample(folder: Path, *, verbose: bool = False) -> tuple["Replay", list[str], dict[str, int]]:
+    """Pre-annotate the sample in a database in ``folder``, replay the review in the real window;
+    returns the replay (its inputs and log), the differences from the reference, and the facts.
+    Needs a QApplication (and settings of its own: the replay uses the default keys)."""
+    reference = load_reference()
+    sample = next(p for p in sample_articles() if p.name == "libya-truce-talks.txt")
+    store = Store.open(str(Path(folder) / "replay.db"), "reviewer")
+    from annotate.model import AnnotatedDocument, Document
+    store.import_documents([AnnotatedDocument(Document("sample", sample.read_text(encoding="utf-8"),
+                                                       {"title": "sample"}))])
+    run_preannotation(store, load_annotator("builtin", store.schema), background_writes=False)
+    from ui.main_window import MainWindow
+    window = MainWindow(store)
+    try:
+        window.show()
+        window.activateWindow()
+        window.open_document("sample")
+        replay = Replay(window, reference, verbose=verbose)
+        replay.run()
+        problems = replay.differences(store)
+        with_groups = replay.has_action("structure.merge_entities")
+    finally:
+        window.close()
+        store.close()
+    return replay, problems, facts_of(reference, with_groups=with_groups)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
@@ -504,8 +531,6 @@ def main() -> int:
 
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
-    reference = load_reference()
-    sample = next(p for p in sample_articles() if p.name == "libya-truce-talks.txt")
     with tempfile.TemporaryDirectory() as tmp:
         # Default key bindings only: the replay must not read the user's own.
         for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
@@ -513,24 +538,8 @@ def main() -> int:
             QSettings.setPath(fmt, QSettings.Scope.SystemScope, tmp)
         QCoreApplication.setOrganizationName("MarginaliaReplay")
         app = QApplication.instance() or QApplication([])
-        store = Store.open(str(Path(tmp) / "replay.db"), "reviewer")
-        from annotate.model import AnnotatedDocument, Document
-        store.import_documents([AnnotatedDocument(Document("sample", sample.read_text(encoding="utf-8"),
-                                                           {"title": "sample"}))])
-        run_preannotation(store, load_annotator("builtin", store.schema), background_writes=False)
-        from ui.main_window import MainWindow
-        window = MainWindow(store)
-        window.show()
-        window.activateWindow()
-        window.open_document("sample")
-        replay = Replay(window, reference, verbose=args.verbose)
-        replay.run()
-        problems = replay.differences(store)
-        with_groups = replay.has_action("structure.merge_entities")
-        window.close()
-        store.close()
+        replay, problems, facts = replay_sample(Path(tmp), verbose=args.verbose)
         del app
-    facts = facts_of(reference, with_groups=with_groups)
     rows = []
     for layer in LAYERS:
         if facts[layer] or replay.inputs[layer]:
