@@ -83,11 +83,13 @@ class DocumentState:
                                                    else (link.head, link.tail))]
                 if all(ends):
                     keys.append((min(e.start for e in ends), 1, link.id))
-        for cluster in self.clusters.values():
-            if cluster.decision == SUGGESTED:
-                members = self.members(cluster.id)
-                if members:
-                    keys.append((members[0].start, 2, cluster.id))
+        pending = {c.id for c in self.clusters.values() if c.decision == SUGGESTED}
+        if pending:
+            first: dict[str, int] = {}
+            for span in self.spans.values():  # one pass, whatever the number of groups
+                if span.cluster in pending and span.decision != REJECTED:
+                    first[span.cluster] = min(first.get(span.cluster, span.start), span.start)
+            keys += [(start, 2, cluster_id) for cluster_id, start in first.items()]
         return sorted(keys)
 
     def score_of(self, annotation_id: str) -> float | None:
