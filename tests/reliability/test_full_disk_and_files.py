@@ -98,6 +98,20 @@ def test_a_user_action_on_a_full_disk_changes_nothing(populated, action):
         with pytest.raises(MarginaliaError):
             for i in range(10_000):  # new rows each time (over d1's suggestion "s1" it would accept it)
                 store.add_entity("d1", 18, 24, "PERSON")
+        # The span pages may fill before the history's (and its index's pages, one per range of
+        # documents): fill those too, with actions on every document that write little but an
+        # audit event, until none goes through (never "done", which the action below sets).
+        for _ in range(100):
+            went_through = 0
+            for doc_id in ("d0", "d1", "d2"):
+                for status in ("skipped", "in_progress"):
+                    try:
+                        store.set_status(doc_id, status, "filling")
+                        went_through += 1
+                    except MarginaliaError:
+                        pass
+            if not went_through:
+                break
         store.conn.execute("PRAGMA max_page_count = %d" % store.conn.execute("PRAGMA page_count").fetchone()[0])
         # The room left in half-full pages may still hold a smaller action: repeat this one (on
         # fresh rows each time) until it is the disk that refuses it.
