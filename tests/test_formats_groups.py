@@ -94,3 +94,11 @@ def test_spacy_carries_groups_as_kb_ids(source_db, tmp_path):
     kb = {ent.text: ent.kb_id_ for ent in doc.ents}
     assert kb["Khalifa Haftar"] and kb["Khalifa Haftar"] == kb["Haftar"]
     assert kb["Egypt"] == ""
+
+
+def test_a_native_export_with_groups_is_detected_as_native(source_db, tmp_path):
+    out = tmp_path / "out.jsonl"
+    assert main.main(["export", "--db", str(source_db), "--out", str(out)]) == 0
+    second = tmp_path / "second.db"
+    assert main.main(["import", str(out), "--db", str(second)]) == 0  # no --format: detected
+    assert groups(second) == EXPECTED

@@ -14,7 +14,7 @@ from .output import LineWriter, Writer, json_record
 from .reading import decode_leniently
 
 _NATIVE_KEYS = {"id", "text", "meta", "entities", "claims", "stances", "relations", "labels", "status",
-                "status_reason"}
+                "status_reason", "clusters"}
 _PRODIGY_KEYS = {"spans", "tokens", "answer", "_input_hash", "_task_hash", "_view_id", "accept", "options"}
 _DOCCANO_KEYS = {"label", "labels", "column_label", "annotations", "column_data", "data", "annotation_approver"}
 
