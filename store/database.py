@@ -27,6 +27,8 @@ class Database:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.tidy_on_close: str | None = None
+        #: A page check of the file still running (``open_database``'s ``check_later``), or None.
+        self.pending_check: BackgroundCheck | None = None
 
 
 def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
@@ -55,13 +57,20 @@ def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> 
 # safe. os.stat / os.path.exists / os.path.getsize open nothing and are safe too.
 
 
-def inspect_existing(path: str) -> str:
+#: Files smaller than this are checked page by page (PRAGMA quick_check) whenever they are opened:
+#: it reads the whole file, about 20 ms for 64 MB. A larger one opened by the window is checked
+#: on a thread of its own while the window shows (``BackgroundCheck``); 1.3 s for 1.5 GB.
+CHECK_AT_OPEN_BELOW = 64 * 1024 * 1024
+
+
+def inspect_existing(path: str, *, check: bool = True) -> str:
     """Look at an existing file without writing to it (or beside it).
 
     Returns "empty" (an SQLite file with no tables, or a zero-byte file), "ours", or raises
     StoreError with a message that says what the file is. Reads only through SQLite (see the
     rule above): this process may well hold a connection to the file already (the window's
-    worker opens a second Store on the window's file).
+    worker opens a second Store on the window's file). ``check``: whether to read every page
+    for damage (the caller has it checked later otherwise).
     """
     size = os.stat(path).st_size
     wal, shm = (os.path.exists(path + suffix) for suffix in ("-wal", "-shm"))
@@ -73,11 +82,12 @@ def inspect_existing(path: str) -> str:
         # we may refuse. If a writer came in while we read, read again, with locks.
         before = _identity(path)
         try:
-            return _classify(path, _connect(path, read_only=True, immutable=True), size, authoritative=True)
+            return _classify(path, _connect(path, read_only=True, immutable=True), size, authoritative=True,
+                             check=check)
         except StoreError:
             if _identity(path) == before and not os.path.exists(path + "-wal"):
                 raise
-        return _classify(path, _connect(path, read_only=True), size, authoritative=True)
+        return _classify(path, _connect(path, read_only=True), size, authoritative=True, check=check)
     if not shm:
         # A -wal left without its -shm (nobody uses it: a live WAL connection keeps both). A
         # read-only connection would create a -shm to read the -wal; refuse first what the main
@@ -85,7 +95,7 @@ def inspect_existing(path: str) -> str:
         _classify(path, _connect(path, read_only=True, immutable=True), size, authoritative=False)
     # The -wal holds committed data the main file lacks yet: only a connection that reads it
     # (with locks, as every other user of the file) sees the database as it is.
-    return _classify(path, _connect(path, read_only=True), size, authoritative=True)
+    return _classify(path, _connect(path, read_only=True), size, authoritative=True, check=check)
 
 
 def _identity(path: str) -> tuple:
@@ -93,7 +103,7 @@ def _identity(path: str) -> tuple:
     return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def _classify(path: str, conn: sqlite3.Connection, size: int, *, authoritative: bool) -> str:
+def _classify(path: str, conn: sqlite3.Connection, size: int, *, authoritative: bool, check: bool = True) -> str:
     """What ``conn`` shows the file to be. Not ``authoritative`` (the main file without its
     -wal): only refusals the -wal could not undo are raised; any other doubt returns "unsure"."""
     try:
@@ -120,9 +130,8 @@ def _classify(path: str, conn: sqlite3.Connection, size: int, *, authoritative: 
                              "upgrade Marginalia to open it; left untouched")
         if not authoritative:
             return "unsure"
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise StoreError(f"{path}: the database is damaged ({result}); left untouched")
+        if check:
+            _quick_check(path, conn)
         return "ours"
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
@@ -132,6 +141,50 @@ def _classify(path: str, conn: sqlite3.Connection, size: int, *, authoritative: 
         raise StoreError(_unreadable(path, size, exc)) from None
     finally:
         conn.close()
+
+
+def _quick_check(path: str, conn: sqlite3.Connection) -> None:
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise StoreError(f"{path}: the database is damaged ({result}); left untouched")
+
+
+class BackgroundCheck:
+    """PRAGMA quick_check of a large database file on a thread of its own, with a read-only
+    connection of its own (SQLite's: no descriptor of ours), while the window shows. The store
+    waits for it before its first write, so a damaged file is still never written to: only the
+    refusal comes a moment later (the window says it, and closes)."""
+
+    def __init__(self, path: str):
+        import threading
+        self.path = path
+        self.problem: str | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._run, name="quick-check", daemon=True).start()
+
+    def _run(self) -> None:
+        conn = None
+        try:
+            conn = _connect(self.path, read_only=True)
+            _quick_check(self.path, conn)  # sqlite3 lets go of the GIL while SQLite reads
+        except StoreError as exc:
+            self.problem = str(exc)
+        except sqlite3.DatabaseError as exc:
+            self.problem = f"{self.path}: the database is damaged or unreadable ({exc}); left untouched"
+        finally:
+            if conn is not None:
+                conn.close()
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self) -> None:
+        """Return once the file is found sound; StoreError (naming the damage) otherwise."""
+        self._done.wait()
+        if self.problem:
+            raise StoreError(self.problem)
 
 
 def _unreadable(path: str, size: int, exc: sqlite3.DatabaseError) -> str:
@@ -192,7 +245,8 @@ def resolve(path: str | os.PathLike) -> str:
                          "left untouched") from None
 
 
-def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bool = False) -> Database:
+def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
+                  check_later: bool = False) -> Database:
     """Open (or create) a Marginalia database, migrated to this version's schema.
 
     Raises StoreError, leaving the file byte-for-byte untouched, when it is not a Marginalia
@@ -210,7 +264,9 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
         raise StoreError(f"{shown}: is a folder, not a database file")
     if not exists and (not create or read_only):
         raise StoreError(f"{shown}: no such database" + (f" (the link points to {path})" if shown != path else ""))
-    state = inspect_existing(path) if exists else "new"
+    # For the window: a large file is checked page by page while it shows (see BackgroundCheck).
+    later = check_later and not read_only and exists and os.stat(path).st_size >= CHECK_AT_OPEN_BELOW
+    state = inspect_existing(path, check=not later) if exists else "new"
     if read_only:
         return _open_read_only(path, state)
     if state == "new":
@@ -221,6 +277,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
     try:
         conn = _connect(path)
         db = _prepare(Database(conn), fresh=state != "ours")
+        if later:
+            db.pending_check = BackgroundCheck(path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot use the database: {exc}") from None
     from .integrity import foreign_objects

@@ -134,16 +134,24 @@ def _normal(sql: str | None) -> str:
     return re.sub(r"\s+", " ", sql or "").strip()
 
 
+#: sqlite-utils' table of the migrations applied: made by sqlite-utils, not by a step, so it is
+#: checked by its columns (the reference is built without sqlite-utils, which imports numpy: the
+#: window checks every file it opens, and this is on its start-up path).
+_MIGRATIONS_TABLE = ("table", "_sqlite_migrations")
+_MIGRATIONS_COLUMNS = {"migration_set", "name", "applied_at"}
+
+
 def reference_objects() -> dict[tuple[str, str], str]:
     """The schema objects this version's migrations make, from a new database in memory."""
     global _REFERENCE
     if _REFERENCE is None:
-        from .database import open_database
-        db = open_database(":memory:")
+        from .migrations import create_schema
+        conn = sqlite3.connect(":memory:")
         try:
-            _REFERENCE = _objects(db.conn)
+            create_schema(conn)
+            _REFERENCE = _objects(conn)
         finally:
-            db.conn.close()
+            conn.close()
     return _REFERENCE
 
 
@@ -152,6 +160,17 @@ def foreign_objects(conn) -> list[str]:
     reference = reference_objects()
     present = _objects(conn)
     problems = []
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+                                [_MIGRATIONS_TABLE[1]]).fetchall():
+        present.pop(("index", name), None)  # sqlite-utils' own index on its table (a trigger there is not)
+    migrations_table = present.pop(_MIGRATIONS_TABLE, None)
+    if migrations_table is None:
+        problems.append(f"{_MIGRATIONS_TABLE[0]} {_MIGRATIONS_TABLE[1]!r} is missing; it was dropped outside Marginalia")
+    else:
+        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({_MIGRATIONS_TABLE[1]})")}
+        if not _MIGRATIONS_COLUMNS <= columns:
+            problems.append(f"{_MIGRATIONS_TABLE[0]} {_MIGRATIONS_TABLE[1]!r} differs from Marginalia's "
+                            f"({migrations_table[:160]}); it was altered outside Marginalia")
     for (kind, name), sql in sorted(present.items()):
         if (kind, name) not in reference:
             problems.append(f"{kind} {name!r} is not Marginalia's ({sql[:160]}); it was added outside Marginalia")

@@ -281,6 +281,25 @@ def pending(conn: sqlite3.Connection) -> bool:
     return not set(KNOWN_MIGRATIONS) <= set(applied(conn))
 
 
+class _Script:
+    """What the steps use of sqlite-utils' Database (``executescript``), on a plain connection."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def executescript(self, sql: str) -> None:
+        self.conn.executescript(sql)
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Every step's tables, indexes and triggers, on a plain (new, in-memory) connection, with no
+    migration bookkeeping and no sqlite-utils: the reference a file's schema is compared with
+    (store.integrity)."""
+    script = _Script(conn)
+    for step in STEPS:
+        step(script)
+
+
 def apply_pending(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database
     _migrations().apply(Database(conn))

@@ -75,9 +75,12 @@ class Store:
 
     @classmethod
     def open(cls, path: str, annotator: str, *, create: bool = True, schema: Schema | None = None,
-             read_only: bool = False) -> "Store":
-        """``read_only``: for commands that only read (any write then fails, changing nothing)."""
-        store = cls(open_database(path, create=create and not read_only, read_only=read_only), annotator, path)
+             read_only: bool = False, check_later: bool = False) -> "Store":
+        """``read_only``: for commands that only read (any write then fails, changing nothing).
+        ``check_later``: the window's start-up; a large file is checked for damage while it
+        shows, and the first write waits for that check (``store.database.BackgroundCheck``)."""
+        store = cls(open_database(path, create=create and not read_only, read_only=read_only,
+                                  check_later=check_later), annotator, path)
         if store.schema_version() is None and not read_only:
             store.set_schema(schema or default_schema())
         return store
@@ -93,8 +96,22 @@ class Store:
 
     # ---- transactions -------------------------------------------------------------------
 
+    @property
+    def pending_check(self):
+        """The check of the file for damage still running (opened with ``check_later``), or None."""
+        return self.db.pending_check
+
+    def known_sound(self) -> bool:
+        """False while the file is still being checked for damage, or when it was found damaged:
+        what writes on its own (the search index's upkeep) waits for True."""
+        check = self.db.pending_check
+        return check is None or (check.done and not check.problem)
+
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.db.pending_check is not None:
+            self.db.pending_check.wait()  # StoreError when the file is damaged: nothing is written
+            self.db.pending_check = None
         conn = self.conn
         try:
             conn.execute("BEGIN IMMEDIATE")

@@ -228,6 +228,9 @@ class CorpusPanel(QWidget):
     def _sync_search_slice(self) -> None:
         if self._ended:
             return
+        if not self.store.known_sound():  # a large file still being checked for damage: no write yet
+            self._search_sync.start()
+            return
         left = queries.sync_search(self.store.conn, SEARCH_SYNC_SLICE, busy_ms=0)
         if left:  # more to fold in: go on when idle
             self._search_sync.start()

@@ -51,7 +51,7 @@ class Session(QObject):
             return False
         first = self.given or os.environ.get(ENVIRONMENT, "").strip() or login_name()
         try:
-            store = Store.open(str(db_path), first, create=create)
+            store = Store.open(str(db_path), first, create=create, check_later=True)
         except MarginaliaError as exc:
             if headless():
                 say(f"error: {exc}")
@@ -79,6 +79,8 @@ class Session(QObject):
             from store.seeding import seed_if_empty
             seeded = bool(seed_if_empty(store, preannotate=False))
         self._show(store, doc_id)
+        from .file_check import watch
+        watch(self.window, store)  # a large file is checked for damage while the window shows
         if seeded:
             # The window first, then the sample's suggestions, in the background with progress.
             # Deferred: a window deleted before then is not called (the context), one closed
