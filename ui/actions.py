@@ -47,6 +47,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
           "window); in the background, whole or not at all", lambda w: w.import_files()),
     _spec("file.export", "File", "&Export…", "Ctrl+Shift+E",
           "Write the annotations as a dataset: format, only done, whose, train/dev/test split", lambda w: w.export_dataset()),
+    _spec("file.assign", "File", "&Assign documents…", (),
+          "Hand out the documents: one database per annotator holding only theirs, a share of them done by "
+          "two for agreement (as marginalia assign)", lambda w: w.assign_documents()),
     _spec("file.quit", "File", "&Quit", "Ctrl+Q", "Close Marginalia", lambda w: w.close(), attr="quit_action"),
     # Edit
     _spec("edit.undo", "Edit", "&Undo", "Ctrl+Z", "Undo the last action", lambda w: w.undo(),

@@ -119,6 +119,13 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
     def toggle_guidelines(self) -> None:
         self.guidelines.setVisible(not self.guidelines.isVisible())
 
+    def assign_documents(self):
+        from .assign_dialog import AssignDialog
+        dialog = AssignDialog(self.store, self)
+        dialog.finished.connect(lambda _r: dialog.result_text and self.message(dialog.result_text))
+        dialog.open()
+        return dialog
+
     def write_comment(self) -> None:
         self.inspector.setCurrentWidget(self.notes)
         self.notes.editor.setFocus()

@@ -191,3 +191,33 @@ def test_the_corpus_panel_filters_documents_with_comments_needing_discussion(qtb
     combo.setCurrentIndex(combo.findData("discussion"))
     qtbot.waitUntil(lambda: [r.id for r in window.corpus.model.rows] == ["d2"])
     window.grab().save(str(SHOTS / "corpus_discussion_filter.png"))
+
+
+def test_assign_documents_from_the_window(qtbot, make_window, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from store import Store
+    window = make_window([(f"d{i}", f"Article number {i}.", []) for i in range(10)])
+    window.actions_by_id["file.assign"].trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "AssignDialog" and w.isVisible())
+    qtbot.keyClicks(dialog.annotators, "ana, ben")
+    dialog.overlap.setValue(30)
+    qtbot.keyClicks(dialog.folder, str(tmp_path / "team"))
+    dialog.grab().save(str(SHOTS / "assign_dialog.png"))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    # 30% of 10 shared (3), the 7 others split 4 and 3.
+    assert not dialog.isVisible() and "ana: 7 documents" in window.message_label.text()
+    with Store.open(str(tmp_path / "team" / "ben.db"), "ben") as ben:
+        assert len(ben.document_ids()) == 6
+    assigned = window.store.conn.execute("SELECT annotator, count(*) FROM assignments GROUP BY annotator").fetchall()
+    assert dict(assigned) == {"ana": 7, "ben": 6}
+    # A second time into the same folder is refused, saying why, and writes nothing.
+    window.actions_by_id["file.assign"].trigger()
+    again = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "AssignDialog" and w.isVisible())
+    qtbot.keyClicks(again.annotators, "ana, ben")
+    qtbot.keyClicks(again.folder, str(tmp_path / "team"))
+    qtbot.mouseClick(again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    assert again.isVisible() and "already exists" in again.message.text()
+    again.reject()
