@@ -152,6 +152,12 @@ class Window:
                              "the window is ready", timeout=120)
         watcher.pids.add(self.proc.pid)
 
+    def wait_actions(self, count: int, timeout: float = 60.0) -> None:
+        """Until the window has reported ``count`` actions (so each window killed did something
+        first, however slow the machine), or has ended on its own."""
+        crash_check.wait_for(lambda: self.proc.poll() is not None or self.out.read_bytes().count(b'{"seq"') >= count,
+                             self.proc, f"the window's first {count} actions", timeout=timeout)
+
     def kill(self) -> bool:
         self.watcher.pids.discard(self.proc.pid)
         running = self.proc.poll() is None
@@ -255,6 +261,7 @@ def run_round(workdir: Path, db: Path, other: Path, rng: random.Random, *, comma
                 figures.commands[command.kind] += 1
                 if kill_window_after and started == kill_window_after[0]:
                     kill_window_after.pop(0)
+                    window.wait_actions(2)
                     time.sleep(rng.uniform(0.0, 0.5))
                     figures.window_kills += window.kill()
                     window = new_window()
@@ -268,6 +275,7 @@ def run_round(workdir: Path, db: Path, other: Path, rng: random.Random, *, comma
                     running.remove(command)
                     finished.append(command)
                     figures.command_kills += command.killed and command.returncode == -signal.SIGKILL
+        window.wait_actions(2)
         time.sleep(rng.uniform(0.0, 0.5))
         figures.window_kills += window.kill()
     finally:
