@@ -34,14 +34,7 @@ def read_items(paths: list[Path], fmt: str | None = None, *, check: Callable[[],
                doccano_offsets: str = "utf16") -> tuple[list[AnnotatedDocument], Notes]:
     """Parse every file (format detected per file unless given); InputError names file and line."""
     notes = Notes()
-    items: list[AnnotatedDocument] = []
-    taken: set[str] = set()
-    for path in paths:
-        for item in registry.read(fmt or registry.detect(path), path, notes, taken, doccano_offsets=doccano_offsets):
-            items.append(item)
-            if check is not None and len(items) % 64 == 0:
-                check()
-    return items, notes
+    return registry.read_all(paths, fmt, notes, check=check, doccano_offsets=doccano_offsets), notes
 
 
 def needs_an_annotator(items: list[AnnotatedDocument]) -> bool:

@@ -33,9 +33,10 @@ from ..errors import InputError
 from ..model import (CLAIM, ENTITY, POLARITIES, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span,
                      Stance)
 from .common import Notes, SourcedDocument, ascii_number, fail, first_line_title, gold_view, safe_file_stem
+from .folders import list_files
 from .output import FolderWriter, write_beside
 from .plaintext import document_id_for
-from .reading import read_text_file
+from .reading import read_decoded, read_text_file
 
 _ID = re.compile(r"^(?:[TREAMN#][0-9]+|\*)$")
 CLAIM_TYPE = "CLAIM"
@@ -46,14 +47,17 @@ CLAIMANT_NOTE, EVIDENCE_NOTE = "claimant: ", "evidence: "
 
 
 def is_brat_folder(path: Path) -> bool:
-    return path.is_dir() and any(path.rglob("*.ann"))
+    return path.is_dir() and any(p.suffix == ".ann" for p in list_files(path, (".ann",)).files)
 
 
-def pairs(path: Path) -> list[tuple[Path, Path | None]]:
-    """(txt, ann-or-None) for a .txt, an .ann or a folder."""
+def pairs(path: Path, notes: Notes | None = None) -> list[tuple[Path, Path | None]]:
+    """(txt, ann-or-None) for a .txt, an .ann or a folder (whose other files are reported in ``notes``)."""
     if path.is_dir():
-        txts = sorted(p for p in path.rglob("*.txt") if p.is_file())
-        for ann in sorted(path.rglob("*.ann")):
+        listing = list_files(path, (".txt", ".ann"))
+        if notes is not None:
+            listing.note_other(notes, path, ".txt or .ann")
+        txts = [p for p in listing.files if p.suffix == ".txt"]
+        for ann in (p for p in listing.files if p.suffix == ".ann"):
             if not ann.with_suffix(".txt").exists():
                 raise fail("has no .txt beside it", ann)
         if not txts:
@@ -71,20 +75,25 @@ def pairs(path: Path) -> list[tuple[Path, Path | None]]:
 
 
 def read(path: Path, notes: Notes, taken: set[str]) -> Iterator[SourcedDocument]:
-    for txt, ann in pairs(path):
+    for txt, ann in pairs(path, notes):
         yield read_pair(txt, ann, taken)
 
 
 def read_pair(txt: Path, ann_path: Path | None, taken: set[str]) -> SourcedDocument:
-    text = read_text_file(txt)
+    decoded = read_decoded(txt)
+    text = decoded.text
     doc_id = document_id_for(txt, taken)
     meta: dict[str, Any] = {"title": first_line_title(text), "source": txt.name}
     doc = SourcedDocument(Document(doc_id, text, meta), Annotations(), source=str(ann_path or txt))
     if ann_path is None:
         return doc
     ann_text = read_text_file(ann_path) if ann_path.stat().st_size else ""
-    parsed = _parse(ann_text, text, ann_path)
+    # brat reads the .txt with Python's utf-8 codec, which keeps a byte-order mark as the text's first
+    # character: its offsets count it. The stored text has none, so the offsets move back by one.
+    parsed = _parse(ann_text, "\ufeff" + text if decoded.bom else text, ann_path)
     spans, relations, extra, lines = parsed
+    if decoded.bom:
+        spans = [_before_the_mark(span, ann_path, lines) for span in spans]
     stances, relations, extra = _claims_and_stances(spans, relations, extra)
     if extra:
         meta["brat"] = {"lines": extra}
@@ -138,6 +147,17 @@ def _claims_and_stances(spans: list[Span], relations: list[Relation], extra: lis
     return stances, kept, rest
 
 
+def _before_the_mark(span: Span, path: Path, lines: dict[str, int]) -> Span:
+    """A span over text that began with a byte-order mark, moved onto the text without it."""
+    fragments = [[max(0, start - 1), end - 1] for start, end in span.attrs.get("fragments") or [[span.start, span.end]]]
+    if any(start >= end for start, end in fragments):
+        raise fail(f"{span.id}: covers only the byte-order mark at the start of the .txt", path, lines.get(span.id))
+    span.start, span.end = min(start for start, _ in fragments), max(end for _, end in fragments)
+    if "fragments" in span.attrs:
+        span.attrs["fragments"] = fragments
+    return span
+
+
 def _parse(ann_text: str, text: str, path: Path):
     """Parse a whole .ann; every problem is collected and the first (in file order) is raised,
     naming the others too, so one run shows everything that needs fixing."""
@@ -187,11 +207,12 @@ def _parse_lines(ann_text: str, text: str, path: Path, problems: list[InputError
 
     relations: list[Relation] = []
     extra: list[str] = []
+    attribute_lines: dict[tuple[str, str], int] = {}
     for number, ann_id, line, fields in records:
         if ann_id[0] == "T":
             continue
         try:
-            _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines)
+            _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines, attribute_lines)
         except InputError as exc:
             problems.append(exc)
     return list(spans.values()), relations, extra, lines
@@ -229,7 +250,7 @@ def _entity(ann_id, fields, text, path, number, spans, lines):
     lines[ann_id] = number
 
 
-def _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines):
+def _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lines, attribute_lines):
     kind = ann_id[0]
     body = fields[1].split(" ") if len(fields) > 1 else []
     body = [b for b in body if b] if kind in "R*E" else body
@@ -253,6 +274,12 @@ def _other(ann_id, line, fields, path, number, ids, spans, relations, extra, lin
             raise fail(f"{ann_id}: expected NAME TARGET [VALUE] (an attribute name cannot contain spaces)",
                        path, number)
         if body[1] in spans:
+            # An entity holds one value per attribute (a dict): a second line of the same name would
+            # silently replace the first, so it is refused.
+            first = attribute_lines.setdefault((body[1], body[0]), number)
+            if first != number:
+                raise fail(f"{ann_id}: {body[1]} already has the attribute {body[0]} (line {first}); brat allows "
+                           "one value of an attribute per annotation", path, number)
             spans[body[1]].attrs.setdefault("attributes", {})[body[0]] = body[2] if len(body) == 3 else True
             return
     elif kind == "*":

@@ -23,6 +23,7 @@ from typing import Any, Iterator
 from ..errors import InputError
 from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries
+from .folders import list_files
 from .output import FolderWriter, Writer
 
 SHARD_SIZE = 1000
@@ -38,17 +39,19 @@ def _vocab():
     return spacy.blank("xx").vocab
 
 
-def files(path: Path) -> list[Path]:
+def files(path: Path, notes: Notes | None = None) -> list[Path]:
     if path.is_dir():
-        found = sorted(p for p in path.rglob("*.spacy") if p.is_file())
-        if not found:
+        listing = list_files(path, (".spacy",))
+        if notes is not None:
+            listing.note_other(notes, path, ".spacy files")
+        if not listing.files:
             raise fail("the folder has no .spacy files", path)
-        return found
+        return listing.files
     return [path]
 
 
 def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
-    for file in files(path):
+    for file in files(path, notes):
         yield from _read_file(file)
 
 

@@ -7,15 +7,20 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import AnnotatedDocument, Document
 from .common import unique_id
+from .folders import list_files
 from .reading import read_text_file
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
 
-def text_files(path: Path) -> list[Path]:
-    """The text files a path names: the file itself, or the .txt files under a folder."""
+def text_files(path: Path, notes=None) -> list[Path]:
+    """The text files a path names: the file itself, or the .txt files under a folder (whose other
+    files are reported in ``notes``)."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        listing = list_files(path, tuple(TEXT_SUFFIXES))
+        if notes is not None:
+            listing.note_other(notes, path, "text files (.txt, .text)")
+        files = listing.files
         if not files:
             raise InputError("the folder has no .txt files", source=str(path))
         return files

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..values import check_storable
 from . import brat, conll, docbin, doccano, labelstudio, native_jsonl, plaintext, prodigy
 from .common import Notes, SourcedDocument, fail
+from .folders import list_files, missing
 from .names import EXPORT_FORMATS, IMPORT_FORMATS, SUFFIX  # noqa: F401 (the names live there, re-exported)
 from .output import LineWriter, Writer, json_record
 from .reading import decode_leniently
@@ -24,11 +25,11 @@ _DOCCANO_KEYS = {"label", "labels", "column_label", "annotations", "column_data"
 def detect(path: Path) -> str:
     """The format of a file or folder, from its name and then its content; InputError when unknown."""
     if not path.exists():
-        raise fail("no such file or folder", path)
+        raise missing(path)
     if path.is_dir():
         if brat.is_brat_folder(path):
             return "brat"
-        if any(path.rglob("*.spacy")):
+        if list_files(path, (".spacy",)).files:
             return "spacy"
         return "txt"
     suffix = path.suffix.lower()
@@ -137,6 +138,52 @@ def _by_keys(records: list, path: Path) -> str:
 
 # ---- reading ------------------------------------------------------------------------------
 
+def read_all(paths: list[Path], fmt: str | None, notes: Notes, *, check: Callable[[], None] | None = None,
+             doccano_offsets: str = "utf16") -> list[SourcedDocument]:
+    """Every document of every path of one import, in order (``check`` is called now and then, and may
+    raise to cancel). A file reached twice (the same path twice,
+    a folder and a file in it, a link and its target, NAME.ann and NAME.txt) and a document id that two
+    files both use are refused here, naming both places, before anything is stored."""
+    plan: list[tuple[str, Path]] = []
+    seen_files: dict[tuple[int, int], Path] = {}
+    for path in paths:
+        path_format = fmt or detect(path)
+        for file in files_read(path_format, path):
+            info = file.stat()
+            first = seen_files.setdefault((info.st_dev, info.st_ino), file)
+            if first is not file:
+                same = "is given twice" if str(first) == str(file) else f"is the same file as {first}"
+                raise fail(f"{same} in this import (it would make its documents twice); give it once", file)
+        plan.append((path_format, path))
+    taken: set[str] = set()
+    items: list[SourcedDocument] = []
+    first_seen: dict[str, SourcedDocument] = {}
+    for path_format, path in plan:
+        for item in read(path_format, path, notes, taken, doccano_offsets=doccano_offsets):
+            earlier = first_seen.setdefault(item.document.id, item)
+            if earlier is not item:
+                where = earlier.source + (f", line {earlier.line}" if earlier.line is not None else "")
+                raise InputError(f"document id {item.document.id!r} appears twice in this import (first in {where})",
+                                 source=item.source, line=item.line)
+            items.append(item)
+            if check is not None and len(items) % 64 == 0:
+                check()  # the window's cancel
+    return items
+
+
+def files_read(fmt: str, path: Path) -> list[Path]:
+    """The files reading ``path`` in ``fmt`` opens (as the readers list them)."""
+    if fmt == "txt":
+        return plaintext.text_files(path)
+    if fmt == "brat":
+        return [file for pair in brat.pairs(path) for file in pair if file is not None]
+    if fmt == "spacy":
+        return docbin.files(path)
+    if not path.exists():
+        raise missing(path)
+    return [path]
+
+
 def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets: str = "utf16"
          ) -> Iterator[SourcedDocument]:
     """The documents of a file or folder, each checked for values the store cannot keep exactly (so that
@@ -152,7 +199,7 @@ def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets
 
 def _read(fmt: str, path: Path, notes: Notes, taken: set[str], doccano_offsets: str) -> Iterator[SourcedDocument]:
     if fmt == "txt":
-        for file in plaintext.text_files(path):
+        for file in plaintext.text_files(path, notes):
             item = plaintext.read(file, taken)
             yield SourcedDocument(item.document, item.annotations, source=str(file))
         return
