@@ -12,6 +12,15 @@ PRF_COLOURS = ("#0072B2", "#E69F00", "#009E73")
 OUTCOME_COLOURS = {"accepted": "#009E73", "corrected": "#E69F00", "rejected": "#D55E00", "pending": "#BBBBBB"}
 
 
+def short(name: str, limit: int = 34) -> str:
+    """``name`` shortened in the middle: a model's name and its version both stay readable
+    (cutting the end dropped the version, cutting the start the model)."""
+    if len(name) <= limit:
+        return name
+    keep = limit - 1
+    return name[: (keep + 1) // 2] + "…" + name[len(name) - keep // 2:]
+
+
 def _app():
     from PySide6.QtGui import QGuiApplication
     app = QGuiApplication.instance()
@@ -94,7 +103,7 @@ def evaluation_image(report: dict, *, width: int = 1000):
         total = sum(counts.get(k, 0) for k in OUTCOME_COLOURS) or 1
         painter.setPen(QColor("black"))
         painter.drawText(QRectF(10, y, left - 20, row_h), Qt.AlignRight | Qt.AlignVCenter,
-                         f"{origin.removeprefix('model:')} {label}"[-28:])
+                         short(f"{origin.removeprefix('model:')} {label}", 24))
         x = float(left)
         for key, colour in OUTCOME_COLOURS.items():
             w = bar_w * counts.get(key, 0) / total

@@ -22,10 +22,9 @@ from annotate.paths import refuse_database_paths
 from store.dashboard import dashboard_data, day_axis
 from store.work_time import clock
 
-from .charts import OUTCOME_COLOURS
+from .charts import OUTCOME_COLOURS, short
 
 BAR = "#0072B2"
-NAME_CHARACTERS = 34
 #: agreement measures drawn per pair: (report path, legend text, colour)
 AGREEMENT_MEASURES = (
     (("entities", "exact", "overall", "f1"), "entity span F1 (exact)", "#0072B2"),
@@ -34,14 +33,6 @@ AGREEMENT_MEASURES = (
     (("claim_type", "krippendorff_alpha", "value"), "claim type α", "#CC79A7"),
     (("stance_polarity", "cohen_kappa", "value"), "stance κ", "#56B4E9"),
 )
-
-
-def short(name: str, limit: int = NAME_CHARACTERS) -> str:
-    """``name`` shortened in the middle: a model's name and its version both stay readable."""
-    if len(name) <= limit:
-        return name
-    keep = limit - 1
-    return name[: (keep + 1) // 2] + "…" + name[len(name) - keep // 2:]
 
 
 def _dig(data: dict, path: tuple) -> float | None:

@@ -61,6 +61,8 @@ def test_dashboard_charts_every_pair_one_day_and_long_names(qtbot, tmp_path):
         (name,) = [c for c in categories(dashboard.chart("acceptance")) if "ALL" in c]
         assert name.startswith("en_core_web") and name.endswith("rc2 ALL") and "…" in name
         assert short("x" * 10) == "x" * 10
+        # The evaluation chart (evaluate --plot) shortens the same way, keeping the version.
+        assert short("en_core_web_trf_finetuned_on_news@3.7.1-rc2 ALL", 24) == "en_core_web_…7.1-rc2 ALL"
         # Time per done document: 90 s each.
         (time_series,) = dashboard.chart("time").series()
         assert [time_series.barSets()[0].at(i) for i in range(3)] == [1.5, 1.5, 1.5]
