@@ -16,7 +16,7 @@ import io
 import json
 import random
 import shutil
-import tempfile
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError
+from .formats.landing import land, temp_beside
 from .model import CLAIM, ENTITY, Document, Span
 
 MIN_DONE_DOCUMENTS = 2
@@ -179,8 +180,13 @@ def train_pipeline(gold: list[tuple[Document, list[Span]]], out_dir: str | Path,
     train_docs, dropped_train = to_docs(blank, train_gold)
     dev_docs, dropped_dev = to_docs(blank, dev_gold)
     stdout = io.StringIO()
-    with tempfile.TemporaryDirectory(prefix="marginalia-train-") as work:
-        work_dir = Path(work)
+    # Everything is built in a folder beside the target (.NAME.PID.RANDOM.part, removed by the next run
+    # if this one is killed), and the pipeline replaces the target in one step at the end: a kill at
+    # any moment leaves the previous model whole, never no model or half of one.
+    part = temp_beside(out_dir, folder=True)
+    try:
+        work_dir = part / "work"
+        work_dir.mkdir()
         DocBin(docs=train_docs, store_user_data=False).to_disk(work_dir / "train.spacy")
         DocBin(docs=dev_docs, store_user_data=False).to_disk(work_dir / "dev.spacy")
         config = build_config(with_claims=with_claims, max_steps=max_steps, seed=seed,
@@ -215,20 +221,33 @@ def train_pipeline(gold: list[tuple[Document, list[Span]]], out_dir: str | Path,
                                       "entities": entities, "claims": claims, "with_claims": with_claims,
                                       "dropped_spans": dropped_train + dropped_dev, "seed": seed,
                                       "dev_fraction": dev_fraction, "max_steps": max_steps}
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        trained.to_disk(out_dir)
-        (out_dir / "training").mkdir()
-        shutil.copy(work_dir / "config.cfg", out_dir / "training" / "config.cfg")
-        (out_dir / "training" / "log.txt").write_text(stdout.getvalue(), encoding="utf-8")
-        (out_dir / "training" / DOCUMENTS_FILE).write_text(json.dumps({
+        model = part / "model"
+        trained.to_disk(model)
+        (model / "training").mkdir()
+        shutil.copy(work_dir / "config.cfg", model / "training" / "config.cfg")
+        (model / "training" / "log.txt").write_text(stdout.getvalue(), encoding="utf-8")
+        (model / "training" / DOCUMENTS_FILE).write_text(json.dumps({
             "train": [{"id": doc.id, "sha256": doc.sha256} for doc, _ in train_gold],
             "dev": [{"id": doc.id, "sha256": doc.sha256} for doc, _ in dev_gold]}, indent=0), encoding="utf-8")
+        _sync_tree(model)
+        land(model, out_dir)
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
     labels = sorted(trained.get_pipe("ner").labels) if "ner" in trained.pipe_names else []
     return TrainResult(out_dir, name, version, labels, with_claims, len(train_docs), len(dev_docs), entities,
                        claims, dropped_train + dropped_dev,
                        {k: v for k, v in perf.items() if isinstance(v, (int, float))})
+
+
+def _sync_tree(folder: Path) -> None:
+    """Every file of the new pipeline on disk before it replaces the old one (a power cut then leaves
+    one of the two, whole)."""
+    for path in sorted(folder.rglob("*"), reverse=True) + [folder]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def trained_on(model_dir: str | Path) -> set[str] | None:

@@ -158,6 +158,7 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     complete: an error leaves no partial output and no existing file changed.
     """
     from annotate.formats import registry
+    from annotate.formats.landing import Landing
     from annotate.formats.output import check_target
 
     out = Path(out)
@@ -170,9 +171,11 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
     check_not_empty(store, only_done=only_done, annotator=annotator)
     assignment = assign_splits(_doc_ids(store, only_done), parts, seed) if parts else None
     writers: dict[str, Any] = {}
+    landing = Landing()  # the split files (and a config beside) land as one set
     try:
         for name, target in targets.items():
             writers[name] = registry.writer(fmt, target, store.schema, doccano_offsets=doccano_offsets)
+            writers[name].landing = landing
             if fmt == "csv":
                 # One row per annotator's active time on each document, beside its annotations.
                 writers[name].time_of = lambda doc_id: [
@@ -187,8 +190,7 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
                 writers[name].add_line(line)
                 if on_progress:
                     on_progress()
-            return {str(targets[name]): w.close() for name, w in writers.items()}
-        for item in store.iter_annotated(only_done=only_done):
+        for item in (() if fmt == "jsonl" and annotator is None else store.iter_annotated(only_done=only_done)):
             if annotator is not None:
                 item = only_annotator(item, annotator)
             if fmt in ("brat", "jsonl"):
@@ -199,24 +201,26 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
             writers[name].add(item)
             if on_progress:
                 on_progress()
+        written = {str(targets[name]): w.close() for name, w in writers.items()}
+        if fmt == "spacy":
+            _write_spacy_config(out, targets, writers, landing)
     except BaseException:
         for w in writers.values():
             w.abort()
+        landing.abort()
         raise
-    written = {str(targets[name]): w.close() for name, w in writers.items()}
-    if fmt == "spacy":
-        _write_spacy_config(out, targets, writers)
+    landing.commit()
     return written
 
 
-def _write_spacy_config(out: Path, targets: dict[str, Path], writers: dict) -> None:
+def _write_spacy_config(out: Path, targets: dict[str, Path], writers: dict, landing=None) -> None:
     """config.cfg beside a DocBin export, its train and dev paths on the export's splits."""
     from annotate.formats import docbin
     from annotate.formats.output import write_beside
     train = targets.get("train", next(iter(targets.values())))
     dev = targets.get("dev", train)
     claims = any(getattr(w, "claims", 0) for w in writers.values())
-    write_beside(docbin.config_path(out), docbin.training_config(train, dev, claims=claims))
+    write_beside(docbin.config_path(out), docbin.training_config(train, dev, claims=claims), landing)
 
 
 # ---- native JSONL straight from the rows (the fast path of the lossless export) --------------

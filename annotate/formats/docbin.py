@@ -15,7 +15,6 @@ A ``.spacy`` target is one file; a folder target gets shards of ``SHARD_SIZE`` d
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,6 +23,7 @@ from ..errors import InputError
 from ..model import CLAIM, ENTITY, MANUAL, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, non_overlapping, span_boundaries
 from .folders import list_files
+from .landing import temp_beside
 from .output import FolderWriter, Writer
 
 SHARD_SIZE = 1000
@@ -269,14 +269,13 @@ class FileWriter(Writer):
         self.count += 1
 
     def close(self) -> int:
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
+        tmp = temp_beside(self.target)
         try:
-            with os.fdopen(fd, "wb") as out:
+            with open(tmp, "wb") as out:
                 out.write(self.bin.to_bytes())
                 out.flush()
                 os.fsync(out.fileno())
-            os.replace(tmp, self.target)
+            self._land(tmp, self.target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

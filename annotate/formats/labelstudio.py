@@ -483,5 +483,5 @@ class Writer(TextFileWriter):
     def close(self) -> int:
         count = super().close()
         if self.schema is not None and not self._stdout:
-            write_beside(config_path(self.target), labeling_config(self.schema))
+            write_beside(config_path(self.target), labeling_config(self.schema), self.landing)
         return count

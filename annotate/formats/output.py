@@ -5,12 +5,12 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import InputError
 from ..model import AnnotatedDocument
+from .landing import Landing, land, temp_beside
 
 
 def json_record(record: Any, doc_id: str) -> str:
@@ -39,9 +39,19 @@ def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
 
 
 class Writer:
-    """Base: add documents one at a time, then close() (commit) or abort() (leave nothing)."""
+    """Base: add documents one at a time, then close() (commit) or abort() (leave nothing).
+
+    close() puts the output in place at once, or, when the writer has a ``landing`` (an export of
+    several files), hands it over to be put in place with the others (see landing.py)."""
 
     count = 0
+    landing: Landing | None = None
+
+    def _land(self, tmp: Path, target: Path) -> None:
+        if self.landing is not None:
+            self.landing.add(tmp, target)
+        else:
+            land(tmp, target)
 
     def add(self, item: AnnotatedDocument) -> None:
         raise NotImplementedError
@@ -63,9 +73,8 @@ class TextFileWriter(Writer):
         if self._stdout:
             self.out: Any = sys.stdout.buffer if binary else sys.stdout
             return
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent)
-        self.out = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.tmp = temp_beside(self.target)
+        self.out = open(self.tmp, "wb") if binary else open(self.tmp, "w", encoding="utf-8", newline="")
         self.begin()
 
     def begin(self) -> None:
@@ -82,7 +91,7 @@ class TextFileWriter(Writer):
         self.out.flush()
         os.fsync(self.out.fileno())
         self.out.close()
-        os.replace(self.tmp, self.target)
+        self._land(self.tmp, self.target)
         return self.count
 
     def abort(self) -> None:
@@ -118,18 +127,11 @@ class FolderWriter(Writer):
             raise InputError("this format writes a folder; give a folder name, not '-'")
         self.target = Path(target)
         self.count = 0
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".part", dir=self.target.parent))
+        self.tmp = temp_beside(self.target, folder=True)
 
     def close(self) -> int:
-        old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(self.target, old)
-        os.replace(self.tmp, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        # The target is replaced in one step (never gone, never half old): see landing.py.
+        self._land(self.tmp, self.target)
         return self.count
 
     def abort(self) -> None:
@@ -153,15 +155,19 @@ def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + ".manifest.json")
 
 
-def write_beside(target: Path, text: str) -> None:
-    """A small companion file (a config beside an export), written whole or not at all."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+def write_beside(target: Path, text: str, landing: Landing | None = None) -> None:
+    """A small companion file (a config beside an export), written whole or not at all; with a
+    ``landing``, it is put in place together with the outputs it belongs to."""
+    tmp = temp_beside(Path(target))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, target)
+        if landing is not None:
+            landing.add(tmp, Path(target))
+        else:
+            land(tmp, Path(target))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
