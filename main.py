@@ -260,15 +260,18 @@ def cmd_screenshot(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from store.files import created_whole
     from store.importing import describe, import_items, needs_an_annotator, read_items
 
     # Parse everything first: a bad file is refused (naming file and line) before the database is touched.
     items, notes = read_items(args.paths, args.format, doccano_offsets=args.doccano_offsets)
-    # Statuses and labels that name no annotator go to the one acting: that must be someone definite.
-    store = _open_store(args, needs_one=needs_an_annotator(items))
-    with store, _progress(len(items), "importing") as bar:
-        outcome = import_items(store, items, args.paths, notes, as_suggestions=args.as_ == "suggestions",
-                               add_labels=args.add_labels, on_progress=lambda n: bar.update(1))
+    # A database the import creates appears only if the import lands (see store/files.py).
+    with created_whole(args.db) as path:
+        # Statuses and labels that name no annotator go to the one acting: that must be someone definite.
+        store = _open_store(argparse.Namespace(**{**vars(args), "db": path}), needs_one=needs_an_annotator(items))
+        with store, _progress(len(items), "importing") as bar:
+            outcome = import_items(store, items, args.paths, notes, as_suggestions=args.as_ == "suggestions",
+                                   add_labels=args.add_labels, on_progress=lambda n: bar.update(1))
     for message in outcome.notes[:20]:
         print(f"note: {message}", file=sys.stderr)
     if len(outcome.notes) > 20:
@@ -396,11 +399,14 @@ def cmd_preannotate(args) -> int:
                                        on_progress=lambda done, total, _: bar.update(done - bar.n))
     s = result.stats
     if args.json:
-        print(json.dumps({"model": result.origin, **s.__dict__, "unmapped": dict(result.unmapped)}))
+        print(json.dumps({"model": result.origin, **s.__dict__, "resumed": result.resumed,
+                          "unmapped": dict(result.unmapped)}))
     else:
         print(f"{result.origin}: {s.documents} documents; {s.added} suggestions added, {s.updated} updated, "
               f"{s.removed} removed, {s.kept} unchanged; {s.skipped_rejected + s.skipped_existing} not suggested "
-              "because a person already decided them")
+              "because a person already decided them"
+              + (f"; {result.resumed} documents it had pre-annotated already were left as they are"
+                 if result.resumed else ""))
     if result.unmapped:
         print("labels with no place in the schema (not stored; map them in [model_labels]): "
               + ", ".join(f"{label} ({n})" for label, n in result.unmapped.most_common()), file=sys.stderr)

@@ -246,13 +246,15 @@ def resolve(path: str | os.PathLike) -> str:
 
 
 def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bool = False,
-                  check_later: bool = False) -> Database:
+                  check_later: bool = False, immutable: bool = False) -> Database:
     """Open (or create) a Marginalia database, migrated to this version's schema.
 
     Raises StoreError, leaving the file byte-for-byte untouched, when it is not a Marginalia
     database, is damaged, or comes from a newer version. ``read_only`` opens it for reading
     only, and never writes it or creates it (a command that only reads leaves every file as
     it was); close such a database with ``close_database``, which tidies up after it.
+    ``immutable`` (with ``read_only``): read it without locks when nobody has it open, for a
+    caller that checks afterwards that nothing changed (see store/files.py).
     """
     path = os.fspath(path)
     if path == ":memory:":
@@ -268,7 +270,10 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
     later = check_later and not read_only and exists and os.stat(path).st_size >= CHECK_AT_OPEN_BELOW
     state = inspect_existing(path, check=not later) if exists else "new"
     if read_only:
-        return _open_read_only(path, state)
+        return _open_read_only(path, state, unlocked=immutable)
+    if state == "empty" and not create:
+        # An empty file is made a database only by a command that may create one (import, the window).
+        raise StoreError(f"{shown}: an empty file, not a Marginalia database yet; left untouched")
     if state == "new":
         _create_private(path)
     if not writable(path):
@@ -292,7 +297,7 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
     return db
 
 
-def _open_read_only(path: str, state: str) -> Database:
+def _open_read_only(path: str, state: str, *, unlocked: bool = False) -> Database:
     if state != "ours":
         raise StoreError(f"{path}: not a Marginalia database" + (" (the file is empty)" if state == "empty" else "")
                          + "; left untouched")
@@ -304,7 +309,7 @@ def _open_read_only(path: str, state: str) -> Database:
     # writer may come), and the -wal and -shm that creates are removed again on close (by
     # SQLite, which knows whether another connection still uses them).
     folder_writable = os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
-    immutable = not companions and (not writable(path) or not folder_writable)
+    immutable = not companions and (unlocked or not writable(path) or not folder_writable)
     db = Database(_connect(path, read_only=True, immutable=immutable))
     db.tidy_on_close = None if companions or immutable else path
     try:

@@ -12,7 +12,7 @@ from annotate.agreement import Claim, Corpus, Version, agreement_report
 from annotate.model import DONE, ENTITY, HUMAN_DECISIONS, SKIPPED
 from annotate.schema import Schema, schema_from_json
 
-from .database import close_database, open_database
+from .files import read_leaving_nothing
 
 _GOLD = "decision IN (%s) AND annotator IS NOT NULL" % ", ".join(f"'{d}'" for d in HUMAN_DECISIONS)
 
@@ -28,17 +28,13 @@ def read_corpus(paths: list[str | os.PathLike]) -> tuple[Corpus, Schema | None, 
     schema: Schema | None = None
     seen_in: dict[tuple[str, str], str] = {}
     for path in map(os.fspath, paths):
-        db = open_database(path, create=False, read_only=True)
-        conn = db.conn
-        try:
-            conn.execute("BEGIN")
-            if schema is None:
-                row = conn.execute("SELECT body FROM schemas ORDER BY version DESC LIMIT 1").fetchone()
-                schema = schema_from_json(row[0]) if row else None
-            versions = _read_versions(conn)
-            conn.execute("COMMIT")
-        finally:
-            close_database(db)
+        def read(conn):
+            row = conn.execute("SELECT body FROM schemas ORDER BY version DESC LIMIT 1").fetchone()
+            return (schema_from_json(row[0]) if row else None), _read_versions(conn)
+
+        # One snapshot of each file, and nothing left beside it (see files.read_leaving_nothing).
+        file_schema, versions = read_leaving_nothing(path, read)
+        schema = schema if schema is not None else file_schema
         for (sha, annotator), version in versions.items():
             if (sha, annotator) in seen_in:
                 notes.append(f"{path}: {annotator}'s version of a document is also in {seen_in[sha, annotator]}; "

@@ -45,7 +45,8 @@ from annotate.validate import validate
 
 from . import audit
 from .apply import apply_changes, fetch_row
-from .database import close_database, open_database
+from .database import open_database
+from .files import read_leaving_nothing
 from .rows import KEYS, audited_document_row, cluster_from_row, now, relation_from_row, span_from_row, stance_from_row
 from .store import Store
 
@@ -97,11 +98,9 @@ class MergeResult:
 
 
 def read_source(path: str) -> Source:
-    """Read a source database without writing to it; refuse one whose audit log does not verify."""
-    db = open_database(path, create=False, read_only=True)
-    conn = db.conn
-    try:
-        conn.execute("BEGIN")
+    """Read a source database in one snapshot, without writing to it or leaving anything beside it
+    (see files.read_leaving_nothing); refuse one whose audit log does not verify."""
+    def read(conn) -> Source:
         result = audit.verify(conn)
         if not result.ok:
             raise StoreError(f"{path}: its audit log does not verify ({result.problems[0]}); refusing the whole "
@@ -112,14 +111,12 @@ def read_source(path: str) -> Source:
         rows: dict[str, dict[str, list[dict]]] = {}
         for table in TABLES:
             by_doc: dict[str, list[dict]] = {}
-            order = "doc_id, rowid"
-            for row in _dict_rows(conn, f'SELECT * FROM "{table}" ORDER BY {order}'):
+            for row in _dict_rows(conn, f'SELECT * FROM "{table}" ORDER BY doc_id, rowid'):
                 by_doc.setdefault(row["doc_id"], []).append(row)
             rows[table] = by_doc
-        conn.execute("COMMIT")
-    finally:
-        close_database(db)
-    return Source(path, schema_from_json(body[0]) if body else None, events, documents, rows)
+        return Source(path, schema_from_json(body[0]) if body else None, events, documents, rows)
+
+    return read_leaving_nothing(path, read)
 
 
 def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, actor: str) -> MergeResult:

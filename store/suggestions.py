@@ -57,10 +57,14 @@ class RunResult:
     unmapped: Counter = field(default_factory=Counter)
     tokens: int = 0
     cancelled: bool = False
+    #: Documents this model had pre-annotated already (a run that was stopped, run again): skipped.
+    resumed: int = 0
 
 
-def iter_texts(store: Store, *, doc_ids: Iterable[str] | None = None, page: int = 256) -> Iterator[tuple[str, str]]:
-    """``(text, doc_id)`` pairs in import order, a page at a time (the read never spans a write)."""
+def iter_texts(store: Store, *, doc_ids: Iterable[str] | None = None, page: int = 256,
+               skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """``(text, doc_id)`` pairs in import order, a page at a time (the read never spans a write),
+    but for the documents in ``skip``."""
     conn = store.conn
     if doc_ids is not None:
         for doc_id in doc_ids:
@@ -75,7 +79,8 @@ def iter_texts(store: Store, *, doc_ids: Iterable[str] | None = None, page: int 
         if not rows:
             return
         for _, text, doc_id in rows:
-            yield text, doc_id
+            if doc_id not in skip:
+                yield text, doc_id
         last = rows[-1][0]
 
 
@@ -301,8 +306,12 @@ def run_preannotation(store: Store, annotator: Annotator, *, batch_size: int = 6
     batches handed to it and nothing else, each in its own transaction.
     """
     result = RunResult(annotator.origin)
-    total = len(doc_ids) if doc_ids is not None else store.document_count()
-    batches = preannotate(annotator, iter_texts(store, doc_ids=doc_ids), batch_size=batch_size,
+    # A run stopped half-way (cancelled, killed) goes on where it stopped: a document this model
+    # has pre-annotated already would get the same suggestions again, so it is not run again.
+    done = frozenset() if doc_ids is not None else preannotated_by(store, annotator.origin)
+    result.resumed = len(done)
+    total = len(doc_ids) if doc_ids is not None else store.document_count() - len(done)
+    batches = preannotate(annotator, iter_texts(store, doc_ids=doc_ids, skip=done), batch_size=batch_size,
                           cancelled=cancelled, total=total, n_process=n_process)
     writer = _Writer(store, annotator.origin, result) if background_writes and _is_file(store) else None
     try:
@@ -321,6 +330,15 @@ def run_preannotation(store: Store, annotator: Annotator, *, batch_size: int = 6
             writer.finish()
     result.cancelled = bool(cancelled and cancelled())
     return result
+
+
+def preannotated_by(store: Store, origin: str) -> frozenset[str]:
+    """The documents (still in the database) that ``origin`` wrote suggestions for under the
+    current schema (a new schema version may map the model's labels otherwise: run it again)."""
+    return frozenset(r[0] for r in store.conn.execute(
+        "SELECT DISTINCT a.doc_id FROM audit a JOIN documents d ON d.id = a.doc_id "
+        "WHERE a.action = ? AND a.actor = ? AND a.seq > "
+        "(SELECT coalesce(max(seq), 0) FROM audit WHERE action = 'set schema')", [ACTION, origin]))
 
 
 def _is_file(store: Store) -> bool:

@@ -6,8 +6,10 @@ Runs main.main(["gui"]) unchanged, on the default database (so the first run see
 and pre-annotates it, as a new user's does), with one timer in the process that presses the
 window's keys as a reviewer would: J / K (next, previous suggestion), A (accept), X (reject),
 Ctrl+Shift+A (accept all), Ctrl+Z and Ctrl+Shift+Z (undo, redo), Ctrl+PgDown / Ctrl+PgUp (next,
-previous document) and Ctrl+Shift+P (pre-annotate the corpus in the background: the dialog that
-asks for the model is answered "builtin"). Any other dialog is cancelled.
+previous document), a double-click on a word and P, G or O (label it; so there is always
+something to do once every suggestion is decided) and Ctrl+Shift+P (pre-annotate the corpus in
+the background: the dialog that asks for the model is answered "builtin"). Any other dialog is
+cancelled.
 
 Output like window_driver.py: "ready N" once the window shows; a JSON line for each event the
 window's annotator wrote, as soon as the key that made it has returned (the window then shows
@@ -25,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QInputDialog  # noqa: E402
 
@@ -36,7 +38,10 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 NONE = Qt.KeyboardModifier.NoModifier
 KEYS = [(Qt.Key.Key_J, NONE, 20), (Qt.Key.Key_K, NONE, 3), (Qt.Key.Key_A, NONE, 20), (Qt.Key.Key_X, NONE, 8),
         (Qt.Key.Key_A, CTRL | SHIFT, 3), (Qt.Key.Key_Z, CTRL, 8), (Qt.Key.Key_Z, CTRL | SHIFT, 4),
-        (Qt.Key.Key_PageDown, CTRL, 5), (Qt.Key.Key_PageUp, CTRL, 2), (Qt.Key.Key_P, CTRL | SHIFT, 3)]
+        (Qt.Key.Key_PageDown, CTRL, 5), (Qt.Key.Key_PageUp, CTRL, 2), (Qt.Key.Key_P, CTRL | SHIFT, 3),
+        ("label a word", NONE, 12)]
+#: Label keys of the default schema: PERSON, GPE, ORG.
+LABEL_KEYS = [Qt.Key.Key_P, Qt.Key.Key_G, Qt.Key.Key_O]
 
 
 def say(line: str) -> None:
@@ -96,7 +101,14 @@ class Reviewer:
         key, modifiers, _ = self.rng.choices(KEYS, weights=[w for *_, w in KEYS])[0]
         self.busy = True
         try:
-            QTest.keyClick(self.window.view, key, modifiers)
+            if key == "label a word":
+                viewport = self.window.view.viewport()
+                point = QPoint(self.rng.randrange(5, max(6, viewport.width() - 5)),
+                               self.rng.randrange(5, max(6, min(viewport.height(), 300) - 5)))
+                QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, NONE, point)
+                QTest.keyClick(self.window.view, self.rng.choice(LABEL_KEYS))
+            else:
+                QTest.keyClick(self.window.view, key, modifiers)
         finally:
             self.busy = False
         self.report()
