@@ -78,12 +78,27 @@ def _joins_previous(text: str, index: int) -> bool:
                                                   and 0x1F1E6 <= ord(text[index - 1]) <= 0x1F1FF))
 
 
+# Bidi controls reorder what follows them: after U+202E the stored "gniht lufmrah" reads "harmful thing"
+# on screen, while the inspector, the exports and the model see the stored order. The view shows each
+# control as a visible mark instead (as editors do), one character for one, so offsets do not move and
+# what the annotator reads is what is stored. Text in a right-to-left script is still laid out as such.
+BIDI_MARKS = {**dict.fromkeys("\u202b\u202e\u2067\u200f\u061c", "\u25c2"),   # right-to-left: ◂
+              **dict.fromkeys("\u202a\u202d\u2066\u2068\u200e", "\u25b8"),   # left-to-right, first strong: ▸
+              **dict.fromkeys("\u202c\u2069", "\u205e")}                    # end of the above: ⁞
+_BIDI = re.compile("[" + "".join(BIDI_MARKS) + "]")
+_BIDI_TABLE = str.maketrans(BIDI_MARKS)
+
+
+def _bidi_controls_shown(shown: str) -> str:
+    return shown.translate(_BIDI_TABLE) if _BIDI.search(shown) else shown
+
+
 class OffsetMap:
     def __init__(self, text: str):
         self.length = len(text)
         breaks = _break_offsets(text)
-        #: The text as handed to Qt: the stored text, plus the invisible breaks.
-        self.shown = _with_breaks(text, breaks)
+        #: The text as handed to Qt: the stored text, plus the invisible breaks, with bidi controls shown.
+        self.shown = _bidi_controls_shown(_with_breaks(text, breaks))
         # Points where the difference (qt - code point) changes, and by how much.
         changes: dict[int, int] = {}
         for offset in breaks:
