@@ -364,10 +364,9 @@ class Replay:
                                        f"(typed {dialog.search.text()!r}; offered {items})")
                 self.key("Down", dialog.search)
         if dialog.type.currentText() != ref["type"]:
-            self.key("Alt+T", dialog.search)
-            self.type_text(ref["type"][0], dialog.type)
+            self.key(dialog.type_keys[ref["type"]], dialog.search)  # one key per type (Alt+P: prediction)
             if dialog.type.currentText() != ref["type"]:
-                raise RuntimeError(f"typing {ref['type'][0]!r} did not choose {ref['type']}")
+                raise RuntimeError(f"{dialog.type_keys[ref['type']]} did not choose {ref['type']}")
         self.key("Return", self.app.focusWidget())
         if dialog.isVisible():
             raise RuntimeError("Return did not close the claim dialog")

@@ -99,6 +99,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
           lambda w: w.step(True)),
     _spec("review.previous_annotation", "Review", "Previous annotation", "[",
           "Select the previous annotation in the text", lambda w: w.step(False)),
+    # Label (one action per label of the schema follows: see ``label_specs``)
+    _spec("palette.label", "Label", "Label &palette…", ";",
+          "Any label by a few letters of its name: ;, type, Enter (applies to the selected text, or "
+          "relabels the selected entity)", lambda w: w.show_label_palette()),
     # Structure (the claim key's default comes from the schema: see ``table``)
     _spec("structure.claim", "Structure", "Make &claim", "C",
           "Make a claim of the selected text, then pick who claims it", lambda w: w.make_claim(),

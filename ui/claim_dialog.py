@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QVBoxLayout)
 
@@ -30,6 +31,23 @@ class _Name:
     @property
     def key(self) -> str:
         return self.mentions[0].id
+
+
+def type_keys(claim_types, taken: set[str]) -> dict[str, str]:
+    """Alt and a letter for each claim type: its first letter not taken, else a later one of its name,
+    else a digit (statement Alt+S, opinion Alt+O, prediction Alt+P, accusation Alt+A, commitment Alt+M)."""
+    used = set(taken)
+    keys = {}
+    for claim_type in claim_types:
+        letters = [ch for ch in fold(claim_type) if ch.isascii() and ch.isalnum()]
+        choice = next((ch for ch in letters if ch not in used), None)
+        if choice is None:
+            choice = next((d for d in "123456789" if d not in used), None)
+        if choice is None:
+            continue
+        used.add(choice)
+        keys[claim_type] = f"Alt+{choice.upper()}"
+    return keys
 
 
 class ClaimDialog(QDialog):
@@ -63,14 +81,27 @@ class ClaimDialog(QDialog):
         self.checkworthy.setToolTip("Worth fact-checking (Alt+C)")
         type_label = QLabel("&Type")
         type_label.setBuddy(self.type)
+        #: One key per type (Alt and a letter of its name), so the type is one press from the search box.
+        self.type_keys = type_keys(claim_types, taken={"t", "c"})
+        for claim_type, key in self.type_keys.items():
+            QShortcut(QKeySequence(key), self, lambda claim_type=claim_type: self.type.setCurrentText(claim_type))
+        type_hint = QLabel("   ".join(f"{QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)} "
+                                      f"{claim_type}" for claim_type, key in self.type_keys.items()))
+        type_hint.setTextFormat(Qt.TextFormat.PlainText)
+        type_hint.setWordWrap(True)
+        type_hint.setStyleSheet("color: palette(placeholder-text);")
         self.proposal_note = QLabel()
         self.proposal_note.setTextFormat(Qt.TextFormat.PlainText)
         self.proposal_note.setStyleSheet("color: palette(placeholder-text);")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        # No mnemonics on the buttons: some platforms' "&OK" and "&Cancel" would take Alt+O and Alt+C.
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("OK")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Cancel")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(type_label, self.type)
+        form.addRow("", type_hint)
         form.addRow("", self.checkworthy)
         layout = QVBoxLayout(self)
         layout.addWidget(preview)

@@ -24,6 +24,7 @@ from .document_state import DocumentState
 from .files import FileActions
 from .inspector import Inspector
 from .keymap import KeyMap, native
+from .label_palette import LabelPaletteActions
 from .model_actions import ModelActions
 from .schema_actions import SchemaActions
 from .structure import StructureActions
@@ -39,7 +40,8 @@ def _tint(color: str) -> str:
     return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
 
 
-class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, SchemaActions, QMainWindow):
+class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, SchemaActions, LabelPaletteActions,
+                 QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
         self.store = store

@@ -94,17 +94,17 @@ def test_a_label_added_with_its_colour_and_key_works_and_a_taken_key_is_refused(
     qtbot.keyClicks(dialog.key, "p")
     assert not ok.isEnabled() and "PERSON" in dialog.problem.text()
     dialog.key.clear()
-    qtbot.keyClicks(dialog.key, "w")
+    qtbot.keyClicks(dialog.key, "v")
     assert ok.isEnabled() and dialog.problem.text() == ""
     ok.click()
     added = _current(window)
     qtbot.addWidget(added)
-    assert store.schema.entity("WEAPON").hotkey == "w" and store.schema.entity("WEAPON").color.startswith("#")
+    assert store.schema.entity("WEAPON").hotkey == "v" and store.schema.entity("WEAPON").color.startswith("#")
     with qtbot.waitActive(added):
         added.activateWindow()
     start = TEXT.index("Leopard")
     drag_select(qtbot, added.view, start, start + 7)
-    qtbot.keyClick(added.view, Qt.Key.Key_W)
+    qtbot.keyClick(added.view, Qt.Key.Key_V)
     assert _entities(store) == [(start, start + 7, "WEAPON")]
 
 
