@@ -4,10 +4,13 @@
 
 Each group runs in a process of its own (so peak RSS is per group, and Qt starts fresh), made
 by this same script with ``--group``; the groups reuse the functions of run_window.py,
-run_arcs.py, run_preannotate.py, run_export.py and run_store.py. The large corpora come from
-corpus.py (built once, cached in bench/results/).
+run_paragraph.py, run_arcs.py, run_preannotate.py, run_export.py and run_store.py, and
+first_paint.py times whole processes. The large corpora come from corpus.py (built once, cached
+in bench/results/).
 
-Printed: measure, floor, ours, ratio, goal, pass/miss. Written: bench/results/run-<time>.json
+Printed: measure, floor, ours, ratio, goal, pass/miss, and CPU times where taken (the machine may
+be shared: the verdict is on wall time, against a floor of the same moments; CPU time is the
+work done, whatever else runs). The load average is printed and kept with the results. Written: bench/results/run-<time>.json
 and bench/results/latest.json; ``--compare FILE`` prints each measure's change against an
 earlier one. --quick (a few minutes once the corpora are cached) runs fewer repeats and smaller
 pre-annotation, export and import sets; the full run is what bench/README.md reports.
@@ -18,9 +21,7 @@ import argparse
 import json
 import os
 import platform
-import resource
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,131 +35,117 @@ RESULTS = BENCH / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-GROUPS = ("startup", "window", "corpus", "rss", "preannotate", "export", "store")
+from report import compare, median, row, rss_mb, table  # noqa: E402
+
+GROUPS = ("startup", "paragraph", "bulk", "window", "corpus", "rss", "preannotate", "export", "store")
 SMALL, LARGE = 1_000, 100_000
 
 
-def median(values):
-    return statistics.median(values) if values else float("nan")
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def row(key: str, measure: str, unit: str, floor, ours, goal: str, *, ratio=None, check=None, note: str = "",
-        **extra) -> dict:
-    """One line of the table. ``goal`` reads ``<= 1.5x`` / ``>= 0.9x`` (against the ratio) or
-    ``< 16 ms`` (against ours); ``check`` overrides. Ratio is ours / floor unless given."""
-    if ratio is None and floor not in (None, 0) and ours is not None:
-        ratio = ours / floor
-    ok = None
-    if check is not None:
-        ok = bool(check)
-    elif goal.startswith(("<=", ">=", "<", ">")) and ours is not None:
-        op, value = goal.split()[0], float(goal.split()[1].rstrip("x"))
-        subject = ratio if goal.split()[1].endswith("x") else ours
-        if subject is not None:
-            ok = {"<=": subject <= value, ">=": subject >= value, "<": subject < value, ">": subject > value}[op]
-    return {"key": key, "measure": measure, "unit": unit, "floor": floor, "ours": ours, "ratio": ratio,
-            "goal": goal, "ok": ok, "note": note, **extra}
-
-
-# ---- start-up: subprocess wall time to the first paint ---------------------------------------
-
-_PAINT_HOOK = r"""
-import sys, time, resource
-def _hook(window, created_at=None):
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QApplication
-    spacy_at_window = "spacy" in sys.modules
-    class First(QObject):
-        done = False
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and not self.done:
-                self.done = True
-                QTimer.singleShot(0, report)   # after this paint: the event loop is free again
-            return False
-    def report():
-        print("PAINTED", time.perf_counter(), int(spacy_at_window), int("spacy" in sys.modules),
-              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True)
-        QApplication.instance().quit()
-    window._bench_first = First()
-    window.installEventFilter(window._bench_first)
-"""
-
-FLOOR_CHILD = _PAINT_HOOK + r"""
-from PySide6.QtWidgets import QApplication, QWidget
-app = QApplication(sys.argv[:1])
-w = QWidget()
-w.resize(1400, 860)
-_hook(w)
-w.show()
-app.exec()
-"""
-
-OURS_CHILD = _PAINT_HOOK + r"""
-sys.path.insert(0, ROOT)
-import ui.app as _app
-_open = _app.open_window
-def _patched(store, **kw):
-    window = _open(store, **kw)
-    _hook(window)
-    return window
-_app.open_window = _patched
-import main
-sys.exit(main.main(["gui", "--db", DB, "--user", "bench"]))
-"""
-
-
-def _first_paint(code: str, env: dict) -> dict:
-    started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("PAINTED")), None)
-    if line is None:
-        raise RuntimeError(f"start-up child failed:\n{out.stdout}\n{out.stderr}")
-    _, at, spacy_window, spacy_paint, rss = line.split()
-    return {"ms": (float(at) - started) * 1000, "spacy_at_window": spacy_window == "1",
-            "spacy_at_paint": spacy_paint == "1", "rss_mb": float(rss)}
-
+# ---- start-up: whole processes to the first paint --------------------------------------------
 
 def group_startup(quick: bool) -> list[dict]:
+    import corpus
+    import first_paint as fp
     from store import Store
     from store.seeding import seed_if_empty
 
-    runs = 3 if quick else 7
+    runs = 3 if quick else 9
     tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
     db = tmp / "marginalia.db"
-    with Store.open(str(db), "bench") as store:  # the first run's database: the sample, pre-annotated
+    with Store.open(str(db), "bench") as store:  # what the first run leaves: the sample, pre-annotated
         seed_if_empty(store)
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               MARGINALIA_HOME=str(tmp), XDG_CONFIG_HOME=str(tmp / "config"))
-    large = __import__("corpus").ensure(LARGE)
-    ours_code = OURS_CHILD.replace("ROOT", repr(str(ROOT))).replace("DB", repr(str(db)))
-    large_code = OURS_CHILD.replace("ROOT", repr(str(ROOT))).replace("DB", repr(str(large)))
-    floors, ours, larges = [], [], []
-    _first_paint(FLOOR_CHILD, env), _first_paint(ours_code, env)  # warm the disk cache
-    for _ in range(runs):  # interleaved, so both see the same moments of a busy machine
-        floors.append(_first_paint(FLOOR_CHILD, env))
-        ours.append(_first_paint(ours_code, env))
-        larges.append(_first_paint(large_code, env))
-    floor_ms = median([r["ms"] for r in floors])
-    ours_ms = median([r["ms"] for r in ours])
-    large_ms = median([r["ms"] for r in larges])
-    spacy = any(r["spacy_at_window"] for r in ours + larges)
-    spacy_paint = sum(r["spacy_at_paint"] for r in ours)
+    small, large = corpus.ensure(SMALL), corpus.ensure(LARGE)
+    fp.compiled()
+    env = fp.environment(tmp)
+    codes = {"floor": fp.floor_code(), "sample": fp.ours_code(db), "small": fp.ours_code(small),
+             "large": fp.ours_code(large)}
+    results = {name: fp.medians(runs_) for name, runs_ in fp.interleaved(codes, env, runs).items()}
+    floor, sample, small_, large_ = (results[k] for k in ("floor", "sample", "small", "large"))
+    later = fp.first_paint(fp.ours_code(db).replace("QTimer.singleShot(0, self.report)",
+                                                    "QTimer.singleShot(4000, self.report)"), env)
+    common = dict(cpu_floor=floor["cpu_ms"])
     return [
-        row("startup", "start-up to interactive window (sample db), median of "
-            f"{runs} processes; floor: import PySide6.QtWidgets + empty window", "ms", floor_ms, ours_ms, "<= 1.5x",
-            runs_ms=[r["ms"] for r in ours], floor_runs_ms=[r["ms"] for r in floors]),
-        row("startup_100k", f"start-up to interactive window ({LARGE:,}-document corpus, 1.5 GB)", "ms",
-            floor_ms, large_ms, "<= 1.5x", runs_ms=[r["ms"] for r in larges]),
-        row("startup_no_spacy", "spaCy not imported when the window is made (sys.modules)", "", None,
-            "no" if not spacy else "yes", "not imported", check=not spacy,
-            note=f"imported by the first paint in {spacy_paint} of {runs} runs (warm-up thread)"),
+        row("startup", f"start-up to interactive window, sample database, median of {runs} processes; floor: "
+            "import PySide6.QtWidgets + empty window", "ms", floor["ms"], sample["ms"], "<= 1.5x",
+            cpu_ours=sample["cpu_ms"], runs_ms=sample["runs_ms"], floor_runs_ms=floor["runs_ms"], **common),
+        row("startup_1k", f"the same on the {SMALL:,}-document corpus", "ms", floor["ms"], small_["ms"], "<= 1.5x",
+            cpu_ours=small_["cpu_ms"], runs_ms=small_["runs_ms"], **common),
+        row("startup_100k", f"the same on the {LARGE:,}-document corpus (1.5 GB)", "ms", floor["ms"], large_["ms"],
+            "<= 1.5x", cpu_ours=large_["cpu_ms"], runs_ms=large_["runs_ms"], **common),
+        row("startup_flat", f"start-up on {LARGE:,} documents; floor: the same on {SMALL:,} (flat: no work that "
+            "grows with the file)", "ms", small_["ms"], large_["ms"], "<= 1.2x", cpu_floor=small_["cpu_ms"],
+            cpu_ours=large_["cpu_ms"]),
+        row("startup_no_spacy", "spaCy not imported by the first paint (sys.modules)", "", None,
+            "no" if not sample["spacy_runs"] else "yes", "not imported", check=not sample["spacy_runs"]),
         row("rss_empty", "peak RSS: empty Qt window process (the floor of the RSS rows)", "MB", None,
-            median([r["rss_mb"] for r in floors]), "report"),
+            floor["rss_mb"], "report"),
+        row("rss_sample", "peak RSS: the window on the sample, 4 s after start (spaCy's tokenizer loaded by the "
+            "warm-up)", "MB", floor["rss_mb"], later["rss_mb"], "<= 200 MB", check=later["rss_mb"] <= 200),
     ]
+
+
+# ---- one long paragraph: whole process, and latencies in the window -----------------------------
+
+def group_paragraph(quick: bool) -> list[dict]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import first_paint as fp
+    import run_paragraph as rp
+    import run_window as rw
+    from PySide6.QtWidgets import QApplication
+
+    from store import Store
+    from ui.offsets import OffsetMap
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-paragraph-"))
+    doc = rw.long_document(paragraphs=False)
+    db = tmp / "one.db"
+    with Store.open(str(db), "bench") as store:
+        store.import_documents([doc])
+    text = tmp / "text.txt"
+    text.write_text(OffsetMap(doc.document.text).shown, encoding="utf-8")
+    fp.compiled()
+    env = fp.environment(tmp)
+    ours_code = fp.ours_code(db, doc.document.id)
+    view = fp.first_paint(ours_code, env)["view"]  # the floor's text view: the article view's size
+    runs = 3 if quick else 7
+    results = fp.interleaved({"floor": fp.floor_code(text, view), "ours": ours_code}, env, runs)
+    floor, ours = fp.medians(results["floor"]), fp.medians(results["ours"])
+    rows = [row("paragraph_open", "open + paint of a 1 MB, 10,000-entity document as ONE paragraph, whole process "
+                "(marginalia gui --doc); floor: a bare Qt process showing the same text in a QPlainTextEdit of the "
+                "article view's size", "ms", floor["ms"], ours["ms"], "<= 1.5x", cpu_floor=floor["cpu_ms"],
+                cpu_ours=ours["cpu_ms"], runs_ms=ours["runs_ms"], floor_runs_ms=floor["runs_ms"])]
+
+    app = QApplication.instance() or QApplication([])
+    latencies = rp.one_paragraph_latencies(app, 10 if quick else 30)
+    names = {"key": "label key -> committed + repainted", "undo": "Ctrl+Z (undo the entity) -> committed + repainted",
+             "step": "J (next suggestion) -> selected + repainted", "arcs_on": "arcs on (Ctrl+Shift+R) -> repainted"}
+    for key, name in names.items():
+        times = latencies[key]
+        rows.append(row(f"paragraph_{key}", f"{name}, the same one-paragraph document", "ms", None,
+                        median(times["wall"]), "< 50 ms", cpu_ours=median(times["cpu"]), max_ms=max(times["wall"])))
+    return rows
+
+
+# ---- bulk actions: accept-all and its undo ------------------------------------------------------
+
+def group_bulk(quick: bool) -> list[dict]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import run_paragraph as rp
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    repeats = 3 if quick else 5
+    half, full = (rp.accept_all_latencies(app, n, repeats) for n in (2_500, 5_000))
+    rows = []
+    for key, name in (("accept", "accept-all (Ctrl+Shift+A) -> committed + repainted"),
+                      ("undo", "its undo (Ctrl+Z) -> committed + repainted")):
+        rows.append(row(f"bulk_{key}", f"{name}, {full['suggestions']:,} suggestions in one 1 MB document", "ms",
+                        None, median(full[key]["wall"]), "< 500 ms", cpu_ours=median(full[key]["cpu"])))
+        rows.append(row(f"bulk_{key}_growth", f"the same on {full['suggestions']:,} suggestions; floor: on "
+                        f"{half['suggestions']:,} (linear: about 2x)", "ms", median(half[key]["wall"]),
+                        median(full[key]["wall"]), "<= 2.5x", cpu_floor=median(half[key]["cpu"]),
+                        cpu_ours=median(full[key]["cpu"])))
+    return rows
 
 
 # ---- the window: open + paint, key latency ----------------------------------------------------
@@ -393,7 +380,7 @@ def group_store(quick: bool) -> list[dict]:
     imp, act = r["import"], r["action"]
     return [
         row("import", f"import {n_docs:,} documents through the store (validated, audited); floor: raw "
-            "sqlite3 executemany", "s", imp["floor_s"], imp["store_s"], "report"),
+            "sqlite3 executemany", "s", imp["floor_s"], imp["store_s"], "<= 2x"),
         row("action", "one committed action (median); floor: raw INSERT + COMMIT", "ms",
             act["floor"]["median_ms"], act["store"]["median_ms"], "< 16 ms"),
     ]
@@ -419,6 +406,10 @@ def run_group_in_child(args) -> object:
     quick = args.quick
     if args.group == "startup":
         return group_startup(quick)
+    if args.group == "paragraph":
+        return group_paragraph(quick)
+    if args.group == "bulk":
+        return group_bulk(quick)
     if args.group == "window":
         return group_window(quick)
     if args.group == "corpus":
@@ -456,45 +447,6 @@ def run_all(groups: list[str], quick: bool) -> list[dict]:
     return rows
 
 
-def fmt(value, unit: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if unit == "docs/s":
-        return f"{value:,.0f}/s"
-    if unit == "s":
-        return f"{value:.2f} s"
-    if unit == "MB":
-        return f"{value:.0f} MB"
-    return f"{value:.2f} ms" if value < 10 else f"{value:.1f} ms"
-
-
-def table(rows: list[dict]) -> str:
-    lines = ["| measure | floor | ours | ratio | goal | result |", "| --- | ---: | ---: | ---: | --- | --- |"]
-    for r in rows:
-        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}x"
-        result = {True: "pass", False: "**miss**", None: ""}[r["ok"]]
-        lines.append(f"| {r['measure']} | {fmt(r['floor'], r['unit'])} | {fmt(r['ours'], r['unit'])} | {ratio} | "
-                     f"{r['goal']} | {result} |")
-    return "\n".join(lines)
-
-
-def compare(rows: list[dict], old_path: Path) -> str:
-    old = {r["key"]: r for r in json.loads(old_path.read_text())["rows"]}
-    lines = [f"compared with {old_path}:", "| measure | ours before | ours now | change | ratio before | ratio now |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for r in rows:
-        o = old.get(r["key"])
-        if o is None or not isinstance(r["ours"], (int, float)) or not isinstance(o["ours"], (int, float)):
-            continue
-        change = (r["ours"] - o["ours"]) / o["ours"] * 100 if o["ours"] else float("nan")
-        ratios = [f"{x:.2f}x" if x is not None else "" for x in (o.get("ratio"), r.get("ratio"))]
-        lines.append(f"| {r['key']} | {fmt(o['ours'], r['unit'])} | {fmt(r['ours'], r['unit'])} | {change:+.0f}% | "
-                     f"{ratios[0]} | {ratios[1]} |")
-    return "\n".join(lines)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller sets: a few minutes")
@@ -513,13 +465,14 @@ def main() -> int:
     unknown = set(groups) - set(GROUPS)
     if unknown:
         parser.error(f"unknown group(s): {', '.join(sorted(unknown))}")
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()
     rows = run_all(groups, args.quick)
     result = {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                  text=True).stdout.strip(),
         "quick": args.quick, "groups": groups, "seconds": round(time.perf_counter() - started),
+        "load_average": {"start": load_before, "end": os.getloadavg()},
         "machine": {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
                     "platform": platform.platform(), "cpus": os.cpu_count()},
         "rows": rows,
@@ -532,7 +485,8 @@ def main() -> int:
     print()
     print(f"Marginalia benchmarks ({'quick' if args.quick else 'full'} run, {result['seconds']} s; commit "
           f"{result['commit']}; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-          f"{os.cpu_count()} CPUs)")
+          f"{os.cpu_count()} CPUs; load average {load_before[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+          "the end)")
     print()
     print(table(rows))
     for r in rows:

@@ -32,7 +32,9 @@ WORDS = ("the ministry said talks between Turkey and Russia on a ceasefire in Li
 NAMES = [("Turkey", "GPE"), ("Russia", "GPE"), ("Libya", "GPE"), ("Haftar", "PERSON"), ("NATO", "ORG")]
 
 
-def make_article(size: int, entities: int, seed: int = 7) -> tuple[str, list[Span]]:
+def make_article(size: int, entities: int, seed: int = 7, *, paragraphs: bool = True) -> tuple[str, list[Span]]:
+    """News-like text of ``size`` characters with ``entities`` names; a paragraph break every 90
+    words, or none (one paragraph: a transcript, a PDF extraction)."""
     rng = random.Random(seed)
     parts, spans, length, paragraph = [], [], 0, 0
     while length < size:
@@ -44,7 +46,7 @@ def make_article(size: int, entities: int, seed: int = 7) -> tuple[str, list[Spa
         else:
             word = rng.choice(WORDS)
         paragraph += 1
-        sep = "\n\n" if paragraph % 90 == 0 else " "
+        sep = "\n\n" if paragraphs and paragraph % 90 == 0 else " "
         parts.append(word + sep)
         length += len(word) + len(sep)
     return "".join(parts), spans
@@ -158,9 +160,10 @@ def bench_key_to_commit(app, repeats: int) -> dict:
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1], "goal": "median < 16 ms"}
 
 
-def long_document(size: int = 1_000_000, entities: int = 10_000, relations: int = 500) -> AnnotatedDocument:
+def long_document(size: int = 1_000_000, entities: int = 10_000, relations: int = 500, *,
+                  paragraphs: bool = True) -> AnnotatedDocument:
     """``make_article`` with ``relations`` SAME_AS relations between near entities."""
-    text, spans = make_article(size, entities)
+    text, spans = make_article(size, entities, paragraphs=paragraphs)
     rng = random.Random(3)
     made, seen = [], set()
     while len(made) < relations:
@@ -169,7 +172,8 @@ def long_document(size: int = 1_000_000, entities: int = 10_000, relations: int 
         if (a, b) not in seen:
             seen.add((a, b))
             made.append(Relation(f"r{len(made)}", spans[a].id, spans[b].id, "SAME_AS", origin="model:bench@1"))
-    return AnnotatedDocument(Document("long", text, {"title": "1 MB"}), Annotations(spans, [], made))
+    doc_id = "long" if paragraphs else "long-one-paragraph"
+    return AnnotatedDocument(Document(doc_id, text, {"title": "1 MB"}), Annotations(spans, [], made))
 
 
 def free_ranges(doc: AnnotatedDocument, count: int) -> list[tuple[int, int]]:
