@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotate.model import AnnotatedDocument, Annotations, Document, Span  # noqa: E402
 from store import Store  # noqa: E402
+from store.migrations import create_schema  # noqa: E402
 from store.rows import dumps, now, span_row  # noqa: E402
 
 WORDS = ("the ministry said on monday that talks between the two sides on a ceasefire would continue "
@@ -73,30 +74,14 @@ def make_documents(count: int, seed: int = 11) -> list[AnnotatedDocument]:
 
 # ---- the floors: raw sqlite3, same layout, same PRAGMAs ------------------------------------
 
-FLOOR_SCHEMA = """
-CREATE TABLE documents (id TEXT PRIMARY KEY, text TEXT NOT NULL, sha256 TEXT NOT NULL,
-                        meta TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL);
-CREATE TABLE spans (
-    doc_id TEXT NOT NULL REFERENCES documents(id), id TEXT NOT NULL,
-    layer TEXT NOT NULL CHECK (layer IN ('entity', 'claim')), start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-    label TEXT NOT NULL, origin TEXT NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('suggested', 'accepted', 'rejected', 'manual')),
-    annotator TEXT, score REAL, claimant TEXT, claimant_text TEXT, claim_type TEXT, checkworthy INTEGER,
-    replaces TEXT, attrs TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
-    PRIMARY KEY (doc_id, id), CHECK (start >= 0 AND start < "end"),
-    FOREIGN KEY (doc_id, claimant) REFERENCES spans(doc_id, id));
-CREATE INDEX spans_by_decision ON spans(decision, doc_id);
-CREATE INDEX spans_by_position ON spans(doc_id, start);
-CREATE INDEX documents_by_sha ON documents(sha256);
-"""
-
-
 def floor_connection(path: Path) -> sqlite3.Connection:
+    """The store's own tables, indexes and triggers (its migrations' SQL), its PRAGMAs, and
+    nothing of the store above them."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.executescript(FLOOR_SCHEMA)
+    create_schema(conn)
     return conn
 
 
@@ -113,7 +98,7 @@ def floor_import(path: Path, doc_rows: list, span_rows: list) -> float:
     started = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany("INSERT INTO documents (id, text, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?)", doc_rows)
-    conn.executemany(f"INSERT INTO spans ({columns}) VALUES ({', '.join('?' * 18)})", span_rows)
+    conn.executemany(f"INSERT INTO spans ({columns}) VALUES ({', '.join('?' * len(span_rows[0]))})", span_rows)
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
     conn.close()
@@ -138,8 +123,9 @@ class FloorActions:
         self.at = now()
         self.conn.execute("INSERT INTO documents (id, text, sha256, meta, created_at) VALUES ('d', 'x', 'h', '{}', ?)",
                           [self.at])
-        columns = ", ".join(f'"{c}"' for c in span_row("d", Span("x", 0, 1, "GPE"), "t"))
-        self.sql = f"INSERT INTO spans ({columns}) VALUES ({', '.join('?' * 18)})"
+        names = list(span_row("d", Span("x", 0, 1, "GPE"), "t"))
+        columns = ", ".join(f'"{c}"' for c in names)
+        self.sql = f"INSERT INTO spans ({columns}) VALUES ({', '.join('?' * len(names))})"
         self.n = 0
 
     def __call__(self) -> float:
@@ -171,7 +157,9 @@ def actions(store_path: Path, floor_path: Path, docs: list[AnnotatedDocument], c
         for n in range(count):
             kind = ("add entity", "accept", "relabel")[n % 3]
             if kind == "add entity":
+                # A person's entity over a suggestion settles it: the next action takes the next one.
                 doc_id, span = queue[position % len(queue)]
+                position += 1
                 started = time.perf_counter()
                 changes = store.add_entity(doc_id, span.start, span.end, "ORG")
                 elapsed = time.perf_counter() - started

@@ -32,6 +32,11 @@ from .store import Store
 
 ACTION = "preannotate"
 _VOLATILE = ("created_at", "updated_at")
+_TABLES = ("spans", "clusters", "stances", "relations")
+
+
+def _table_order(change: RowChange) -> int:
+    return _TABLES.index(change.table) if change.table in _TABLES else len(_TABLES)
 
 
 @dataclass
@@ -278,18 +283,22 @@ def write_suggestions(store: Store, origin: str, items: list[DocSuggestions]) ->
                                   links[item.doc_id])
             per_doc.append((item.doc_id, rows, doc_stats))
             stats.add(doc_stats)
-        # Deletes and updates first, then every insert of the batch in one executemany.
+        # Deletes and updates first, then the batch's inserts, one executemany per table (the
+        # foreign keys are checked at commit, so the tables may come in any order).
         edits = [r for _, rows, _ in per_doc for r in rows if r.before is not None]
-        inserts = [r for _, rows, _ in per_doc for r in rows if r.before is None]
+        inserts = sorted((r for _, rows, _ in per_doc for r in rows if r.before is None), key=_table_order)
         apply_changes(conn, edits + inserts)
+        events = []
         for doc_id, rows, doc_stats in per_doc:
             if not rows:
                 continue
             stats.changed_documents += 1
-            audit.append_event(conn, at=at, actor=origin, action=ACTION, doc_id=doc_id, changes=rows,
-                               detail={"model": origin, "added": doc_stats.added, "updated": doc_stats.updated,
-                                       "removed": doc_stats.removed, "skipped": doc_stats.skipped_rejected
-                                       + doc_stats.skipped_existing})
+            events.append((at, origin, ACTION, doc_id, rows,
+                           {"model": origin, "added": doc_stats.added, "updated": doc_stats.updated,
+                            "removed": doc_stats.removed, "skipped": doc_stats.skipped_rejected
+                            + doc_stats.skipped_existing}))
+        if events:
+            audit.append_events(conn, events)
     return stats
 
 

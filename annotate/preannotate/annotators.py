@@ -84,6 +84,8 @@ class Annotator:
         return f"model:{self.name}@{self.version}"
 
     def suggestions(self, doc, doc_id: str) -> DocSuggestions:
+        # Doc.text joins every token's text again at each call: read it once.
+        text = doc.text
         origin = self.origin
         schema = self.schema
         spans: list[Span] = []
@@ -148,14 +150,14 @@ class Annotator:
             if claimant_at is not None:
                 claimant = by_offsets.get((claimant_at[0], claimant_at[1]))
                 if claimant is None:
-                    claimant_text = doc.text[claimant_at[0]:claimant_at[1]]
+                    claimant_text = text[claimant_at[0]:claimant_at[1]]
             label = claim_labels[k].lower()
             claim_type = label if label in schema.claim_types else claim_rules_type(verb, schema, span)
             spans.append(Span(span_id, start, end, CLAIM_LABEL, CLAIM, origin=origin, decision=SUGGESTED,
                               score=claim_scores[k], claimant=claimant, claimant_text=claimant_text,
                               claim_type=claim_type))
             verbs.append((spans[-1], claimant, verb))
-        result = DocSuggestions(doc_id, doc.text, spans, unmapped, len(doc))
+        result = DocSuggestions(doc_id, text, spans, unmapped, len(doc))
         if self.link_rules:
             self._links(doc, result, verbs)
         return result
@@ -167,7 +169,7 @@ class Annotator:
         from .coref import group_mentions
         from .links import find_links
         origin = self.origin
-        for group in group_mentions(doc.text, result.spans):
+        for group in group_mentions(result.text, result.spans):
             cluster_id = link_id(origin, "cluster", "", group.members[0].id, group.members[-1].id)
             result.clusters.append(Cluster(cluster_id, origin, SUGGESTED, None, group.score))
             for member in group.members:

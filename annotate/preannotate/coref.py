@@ -79,10 +79,13 @@ def group_mentions(text: str, spans: list[Span]) -> list[Group]:
         weakest[find(a.id)] = low
 
     surface = {s.id: text[s.start:s.end] for s in mentions}
+    # Each surface normalised once (a name comes back many times in a text).
+    normal = {form: normalise(form) for form in set(surface.values())}
+    words_of = {form: _words(form) for form in normal}
     # Same name.
     first_of: dict[tuple[str, str], Span] = {}
     for span in mentions:
-        key = (span.label, normalise(surface[span.id]))
+        key = (span.label, normal[surface[span.id]])
         if key in first_of:
             join(first_of[key], span, SAME_NAME)
         else:
@@ -91,21 +94,21 @@ def group_mentions(text: str, spans: list[Span]) -> list[Group]:
     tails: dict[str, set[str]] = {}
     full: dict[str, Span] = {}
     for span in mentions:
-        words = _words(surface[span.id])
-        if span.label != "PERSON" or len(words) < 2:
+        if span.label != "PERSON":
             continue
+        words = words_of[surface[span.id]]
         for k in range(1, len(words)):
             tail = normalise(" ".join(words[k:]))
-            tails.setdefault(tail, set()).add(normalise(surface[span.id]))
+            tails.setdefault(tail, set()).add(normal[surface[span.id]])
             full.setdefault(tail, span)
     for span in mentions:
-        key = normalise(surface[span.id])
+        key = normal[surface[span.id]]
         if span.label == "PERSON" and len(tails.get(key, ())) == 1 and full[key].start < span.start:
             join(full[key], span, SURNAME)
     # Acronyms: in brackets beside the name, or the initials of a name in the text.
     by_initials: dict[str, list[Span]] = {}
     for span in mentions:
-        if len(_words(surface[span.id])) >= 2:
+        if len(words_of[surface[span.id]]) >= 2:
             by_initials.setdefault(initials(surface[span.id]), []).append(span)
     for i, span in enumerate(mentions):
         acronym = _acronym_key(surface[span.id])
@@ -115,7 +118,7 @@ def group_mentions(text: str, spans: list[Span]) -> list[Group]:
         if beside is not None and initials(surface[beside.id]).upper() == acronym:
             join(beside, span, SAME_NAME)
             continue
-        names = {normalise(surface[s.id]) for s in by_initials.get(acronym, [])}
+        names = {normal[surface[s.id]] for s in by_initials.get(acronym, [])}
         if len(names) == 1:
             join(by_initials[acronym][0], span, ACRONYM)
     groups: dict[str, Group] = {}

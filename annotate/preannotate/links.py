@@ -18,8 +18,13 @@ fit their labels (those that do not are dropped by the caller).
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy
+from spacy.attrs import IDX, LENGTH, LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from ..model import ENTITY, Span
@@ -62,17 +67,33 @@ class _Index:
         self.by_start: dict[int, tuple[Span, int, int]] = {}
         self.by_end: dict[int, tuple[Span, int, int]] = {}
         self.ordered: list[tuple[Span, int, int]] = []
+        # The tokens' character offsets, read once as an array: a char_span per entity made a
+        # Span object each (this and the token loops below were most of the rules' time).
+        columns = doc.to_array([IDX, LENGTH, LOWER]) if len(doc) else None
+        starts = columns[:, 0].tolist() if columns is not None else []
+        ends = (columns[:, 0] + columns[:, 1]).tolist() if columns is not None else []
+        #: Each token's lower-case form as its hash in the vocabulary's strings (see ``tokens_in``).
+        self.lower = columns[:, 2] if columns is not None else None
         for span in spans:
             if span.layer != ENTITY:
                 continue
-            tokens = doc.char_span(span.start, span.end, alignment_mode="expand")
-            if tokens is None:
+            # As char_span(alignment_mode="expand"): the tokens the span's characters overlap.
+            first = bisect_right(ends, span.start)
+            last = bisect_left(starts, span.end) - 1
+            if first > last:
                 continue
-            entry = (span, tokens.start, tokens.end)
-            self.by_start.setdefault(tokens.start, entry)
-            self.by_end.setdefault(tokens.end, entry)
+            entry = (span, first, last + 1)
+            self.by_start.setdefault(first, entry)
+            self.by_end.setdefault(last + 1, entry)
             self.ordered.append(entry)
         self.ordered.sort(key=lambda e: e[1])
+
+    def tokens_in(self, words) -> list[int]:
+        """The indices of the tokens whose lower-case form is one of ``words``, in order, without
+        making a Token object for every token of the document."""
+        if self.lower is None:
+            return []
+        return numpy.flatnonzero(numpy.isin(self.lower, _hashes(words))).tolist()
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         sent = self.doc[i].sent if self.doc.has_annotation("SENT_START") else None
@@ -80,6 +101,11 @@ class _Index:
 
     def in_range(self, start: int, end: int, labels=ACTORS) -> list[tuple[Span, int, int]]:
         return [e for e in self.ordered if start <= e[1] and e[2] <= end and e[0].label in labels]
+
+
+@lru_cache(maxsize=None)
+def _hashes(words: frozenset) -> list[int]:
+    return [hash_string(word) for word in words]
 
 
 def find_links(doc: Doc, spans: list[Span], claims: list[tuple[Span, str | None, str | None]] = ()) -> list[Found]:
@@ -123,9 +149,10 @@ def _backed(doc: Doc, index: _Index) -> list[Found]:
                     break
                 if doc[k].is_punct:
                     break
-    for tok in doc:
+    for i in index.tokens_in(frozenset(BACKING_PARTICIPLES)):
+        tok = doc[i]
         # "... backed by X, Y and Z": the backers; the backed is the sentence's first actor.
-        if tok.lower_ not in BACKING_PARTICIPLES or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "by":
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "by":
             continue
         if tok.i > 0 and doc[tok.i - 1].text == "-":
             continue
@@ -252,10 +279,9 @@ def _membership(doc: Doc, index: _Index) -> list[Found]:
 
 def _stances(doc: Doc, index: _Index) -> list[Found]:
     found = []
-    for tok in doc:
+    for i in index.tokens_in(frozenset(AGAINST_VERBS | FAVOR_VERBS)):
+        tok = doc[i]
         verb = tok.lower_
-        if verb not in AGAINST_VERBS and verb not in FAVOR_VERBS:
-            continue
         k = tok.i
         while k > 0 and doc[k - 1].lower_ in ("also", "strongly", "repeatedly", "has", "have", "had", "openly",
                                               "again", "earlier", "long", "been", "of", "suspected"):
