@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import CLAIM, ENTITY, NEW, POLARITIES, STATUSES, AnnotatedDocument, Annotations, Document, Relation, Span, Stance
+from ..model import (CLAIM, ENTITY, NEW, POLARITIES, STATUSES, AnnotatedDocument, Annotations, Cluster, Document,
+                     Relation, Span, Stance)
 from .common import (DOCCANO_OFFSETS, Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
                      unique_id)
+from .groups import COREF, assign as assign_groups, links as group_links
 from .output import LineWriter, json_record
 from .reading import TOO_DEEP, json_lines, loads, read_text_file
 
@@ -183,8 +185,10 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
             raise InputError(f"{what} has no type")
         rel_id = unique_id(f"r{as_id(rel['id'], what + ' id')}" if "id" in rel else f"r{i + 1}", taken)
         relations.append(Relation(rel_id, ends[0], ends[1], label))
-    stances, relations, labels, status = _claims_and_stances(record.get(OWN_KEY), spans, relations, u16)
-    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status),
+    stances, relations, labels, status, coref = _claims_and_stances(record.get(OWN_KEY), spans, relations, u16)
+    clusters = assign_groups(spans, coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken)))
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status,
+                                                                    clusters=clusters),
                           source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
     return doc
@@ -192,7 +196,8 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
 
 def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], u16: Utf16):
     """CLAIM spans become claims, CLAIMANT and polarity-typed relations claimants and stances,
-    and the ``marginalia`` column's details (keyed by UTF-16 offsets) are put back."""
+    COREF relations between entities links of an entity group, and the ``marginalia`` column's
+    details (keyed by UTF-16 offsets) are put back."""
     own = own if isinstance(own, dict) else {}
     by_id = {s.id: s for s in spans}
     at: dict[tuple[int, int], list[Span]] = {}
@@ -210,12 +215,15 @@ def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], 
                 claim.claimant_text = item[4] if isinstance(item[4], str) else None
     stances: list[Stance] = []
     kept: list[Relation] = []
+    coref: list[tuple[str, str]] = []
     for rel in relations:
         head, tail = by_id[rel.head], by_id[rel.tail]
         if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
             head.claimant = tail.id
         elif rel.label in POLARITIES:
             stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label))
+        elif rel.label == COREF and head.layer == ENTITY and tail.layer == ENTITY:
+            coref.append((rel.head, rel.tail))
         else:
             kept.append(rel)
     for item in own.get("stance_evidence") or []:
@@ -230,15 +238,16 @@ def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], 
                 stance.evidence = evidence[0].id
     labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
     status = own.get("status") if own.get("status") in STATUSES else NEW
-    return stances, kept, labels, status
+    return stances, kept, labels, status, coref
 
 
 # ---- writing ------------------------------------------------------------------------------
 
 def to_record(item: AnnotatedDocument, offsets: str = "utf16") -> dict:
     """A relation-extraction record: gold entities and claims (label ``CLAIM``) as spans with
-    integer ids (doccano requires them), relations, claimants (``CLAIMANT``, claim -> entity) and
-    stances (typed by polarity, holder -> target) as relations. What doccano has no place for
+    integer ids (doccano requires them), relations, claimants (``CLAIMANT``, claim -> entity),
+    stances (typed by polarity, holder -> target) and entity groups (``COREF``, each mention to
+    the next) as relations. What doccano has no place for
     (a claim's type, check-worthiness and free-text claimant, a stance's evidence, document labels
     and status) goes in the ``marginalia`` column, keyed by offsets, which doccano keeps with
     the example and writes back in its exports."""
@@ -257,6 +266,7 @@ def to_record(item: AnnotatedDocument, offsets: str = "utf16") -> dict:
     relations = [(relation_numbers[r.id], r.head, r.tail, r.label) for r in ann.relations]
     more = [(c.id, c.claimant, CLAIMANT) for c in ann.claims if c.claimant in spans]
     more += [(s.holder, s.target, s.polarity) for s in ann.stances]
+    more += [(a, b, COREF) for a, b in group_links(ann, spans)]
     first_free = max(relation_numbers.values(), default=0) + 1
     relations += [(first_free + n, head, tail, label) for n, (head, tail, label) in enumerate(more)]
     own: dict[str, Any] = {"status": ann.status}

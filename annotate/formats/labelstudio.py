@@ -13,7 +13,9 @@ The mapping (README, "Formats and their clients"):
   ``checkworthy``) and ``textarea`` (``claimant_text``) results with the claim's region id.
 - ``relation`` results (``from_id``/``to_id``, ``direction: left`` swaps the ends): labelled
   ``FAVOR``/``AGAINST``/``NEUTRAL`` they are stances (holder -> target), ``CLAIMANT`` names a
-  claim's claimant (claim -> entity), any other label is a relation (no label: ``RELATED``).
+  claim's claimant (claim -> entity), ``COREF`` links entities into an entity group (see
+  ``groups.py``; the group's id and who decided it are kept in the task's
+  ``meta.marginalia.clusters``), any other label is a relation (no label: ``RELATED``).
 - Document-level ``choices`` are document labels.
 - ``annotations`` (and the legacy ``completions``) become gold; the annotator is the name kept
   in the task's ``meta.marginalia.annotators`` (our exports), else ``completed_by``'s email or
@@ -32,9 +34,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import (CLAIM, ENTITY, NEW, HUMAN_DECISIONS, POLARITIES, STATUSES, SUGGESTED, AnnotatedDocument,
-                     Annotations, Document, Relation, Span, Stance)
+from ..model import (CLAIM, DECISIONS, ENTITY, NEW, HUMAN_DECISIONS, POLARITIES, STATUSES, SUGGESTED,
+                     AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance)
 from .common import Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, unique_id
+from .groups import COREF, chains
+from .groups import assign as assign_groups
 from .output import TextFileWriter, json_record, write_beside
 from .reading import loads, read_text_file
 
@@ -156,9 +160,11 @@ def parse_task(task: Any, index: int, path: Path, notes: Notes, where: str, id_o
     for results, origin, annotator, group_score in groups:
         reader.group(results, origin, annotator, group_score)
     reader.attach_evidence(own.get("stance_evidence"))
+    clusters = reader.make_groups(own.get("clusters"))
     status = own.get("status") if own.get("status") in STATUSES else NEW
     return SourcedDocument(Document(doc_id, text, meta),
-                           Annotations(reader.spans, reader.stances, reader.relations, reader.labels, status),
+                           Annotations(reader.spans, reader.stances, reader.relations, reader.labels, status,
+                                       clusters=clusters),
                            source=f"{path}, {where}")
 
 
@@ -176,6 +182,8 @@ class _TaskReader:
         #: (region id in the file, annotation group) -> our span id
         self.by_region: dict[tuple[str, int], str] = {}
         self.groups = 0
+        #: COREF links between our span ids (entity groups)
+        self.coref: list[tuple[str, str]] = []
 
     def group(self, results: list, origin: str, annotator: str | None, group_score: Any) -> None:
         self.groups += 1
@@ -296,9 +304,38 @@ class _TaskReader:
                                        origin=origin, decision=decision, annotator=annotator))
         elif label == CLAIMANT and spans[ends[0]].layer == CLAIM:
             spans[ends[0]].claimant = ends[1]
+        elif label == COREF and spans[ends[0]].layer == ENTITY and spans[ends[1]].layer == ENTITY:
+            self.coref.append((ends[0], ends[1]))
         else:
             self.relations.append(Relation(unique_id(f"r{len(self.relations) + 1}", self.taken), ends[0], ends[1],
                                            label, origin=origin, decision=decision, annotator=annotator))
+
+    def make_groups(self, kept: Any) -> list[Cluster]:
+        """Entity groups from the COREF links. A group whose mentions are exactly those of a group
+        our export kept in the task meta gets that group's id and who proposed and decided it back;
+        any other group (drawn in Label Studio) is one of the annotation's or prediction's own."""
+        region_of = {span_id: rid for (rid, _), span_id in self.by_region.items()}
+        known: dict[frozenset, dict] = {}
+        for entry in kept if isinstance(kept, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("mentions"), list) \
+                    and all(isinstance(m, str) for m in entry["mentions"]):
+                known.setdefault(frozenset(entry["mentions"]), entry)
+
+        def make(mentions: list[Span]) -> Cluster:
+            first = mentions[0]
+            entry = known.pop(frozenset(region_of.get(m.id) for m in mentions), None) or {}
+            decision = entry.get("decision")
+            if decision not in DECISIONS or (decision == SUGGESTED) != (first.decision == SUGGESTED):
+                return Cluster(unique_id(f"g-{first.id}", self.taken), first.origin, first.decision, first.annotator)
+            entry_id = entry.get("id")
+            score = entry.get("score")
+            return Cluster(unique_id(entry_id if isinstance(entry_id, str) and entry_id else f"g-{first.id}",
+                                     self.taken),
+                           entry["origin"] if isinstance(entry.get("origin"), str) else first.origin, decision,
+                           entry["annotator"] if isinstance(entry.get("annotator"), str) else first.annotator,
+                           score if isinstance(score, (int, float)) and not isinstance(score, bool) else None)
+
+        return assign_groups(self.spans, self.coref, make)
 
     def attach_evidence(self, evidence: Any) -> None:
         """Stance evidence, kept in the task meta as [holder, target, polarity, evidence] region ids."""
@@ -355,16 +392,19 @@ def to_task(item: AnnotatedDocument) -> dict:
             {s.annotator for s in ann.stances if s.decision in HUMAN_DECISIONS}:
         by_annotator.setdefault(who, [])
     evidence: list[list] = []
+    groups: list[dict] = []
+    gold_clusters = [c for c in ann.clusters if c.decision in HUMAN_DECISIONS]
     for who, group in by_annotator.items():
         ids = {s.id for s in group}
         stances = [s for s in ann.stances if s.decision in HUMAN_DECISIONS and s.holder in ids and s.target in ids]
         rels = [r for r in ann.relations if r.decision in HUMAN_DECISIONS and r.head in ids and r.tail in ids]
-        result = _results(doc.text, group, rels, stances, spans)
+        result = _results(doc.text, group, rels, stances, spans) + _group_links(ann, ids, gold_clusters, groups)
         if not result:
             continue
         annotations.append({"result": result})
         annotators.append(who)
         evidence += [[s.holder, s.target, s.polarity, s.evidence] for s in stances if s.evidence in ids]
+    suggested_clusters = [c for c in ann.clusters if c.decision == SUGGESTED]
     predictions = []
     by_origin: dict[str, list[Span]] = {}
     for span in ann.spans:
@@ -376,7 +416,8 @@ def to_task(item: AnnotatedDocument) -> dict:
         stances = [s for s in ann.stances if s.decision == SUGGESTED and s.holder in ids and s.target in ids]
         version = origin[len("model:"):] if origin.startswith("model:") else origin
         predictions.append({"model_version": version or "unknown",
-                            "result": _results(doc.text, group, rels, stances, spans)})
+                            "result": _results(doc.text, group, rels, stances, spans)
+                            + _group_links(ann, ids, suggested_clusters, groups)})
     if ann.labels:
         # The document's labels are the exporting annotator's: they join the first annotation.
         if not annotations:
@@ -389,6 +430,8 @@ def to_task(item: AnnotatedDocument) -> dict:
                            "annotators": annotators, "status": ann.status}
     if evidence:
         own["stance_evidence"] = evidence
+    if groups:
+        own["clusters"] = groups
     return {"data": data, "meta": {"marginalia": own}, "annotations": annotations, "predictions": predictions}
 
 
@@ -415,6 +458,18 @@ def _results(text: str, group: list[Span], rels, stances, spans: dict[str, Span]
     return out
 
 
+def _group_links(ann: Annotations, ids: set[str], clusters: list[Cluster], kept: list[dict]) -> list[dict]:
+    """The entity groups among one annotation's (or prediction's) regions as COREF relations,
+    each mention to the next (both ways: coreference has no direction); each group's id and who
+    proposed and decided it go to ``kept`` (the task meta)."""
+    out = []
+    for cluster, mentions in chains(ann, ids, clusters):
+        kept.append({"id": cluster.id, "mentions": [m.id for m in mentions], "origin": cluster.origin,
+                     "decision": cluster.decision, "annotator": cluster.annotator, "score": cluster.score})
+        out += [dict(_relation(a.id, b.id, COREF), direction="bi") for a, b in zip(mentions, mentions[1:])]
+    return out
+
+
 def _region(region_id: str, tag: str, kind: str, value: dict, score: float | None = None) -> dict:
     out = {"id": region_id, "from_name": tag, "to_name": TEXT_KEY, "type": kind, "value": value}
     if score is not None:
@@ -429,15 +484,15 @@ def _relation(head: str, tail: str, label: str) -> dict:
 def labeling_config(schema) -> str:
     """The Label Studio labeling config (XML) for a schema: what a project needs to show and
     accept the export (entity labels, the claim label with its per-region type, check-worthiness
-    and free-text claimant, relation labels including stance polarities and CLAIMANT, and
-    document labels)."""
+    and free-text claimant, relation labels including stance polarities, CLAIMANT and COREF (entity
+    groups), and document labels)."""
     from xml.sax.saxutils import quoteattr as q
     lines = ["<View>", f'  <Labels name="{ENTITY_TAG}" toName="{TEXT_KEY}">']
     lines += [f"    <Label value={q(e.label)} background={q(e.color or '#DDDDDD')}/>" for e in schema.entities]
     lines += ["  </Labels>", f'  <Labels name="{CLAIM_TAG}" toName="{TEXT_KEY}">',
               f'    <Label value="{CLAIM_LABEL}" background="#BBBBBB"/>', "  </Labels>",
               f'  <Text name="{TEXT_KEY}" value="${TEXT_KEY}"/>', "  <Relations>"]
-    relation_labels = [r.label for r in schema.relations] + list(schema.polarities) + [CLAIMANT]
+    relation_labels = [r.label for r in schema.relations] + list(schema.polarities) + [CLAIMANT, COREF]
     lines += [f"    <Relation value={q(label)}/>" for label in dict.fromkeys(relation_labels)]
     lines += ["  </Relations>",
               f'  <Choices name="{CLAIM_TYPE}" toName="{TEXT_KEY}" perRegion="true" choice="single" '

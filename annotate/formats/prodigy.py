@@ -13,7 +13,8 @@ Reading:
   ``tokens`` are not kept: export writes fresh ones that agree with every span.
 - Claims and stances (README, "Formats and their clients"): a span labelled ``CLAIM`` is a claim;
   a relation labelled ``CLAIMANT`` (claim -> entity) names its claimant, one labelled ``FAVOR``,
-  ``AGAINST`` or ``NEUTRAL`` is a stance (holder -> target); the task's ``marginalia`` key holds
+  ``AGAINST`` or ``NEUTRAL`` is a stance (holder -> target), one labelled ``COREF`` between two
+  entities links them into an entity group, as ``coref.manual`` draws it; the task's ``marginalia`` key holds
   what Prodigy has no place for (claim type, check-worthiness, free-text claimant, stance evidence,
   document labels), by offsets.
 """
@@ -23,10 +24,11 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from ..errors import InputError
-from ..model import (CLAIM, DONE, ENTITY, NEW, POLARITIES, REJECTED, SUGGESTED, AnnotatedDocument, Annotations,
-                     Document, Relation, Span, Stance)
+from ..model import (CLAIM, DONE, ENTITY, HUMAN_DECISIONS, NEW, POLARITIES, REJECTED, SUGGESTED, AnnotatedDocument,
+                     Annotations, Cluster, Document, Relation, Span, Stance)
 from .common import (Notes, SourcedDocument, as_id, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
                      unique_id)
+from .groups import COREF, assign as assign_groups, links as group_links
 from .output import json_record
 from .reading import json_lines, read_text_file
 
@@ -96,8 +98,11 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     for i, raw in enumerate(raw_relations):
         relations.append(_relation(raw, i, text, tokens, spans, decision, taken))
     status = NEW if answer is None else DONE
-    stances, relations, labels = _claims_and_stances(record.get(OWN_KEY), spans, relations, decision)
-    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status),
+    stances, relations, labels, coref = _claims_and_stances(record.get(OWN_KEY), spans, relations, decision)
+    clusters = assign_groups(spans, coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken),
+                                                                    decision=decision))
+    doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status,
+                                                                    clusters=clusters),
                           source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
     return doc
@@ -227,6 +232,8 @@ def to_record(item: AnnotatedDocument) -> dict:
     links += [(c.id, c.claimant, CLAIMANT) for c in shown if c.layer == CLAIM and c.claimant in spans_by_id]
     links += [(st.holder, st.target, st.polarity) for st in ann.stances
               if st.holder in spans_by_id and st.target in spans_by_id and not (decided and st.decision == SUGGESTED)]
+    groups = [c for c in ann.clusters if c.decision in HUMAN_DECISIONS or (not decided and c.decision == SUGGESTED)]
+    links += [(a, b, COREF) for a, b in group_links(ann, spans_by_id, groups)]
     relations = []
     for head, tail, label in links:
         rec = {}
@@ -290,12 +297,15 @@ def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], 
                 claim.claimant_text = item[4] if isinstance(item[4], str) else None
     stances: list[Stance] = []
     kept: list[Relation] = []
+    coref: list[tuple[str, str]] = []
     for rel in relations:
         head, tail = by_id[rel.head], by_id[rel.tail]
         if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
             head.claimant = tail.id
         elif rel.label in POLARITIES:
             stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label, decision=rel.decision))
+        elif rel.label == COREF and head.layer == ENTITY and tail.layer == ENTITY:
+            coref.append((rel.head, rel.tail))
         else:
             kept.append(rel)
     for item in own.get("stance_evidence") or []:
@@ -309,7 +319,7 @@ def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], 
                     and evidence:
                 stance.evidence = evidence[0].id
     labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
-    return stances, kept, labels
+    return stances, kept, labels, coref
 
 
 def write(items, out: TextIO) -> int:
