@@ -1,6 +1,7 @@
 """Run inside brat's environment: what brat's own parser (annotation.TextAnnotations, the code
-its server shows documents with) makes of each .ann: the lines it could not parse, and every
-text-bound annotation with its fragments and text. Prints JSON."""
+its server shows documents with) makes of each .ann: the lines it could not parse, every
+text-bound annotation with its fragments and text, relations, attributes, notes and equivalence
+(``*``) lines. Prints JSON."""
 import json
 import sys
 
@@ -17,5 +18,6 @@ for path in sys.argv[1:]:
             "relations": [[r.id, r.type, r.arg1, r.arg2] for r in ann.get_relations()],
             "attributes": [[a.id, a.type, a.target, a.value] for a in ann.get_attributes()],
             "notes": [[n.id, n.type, n.target, n.tail.strip()] for n in ann.get_oneline_comments()],
+            "equivs": [[e.type, list(e.entities)] for e in ann.get_equivs()],
         }
 print(json.dumps(out, ensure_ascii=False))

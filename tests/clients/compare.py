@@ -23,7 +23,8 @@ def marginalia(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 def content(db: Path) -> dict[str, dict]:
     """doc id -> its text, meta title, labels, status and annotations (ids, offsets, labels, claim
-    details, stance ends, polarity and evidence, relation ends and label, decision, annotator)."""
+    details, stance ends, polarity and evidence, relation ends and label, entity groups with their
+    mentions, decision, annotator)."""
     from store import Store
     out: dict[str, dict] = {}
     with Store.open(str(db), ANNOTATOR, create=False) as store:
@@ -40,21 +41,26 @@ def content(db: Path) -> dict[str, dict]:
                 "stances": sorted((s.holder, s.target, s.polarity, s.evidence, s.decision, s.annotator)
                                   for s in ann.stances),
                 "relations": sorted((r.head, r.tail, r.label, r.decision, r.annotator) for r in ann.relations),
+                "groups": sorted((c.id, tuple(sorted(m.id for m in ann.members(c.id))), c.decision, c.annotator)
+                                 for c in ann.clusters),
             }
     return out
 
 
 def figures(docs: dict[str, dict]) -> dict[str, int]:
     return {"documents": len(docs), **{key: sum(len(d[key]) for d in docs.values())
-                                       for key in ("entities", "claims", "stances", "relations")}}
+                                       for key in ("entities", "claims", "stances", "relations", "groups")}}
 
 
 def gold_only(docs: dict[str, dict]) -> dict[str, dict]:
-    """Without undecided suggestions: what the training-data formats write."""
+    """Without undecided suggestions: what the training-data formats write (a group decided by a
+    person, of its mentions that are decided too)."""
     out = {}
     for doc_id, doc in docs.items():
         entities = [e for e in doc["entities"] if e[4] != "suggested"]
-        out[doc_id] = {**doc, "entities": entities}
+        kept = {e[0] for e in entities}
+        groups = [(g[0], tuple(m for m in g[1] if m in kept), *g[2:]) for g in doc["groups"] if g[2] != "suggested"]
+        out[doc_id] = {**doc, "entities": entities, "groups": [g for g in groups if len(g[1]) >= 2]}
     return out
 
 
@@ -84,6 +90,7 @@ def by_offsets(docs: dict[str, dict], *, status: bool = True) -> dict[str, dict]
             "claims": sorted((c[1], c[2], ref(c[3]), c[4], c[5], c[6]) for c in doc["claims"]),
             "stances": sorted((ref(s[0]), ref(s[1]), s[2], ref(s[3])) for s in doc["stances"]),
             "relations": sorted((ref(r[0]), ref(r[1]), r[2]) for r in doc["relations"]),
+            "groups": sorted(tuple(sorted(ref(m) for m in g[1])) for g in doc["groups"]),
         }
     return out
 

@@ -67,6 +67,13 @@ def test_brat_verifies_our_export_and_it_comes_back(brat, corpus_db, before, tmp
                                            compare.figures(gold)["stances"])
     crossing = [t for d in seen.values() for t in d["textbounds"] if len(t[2]) > 1]
     assert [t[3] for t in crossing] == ["United Nations"]  # written as two fragments, split at the CRLF
+    # Entity groups as brat reads them: Equiv lines over the groups' mentions (one over fragments).
+    brat_groups = []
+    for doc in seen.values():
+        where = {t[0]: ("entity", t[2][0][0], t[2][-1][1], t[1]) for t in doc["textbounds"]}
+        brat_groups += [tuple(sorted(where[m] for m in members)) for kind, members in doc["equivs"]
+                        if kind == "Equiv"]
+    assert sorted(brat_groups) == sorted(g for d in compare.by_offsets(gold).values() for g in d["groups"])
 
     back = tmp_path / "from-brat.db"
     compare.marginalia("import", str(out), "--db", str(back), "--format", "brat")

@@ -5,7 +5,8 @@ imported through Label Studio's REST API, every task is read back (counts and te
 of every region), the config is validated against the imported annotations by Label Studio, and
 both of its exports (the default JSON, which lists predictions by id, and a snapshot with full
 predictions) are imported into a fresh database: documents, ids, entities, claims with their
-details, stances with evidence, relations, labels and status come back identical.
+details, stances with evidence, relations, entity groups (``COREF`` links, with each group's
+id and who decided it), labels and status come back identical.
 
 What Label Studio cannot hold: a rejected suggestion (it has no "rejected" state; our export
 leaves them out) and an entity's attributes. The corpus has neither, so nothing is lost.
@@ -66,14 +67,19 @@ def test_label_studio_takes_our_export_and_gives_it_back(label_studio, corpus_db
 
     served = api.call("GET", f"/api/tasks?project={pid}&page_size=1000&fields=all")["tasks"]
     assert len(served) == len(before)
-    regions = 0
+    regions = links = 0
     for task in served:
         text = task["data"]["text"]
         assert text == before[task["data"]["marginalia_id"]]["text"]
         for region in _regions(task):
             assert text[region["value"]["start"]:region["value"]["end"]] == region["value"]["text"]
             regions += 1
+        links += sum(1 for kind in ("annotations", "predictions") for a in task.get(kind) or []
+                     if isinstance(a, dict) for r in a["result"] if r.get("labels") == ["COREF"])
     assert regions == sum(1 for t in ours for r in _regions(t))
+    # Entity groups are COREF links, each mention to the next: a group of n mentions, n - 1 links.
+    groups = [g for d in before.values() for g in d["groups"]]
+    assert links == sum(len(g[1]) - 1 for g in groups) > 0
 
     default = tmp_path / "default-export.json"
     default.write_bytes(api.call("GET", f"/api/projects/{pid}/export?exportType=JSON&download_all_tasks=true",
@@ -81,10 +87,12 @@ def test_label_studio_takes_our_export_and_gives_it_back(label_studio, corpus_db
     assert all(isinstance(p, int) for t in json.loads(default.read_bytes()) for p in t["predictions"])
     first = tmp_path / "from-default.db"
     result = compare.marginalia("import", str(default), "--db", str(first), "--format", "labelstudio")
-    assert "1 predictions were given as ids only" in result.stderr and "only_id" in result.stderr
+    predicted = sum(len(t["predictions"]) for t in ours)
+    assert predicted == 2 and f"{predicted} predictions were given as ids only" in result.stderr
+    assert "only_id" in result.stderr
     after = compare.content(first)
     compare.report("Label Studio (default JSON export)", before, after)
-    assert after == compare.gold_only(before)  # the one suggestion is in Label Studio, listed by id only
+    assert after == compare.gold_only(before)  # the suggestions are in Label Studio, listed by id only
 
     export = api.call("POST", f"/api/projects/{pid}/exports",
                       {"title": "full", "serialization_options": {"predictions": {"only_id": False}}})
