@@ -8,9 +8,12 @@ Annotations are compared by everything they say, not by id:
   difference the reviewer settles, not an agreement;
 * a relation by its label and its ends' spans;
 * a stance by its polarity, holder, target and evidence;
+* an entity group (kind ``group``) by its decided mentions' spans, so two annotators who grouped
+  the same mentions agree whatever their groups are called;
 * a document label by its name (kind ``label``; its "id" in each version is ``label:NAME``).
 
-Each difference knows whether the gold version already holds it.
+Each difference knows whether the gold version already holds it (a group: when one gold group
+holds all its mentions).
 """
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ class Item:
     """One annotation in the comparison; ``left``/``right`` are the ids in each version."""
 
     key: tuple
-    kind: str  # "span", "relation", "stance", "label"
+    kind: str  # "span", "relation", "stance", "group", "label"
     side: str  # AGREED, LEFT_ONLY, RIGHT_ONLY
     left: str | None
     right: str | None
@@ -88,14 +91,35 @@ def compare(annotations: Annotations, left: str, right: str, gold: str,
                                 span_key(evidence, spans) if evidence else None), (stance.id, holder.start))
         return out
 
-    mine, theirs, settled = keyed(left), keyed(right), keyed(gold)
+    mentions: dict[str, list[Span]] = {}
+    for span in annotations.spans:
+        if span.cluster is not None and span.decision in HUMAN_DECISIONS:
+            mentions.setdefault(span.cluster, []).append(span)
+
+    def grouped(annotator: str) -> dict[tuple, tuple[str, int]]:
+        out: dict[tuple, tuple[str, int]] = {}
+        for cluster in _gold(annotations.clusters, annotator):
+            members = mentions.get(cluster.id, [])
+            if len(members) >= 2:
+                out.setdefault(("group", tuple(sorted(span_key(m, spans) for m in members))),
+                               (cluster.id, min(m.start for m in members)))
+        return out
+
+    mine, theirs, settled = keyed(left) | grouped(left), keyed(right) | grouped(right), keyed(gold)
+    gold_groups = [set(key[1]) for key in grouped(gold)]
+
+    def in_gold(key: tuple) -> bool:
+        if key[0] == "group":
+            return any(set(key[1]) <= group for group in gold_groups)
+        return key in settled
+
     items = []
     for key in mine.keys() | theirs.keys():
         l_id, l_start = mine.get(key, (None, None))
         r_id, r_start = theirs.get(key, (None, None))
         side = AGREED if l_id and r_id else LEFT_ONLY if l_id else RIGHT_ONLY
-        items.append(Item(key, key[0], side, l_id, r_id, key in settled,
+        items.append(Item(key, key[0], side, l_id, r_id, in_gold(key),
                           l_start if l_start is not None else r_start))
-    kind_order = {"label": -1, "span": 0, "relation": 1, "stance": 2}
+    kind_order = {"label": -1, "span": 0, "relation": 1, "stance": 2, "group": 3}
     return sorted(items, key=lambda i: (kind_order[i.kind], i.start, repr(i.key)) if i.kind == "label"
                   else (0, i.start, kind_order[i.kind], repr(i.key)))

@@ -44,23 +44,35 @@ class Row:
         return min(i.start for i in self.items)
 
 
+#: Kinds of item whose left-only and right-only versions can be one conflict row.
+PAIRED = ("span", "group")
+
+
+def _in_conflict(mine: Item, theirs: Item, spans) -> bool:
+    """Two spans of one layer that overlap, or two entity groups that share a mention."""
+    if mine.kind != theirs.kind:
+        return False
+    if mine.kind == "group":
+        return bool(set(mine.key[1]) & set(theirs.key[1]))
+    a, b = spans[mine.left], spans[theirs.right]
+    return a.layer == b.layer and b.start < a.end and a.start < b.end
+
+
 def group_rows(items: list[Item], spans) -> list[Row]:
     """Agreed items are rows of their own; a left-only span and a right-only span of the same
-    layer that overlap become one conflict row; the rest stay single."""
+    layer that overlap become one conflict row, as do a left-only and a right-only entity group
+    that share a mention; the rest stay single."""
     rows: list[Row] = []
-    rights = [i for i in items if i.side == RIGHT_ONLY and i.kind == "span"]
+    rights = [i for i in items if i.side == RIGHT_ONLY and i.kind in PAIRED]
     paired: set[int] = set()
     for item in items:
         if item.side == AGREED:
             rows.append(Row(item, item))
         elif item.side == LEFT_ONLY:
             partner = None
-            if item.kind == "span":
-                mine = spans[item.left]
+            if item.kind in PAIRED:
                 for index, other in enumerate(rights):
-                    theirs = spans[other.right]
-                    if index not in paired and theirs.layer == mine.layer and theirs.start < mine.end \
-                            and mine.start < theirs.end:
+                    if index not in paired and _in_conflict(item, other, spans):
                         partner = other
                         paired.add(index)
                         break
@@ -68,7 +80,7 @@ def group_rows(items: list[Item], spans) -> list[Row]:
     for index, item in enumerate(rights):
         if index not in paired:
             rows.append(Row(None, item))
-    rows += [Row(None, i) for i in items if i.side == RIGHT_ONLY and i.kind != "span"]
+    rows += [Row(None, i) for i in items if i.side == RIGHT_ONLY and i.kind not in PAIRED]
     return sorted(rows, key=lambda r: r.start)
 
 
@@ -178,6 +190,8 @@ class AdjudicationView(QWidget):
             return ", ".join(p for p in (f"claim by {who}", span.claim_type or "", worthy) if p)
         if item.kind == "label":
             return "labelled"
+        if item.kind == "group":
+            return f"entity, {len(item.key[1])} mentions"
         return item.key[1]
 
     def _surface(self, item: Item) -> str:
@@ -187,12 +201,19 @@ class AdjudicationView(QWidget):
         if item.kind == "span":
             span = self.spans[source]
             return " ".join(self.text[span.start:span.end].split())[:70]
+        if item.kind == "group":
+            return " = ".join(self._span_text(m) for m in self._mentions(source))[:120]
         relation = next((r for r in self.annotations.relations if r.id == source), None)
         if relation is not None:
             return f"{self._span_text(relation.head)} → {self._span_text(relation.tail)}"
         stance = next(s for s in self.annotations.stances if s.id == source)
         evidence = f", evidence: {self._span_text(stance.evidence)}" if stance.evidence else ""
         return f"{self._span_text(stance.holder)} → {self._span_text(stance.target)} (stance{evidence})"
+
+    def _mentions(self, group: str | None) -> list[str]:
+        """The decided mentions of a group item's version, in reading order."""
+        return [s.id for s in sorted(self.spans.values(), key=lambda s: (s.start, s.end))
+                if group is not None and s.cluster == group and s.decision in HUMAN_DECISIONS]
 
     def _span_text(self, span_id: str) -> str:
         span = self.spans.get(span_id)
@@ -223,6 +244,8 @@ class AdjudicationView(QWidget):
             return
         for view, item, side in ((self.left_view, row.left, "left"), (self.right_view, row.right, "right")):
             ids = [getattr(item, side)] if item is not None and getattr(item, side) else []
+            if item is not None and item.kind == "group":
+                ids = self._mentions(getattr(item, side))  # every mention of the entity, marked
             view.set_marked([i for i in ids if i in self.spans])
             if ids and ids[0] in self.spans:
                 view.set_selected(ids[0])
