@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from .store import Store
 
 
+def retire_rows(conn, doc_id: str, cluster_id: str, annotator: str, at: str) -> list[RowChange]:
+    """A group with no mention left: a model's is kept as rejected (decided by ``annotator``), a
+    person's is deleted."""
+    before = fetch_row(conn, "clusters", (doc_id, cluster_id))
+    if before is None:
+        return []
+    if before["decision"] == SUGGESTED:
+        return [RowChange("clusters", (doc_id, cluster_id), before,
+                          {**before, "decision": REJECTED, "annotator": annotator, "updated_at": at})]
+    return [RowChange("clusters", (doc_id, cluster_id), before, None)]
+
+
 class Clusters:
     def __init__(self, store: "Store"):
         self.store = store
@@ -94,14 +106,7 @@ class Clusters:
         return self.store._act("split entity", doc_id, plan)
 
     def _retire_rows(self, conn, doc_id: str, cluster_id: str, at: str) -> list[RowChange]:
-        """A group with no mention left: a model's is kept as rejected, a person's is deleted."""
-        before = fetch_row(conn, "clusters", (doc_id, cluster_id))
-        if before is None:
-            return []
-        if before["decision"] == SUGGESTED:
-            return [RowChange("clusters", (doc_id, cluster_id), before,
-                              {**before, "decision": REJECTED, "annotator": self.store.annotator, "updated_at": at})]
-        return [RowChange("clusters", (doc_id, cluster_id), before, None)]
+        return retire_rows(conn, doc_id, cluster_id, self.store.annotator, at)
 
     def release_rows(self, conn, doc_id: str, cluster_id: str, at: str) -> list[RowChange]:
         """The mentions of a rejected group stand alone again."""

@@ -20,7 +20,9 @@ How a merge works:
   a source keeps its identity when its file is moved or renamed.
 * Merging again: a row already merged is replaced by the source's version only when the source
   row is newer (``updated_at``), so a reviewer's later edit in the target is kept; rows deleted
-  in a source since an earlier merge are not deleted from the target.
+  in a source since an earlier merge are not deleted from the target, except an entity group of
+  the source's that its newer rows leave with no mention in the target (its mentions were split
+  off or moved to another group): it goes, by the rule of a group with no mention (clusters.py).
 * The target records one audit event per merged document (action ``merge``; its detail names the
   source file, its identity and its last audit seq and hash), written through the same
   RowChange/apply_changes/append_event path as every action, so ``audit --verify`` replays them.
@@ -45,6 +47,7 @@ from annotate.validate import validate
 
 from . import audit
 from .apply import apply_changes, fetch_row
+from .clusters import retire_rows
 from .database import open_database
 from .files import read_leaving_nothing
 from .rows import KEYS, audited_document_row, cluster_from_row, now, relation_from_row, span_from_row, stance_from_row
@@ -209,6 +212,9 @@ def _merge_source(conn, actor: str, source: Source, schema: Schema | None, linea
         if conflicts:
             continue  # the merge is refused anyway; keep looking for more conflicts only
         apply_changes(conn, rows, documents_text={target_id: text} if text is not None else None)
+        emptied = _emptied_groups(conn, target_id, prefix, actor, at)
+        apply_changes(conn, emptied)
+        rows += emptied
         detail = dict(detail_base, source_doc=doc["id"])
         audit.append_event(conn, at=at, actor=actor, action="merge", doc_id=target_id, changes=rows, detail=detail)
         events_written += 1
@@ -261,6 +267,16 @@ def _change_for(conn, table: str, row: dict, out: SourceResult) -> RowChange | N
         return RowChange(table, key, existing, row)
     out.kept_target += 1
     return None
+
+
+def _emptied_groups(conn, doc_id: str, prefix: str, actor: str, at: str) -> list[RowChange]:
+    """The source's entity groups left with no mention in the target (retired as the store retires
+    them), once the source's newer rows moved their mentions."""
+    empty = [r[0] for r in conn.execute(
+        "SELECT id FROM clusters c WHERE doc_id = ? AND substr(id, 1, ?) = ? AND decision != 'rejected' AND NOT EXISTS "
+        "(SELECT 1 FROM spans s WHERE s.doc_id = c.doc_id AND s.cluster = c.id AND s.decision != 'rejected')",
+        [doc_id, len(prefix), prefix])]
+    return [change for group in empty for change in retire_rows(conn, doc_id, group, actor, at)]
 
 
 def _check_fits(source: Source, doc: dict, target_id: str, wanted: dict[str, list[dict]], schema: Schema | None) -> None:

@@ -168,3 +168,29 @@ def test_merge_carries_adjudicated_groups_from_the_team_file_onwards(team, tmp_p
         assert all(c.id.split(".")[0] == s.id.split(".")[0] for c in ann.clusters for s in ann.members(c.id))
         assert store.verify().ok
 
+
+def test_merging_again_after_the_source_regrouped_leaves_no_empty_group(tmp_path):
+    """ana splits a group (it dissolves) and makes another after a first merge: merged again, the
+    team file follows, and the dissolved group does not linger there with no mention."""
+    text = "Khalifa Haftar spoke. Haftar left. Haftar came back."
+    ana = tmp_path / "ana.db"
+    with Store.open(str(ana), "ana") as store:
+        store.import_documents([AnnotatedDocument(Document("d", text))])
+        a, b, c = (store.add_entity("d", s, e, "PERSON").created[0] for s, e in ((0, 14), (22, 28), (35, 41)))
+        store.clusters.merge("d", a, b)
+    team = tmp_path / "team.db"
+    merge_databases([ana], team, "lead")
+    with Store.open(str(ana), "ana") as store:
+        store.clusters.split("d", b)
+        store.clusters.merge("d", b, c)
+        expected = [[s.start for s in store.annotations("d").members(g.id)] for g in store.annotations("d").clusters]
+    merge_databases([ana], team, "lead")
+    with Store.open(str(team), "lead") as store:
+        ann = store.annotations("d")
+        assert [[s.start for s in ann.members(g.id)] for g in ann.clusters] == expected == [[22, 35]]
+        assert store.verify().ok
+        (last,) = [e for e in store.events("d") if e.action == "merge"][-1:]
+        assert any(r.table == "clusters" and r.after is None for r in last.rows)  # the retirement is audited
+    merge_databases([ana], team, "lead")  # nothing new: nothing changes
+    with Store.open(str(team), "lead") as store:
+        assert len([e for e in store.events("d") if e.action == "merge"]) == 2
