@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "or an installed spaCy package such as en_core_web_sm (default: builtin)")
     pre.add_argument("--batch-size", type=int, default=64, help="documents per batch and per transaction (default 64)")
     pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
+    pre.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run the pipeline on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+                          "this process writes what the workers return (needs marginalia[cluster])")
+    pre.add_argument("--workers", type=int, metavar="N",
+                     help="run the pipeline on a local Dask cluster of N worker processes (needs marginalia[cluster])")
     pre.add_argument("--json", action="store_true", help="print the result as JSON")
 
     trn = command("train", "train a spaCy pipeline (entities, and claims as spans) from the gold of done documents")
@@ -389,14 +394,21 @@ def cmd_preannotate(args) -> int:
     from annotate.preannotate import load_annotator
     from store.suggestions import run_preannotation
 
-    if args.batch_size < 1 or args.n_process < 1:
-        print("marginalia: error: --batch-size and --n-process must be at least 1", file=sys.stderr)
+    if args.batch_size < 1 or args.n_process < 1 or (args.workers is not None and args.workers < 1):
+        print("marginalia: error: --batch-size, --n-process and --workers must be at least 1", file=sys.stderr)
         return EXIT_USAGE
     with _open_store(args, create=False) as store:
-        annotator = load_annotator(args.model, store.schema)
-        with _progress(store.document_count(), f"pre-annotating with {annotator.origin}") as bar:
-            result = run_preannotation(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
-                                       on_progress=lambda done, total, _: bar.update(done - bar.n))
+        if args.scheduler or args.workers:
+            from store.cluster import connect, run_on_cluster
+            with connect(scheduler=args.scheduler, workers=args.workers) as client, \
+                    _progress(store.document_count(), f"pre-annotating with {args.model} on a cluster") as bar:
+                result = run_on_cluster(store, args.model, client, batch_size=args.batch_size,
+                                        on_progress=lambda done, total, _: bar.update(done - bar.n))
+        else:
+            annotator = load_annotator(args.model, store.schema)
+            with _progress(store.document_count(), f"pre-annotating with {annotator.origin}") as bar:
+                result = run_preannotation(store, annotator, batch_size=args.batch_size, n_process=args.n_process,
+                                           on_progress=lambda done, total, _: bar.update(done - bar.n))
     s = result.stats
     if args.json:
         print(json.dumps({"model": result.origin, **s.__dict__, "resumed": result.resumed,

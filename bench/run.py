@@ -37,7 +37,7 @@ sys.path.insert(0, str(BENCH))
 
 from report import compare, median, row, rss_mb, table  # noqa: E402
 
-GROUPS = ("startup", "paragraph", "bulk", "window", "corpus", "rss", "preannotate", "export", "store")
+GROUPS = ("startup", "paragraph", "bulk", "window", "corpus", "rss", "preannotate", "cluster", "export", "store")
 SMALL, LARGE = 1_000, 100_000
 
 
@@ -365,6 +365,34 @@ def group_preannotate(quick: bool) -> list[dict]:
                 "floor: raw nlp.pipe", "docs/s", docs / floor, docs / full, ">= 0.9x", ratio=floor / full)]
 
 
+def group_cluster(quick: bool) -> list[dict]:
+    """Pre-annotation on a Dask LocalCluster of 2 worker processes against one process, the same
+    documents and database layout; the workers have loaded the pipeline (as the local run has)."""
+    import run_preannotate as rp
+    from annotate.model import AnnotatedDocument, Document
+    from store import Store
+    from store.cluster import connect, run_on_cluster
+
+    docs = 300 if quick else 1500
+    texts = rp.make_texts(docs)
+    with tempfile.TemporaryDirectory() as tmp, connect(workers=2) as client:
+        warm = Path(tmp) / "warm.db"
+        with Store.open(str(warm), "bench") as store:
+            store.import_documents([AnnotatedDocument(Document(f"w{i}", t)) for i, t in enumerate(texts[:8])])
+            run_on_cluster(store, "builtin", client, batch_size=4)  # both workers load the pipeline
+        single, _ = rp.measure_full(Path(tmp), texts, 64, 0)
+        path = Path(tmp) / "cluster.db"
+        with Store.open(str(path), "bench") as store:
+            store.import_documents([AnnotatedDocument(Document(f"d{i}", t)) for i, t in enumerate(texts)])
+            started = time.perf_counter()
+            result = run_on_cluster(store, "builtin", client, batch_size=64)
+            clustered = time.perf_counter() - started
+            assert result.stats.documents == docs
+    return [row("cluster", f"pre-annotation of {docs:,} documents on a Dask LocalCluster of 2 worker processes "
+                "(this process writes), docs/s; floor: one process (run_preannotation)", "docs/s", docs / single,
+                docs / clustered, "report", note="2 workers on a 2-CPU machine also share it with the writer")]
+
+
 def group_export(quick: bool) -> list[dict]:
     import run_export
     r = run_export.measure(5_000 if quick else 50_000)
@@ -416,7 +444,8 @@ def run_group_in_child(args) -> object:
         return group_corpus(args.size, quick)
     if args.group == "rss":
         return group_rss_long(args.db)
-    return {"preannotate": group_preannotate, "export": group_export, "store": group_store}[args.group](quick)
+    return {"preannotate": group_preannotate, "cluster": group_cluster, "export": group_export,
+            "store": group_store}[args.group](quick)
 
 
 def run_all(groups: list[str], quick: bool) -> list[dict]:
