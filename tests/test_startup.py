@@ -92,3 +92,23 @@ def test_a_missing_named_pipeline_says_how_to_get_it(db_path, capsys):
     assert main.main(["preannotate", "--db", str(db_path), "--model", "en_core_web_zz"]) == 1
     err = capsys.readouterr().err
     assert "python -m spacy download en_core_web_zz" in err
+
+
+def test_a_missing_system_library_of_qt_is_one_line_naming_the_packages(tmp_path):
+    """As on a bare Debian without libglib2.0-0: QtWidgets cannot load its shared libraries."""
+    code = (
+        "import sys\n"
+        "class Missing:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'PySide6.QtWidgets':\n"
+        "            raise ImportError('libglib-2.0.so.0: cannot open shared object file: No such file or directory')\n"
+        "sys.meta_path.insert(0, Missing())\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "import main\n"
+        f"sys.exit(main.main(['gui', '--db', {str(tmp_path / 'x.db')!r}]))\n")
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "libglib-2.0.so.0" in lines[0] and "apt-get install" in lines[0] \
+        and "libglib2.0-0" in lines[0], done.stderr

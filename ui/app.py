@@ -38,12 +38,17 @@ def _missing_database(db_path: Path) -> str:
 
 
 def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, seed_if_new: bool = False) -> int:
-    from .startup import display_problem, headless
+    from .startup import QT_PACKAGES, display_problem, headless
     problem = display_problem()
     if problem:
         print(f"marginalia: {problem}", file=sys.stderr)
         return 1
-    app = _application()
+    try:
+        app = _application()
+    except ImportError as exc:  # a system library Qt needs is missing (a bare server or container)
+        print(f"marginalia: Qt cannot start: {exc}; on Debian or Ubuntu: sudo apt-get install {QT_PACKAGES}",
+              file=sys.stderr)
+        return 1
     from .session import Session
     session = Session(given=annotator)
     create = seed_if_new  # the default database is made on the first run; a named one never silently

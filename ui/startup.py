@@ -13,6 +13,9 @@ from pathlib import Path
 
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
 
+#: What Qt itself loads on any platform, and a bare Debian or Ubuntu (a server, a container) lacks.
+QT_PACKAGES = "libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
+
 XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0 "
                 "libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0")
 
