@@ -584,8 +584,9 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
 
     # ---- look and help --------------------------------------------------------------------------
 
-    def preannotate_corpus(self, model: str | None = None) -> None:
-        """Ask which pre-annotator (unless given), then run it on a worker thread."""
+    def preannotate_corpus(self, model: str | None = None, *, modal: bool = True) -> None:
+        """Ask which pre-annotator (unless given), then run it on a worker thread (its progress
+        dialog modeless with ``modal=False``: the first run's sample, while the user reads)."""
         if self.closed:
             return
         from .preannotation import PreannotationRun
@@ -596,7 +597,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
             self.preannotate_with()
             return
         run = PreannotationRun(self, db_path=str(self.store.path), annotator=self.store.annotator, model=model,
-                               total=self.store.document_count())
+                               total=self.store.document_count(), modal=modal)
         run.done.connect(self._preannotation_done)
         self.preannotation = run
         self.message(f"pre-annotating with {model} in the background…")

@@ -57,7 +57,7 @@ class PreannotationRun(QObject):
 
     done = Signal(object, str)  # RunResult or None, message
 
-    def __init__(self, parent, *, db_path: str, annotator: str, model: str, total: int):
+    def __init__(self, parent, *, db_path: str, annotator: str, model: str, total: int, modal: bool = True):
         super().__init__(parent)
         self.thread = QThread(self)
         self.worker = PreannotationWorker(db_path, annotator, model)
@@ -65,7 +65,8 @@ class PreannotationRun(QObject):
         self.dialog = QProgressDialog(f"Pre-annotating with {model}…", "Cancel", 0, max(total, 1), parent)
         self.dialog.setWindowTitle("Pre-annotation")
         self.dialog.setMinimumDuration(600)  # quick runs never flash a dialog
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Modeless for the first run's sample: the window is there to be read meanwhile.
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal if modal else Qt.WindowModality.NonModal)
         self.dialog.canceled.connect(self.cancel)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)

@@ -8,7 +8,7 @@ window's keys as a reviewer would: J / K (next, previous suggestion), A (accept)
 Ctrl+Shift+A (accept all), Ctrl+Z and Ctrl+Shift+Z (undo, redo), Ctrl+PgDown / Ctrl+PgUp (next,
 previous document), a double-click on a word and P, G or O (label it; so there is always
 something to do once every suggestion is decided) and Ctrl+Shift+P (pre-annotate the corpus in
-the background: the dialog that asks for the model is answered "builtin"). Any other dialog is
+the background: the dialog that asks for the model is answered with its first choice, builtin). Any other dialog is
 cancelled.
 
 Output like window_driver.py: "ready N" once the window shows; a JSON line for each event the
@@ -76,6 +76,8 @@ class Reviewer:
             return
         if isinstance(modal, QInputDialog):
             modal.setTextValue("builtin")
+            modal.accept()
+        elif type(modal).__name__ == "ModelChooser":  # Model → Pre-annotate with…: builtin comes first
             modal.accept()
         else:
             modal.reject()
