@@ -20,6 +20,17 @@ def seed_if_empty(store: Store, *, preannotate: bool = True) -> int:
     return added
 
 
+def sample_awaits_preannotation(store: Store) -> bool:
+    """True while the database holds only the sample and no model has ever suggested anything in
+    it: a first run that was closed (or killed) before its background pre-annotation landed."""
+    if store.document_count() != len(sample_articles()):
+        return False
+    sample_ids = {plaintext.read(path, set()).document.id for path in sample_articles()}
+    if set(store.document_ids()) != sample_ids:
+        return False
+    return store.conn.execute("SELECT 1 FROM spans WHERE origin LIKE 'model:%' LIMIT 1").fetchone() is None
+
+
 def preannotate_builtin(store: Store) -> None:
     from annotate.preannotate import load_annotator
 

@@ -81,6 +81,29 @@ def test_the_first_run_shows_the_window_before_the_sample_is_pre_annotated(qtbot
     session.close()
 
 
+def test_a_first_run_closed_before_the_sample_was_pre_annotated_finishes_it_next_time(qtbot, tmp_path):
+    from store import Store
+    from store.seeding import seed_if_empty
+    from ui.session import Session
+    with Store.open(str(tmp_path / "first.db"), "tester") as store:
+        seed_if_empty(store, preannotate=False)  # as a first run killed before its background run landed
+    session = Session()
+    assert session.open(tmp_path / "first.db", seed=True)
+    window = session.window
+    qtbot.addWidget(window)
+    suggested = "SELECT count(*) FROM spans WHERE decision = 'suggested'"
+    qtbot.waitUntil(lambda: window.store.conn.execute(suggested).fetchone()[0] > 0, timeout=120_000)
+    qtbot.waitUntil(lambda: "pre-annotation done" in window.message_label.text(), timeout=30_000)
+    session.close()
+
+    session = Session()  # the next start finds the sample pre-annotated: nothing runs again
+    assert session.open(tmp_path / "first.db", seed=True)
+    qtbot.addWidget(session.window)
+    qtbot.wait(300)
+    assert session.window.preannotation is None
+    session.close()
+
+
 def test_version(capsys):
     with pytest.raises(SystemExit) as exit_:
         main.main(["--version"])

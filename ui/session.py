@@ -76,8 +76,10 @@ class Session(QObject):
         settings.add_recent_database(db_path)
         seeded = False
         if seed:
-            from store.seeding import seed_if_empty
-            seeded = bool(seed_if_empty(store, preannotate=False))
+            from store.seeding import sample_awaits_preannotation, seed_if_empty
+            seed_if_empty(store, preannotate=False)
+            # Also when an earlier first run ended before the sample's suggestions landed.
+            seeded = sample_awaits_preannotation(store)
         self._show(store, doc_id)
         from .file_check import watch
         watch(self.window, store)  # a large file is checked for damage while the window shows
