@@ -70,17 +70,21 @@ def score_problem(score: Any) -> str | None:
     return None
 
 
-def _name(value: Any, what: str, *, optional: bool) -> None:
+def _name(value: Any, what: str, *, optional: bool, empty: bool = True) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str):
         kind = "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
         raise ValidationError(f"{what} must be a name (a string), not {kind}")
+    if not value and not empty:
+        raise ValidationError(f"{what} is empty")
 
 
 def check_storable(document: Document, annotations: Annotations) -> None:
     """Raise ValidationError unless every value can be stored, audited and exported exactly."""
-    _name(document.id, "the document id", optional=False)
+    _name(document.id, "the document id", optional=False, empty=False)
+    if not isinstance(document.text, str) or not document.text:
+        raise ValidationError(f"document {document.id!r} has no text")
     if not isinstance(document.meta, dict):
         raise ValidationError(f"document {document.id!r}: meta must be an object")
     problem = json_problem(document.meta, "meta")
@@ -96,7 +100,7 @@ def check_storable(document: Document, annotations: Annotations) -> None:
 
 
 def _check_item(document: Document, kind: str, item: Any) -> None:
-    _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False)
+    _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False, empty=False)
     what = f"{getattr(item, 'layer', kind)} {item.id!r}"
     _name(item.origin, f"{what}: origin", optional=False)
     _name(item.annotator, f"{what}: annotator", optional=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -100,6 +101,9 @@ class TextFileWriter(Writer):
             Path(self.tmp).unlink(missing_ok=True)
 
 
+_UNICODE_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 class LineWriter(TextFileWriter):
     """One line per document, from a function that turns a document into its line."""
 
@@ -108,12 +112,14 @@ class LineWriter(TextFileWriter):
         super().__init__(target)
 
     def add(self, item: AnnotatedDocument) -> None:
-        self.out.write(self.dumps(item))
-        self.out.write("\n")
-        self.count += 1
+        self.add_line(self.dumps(item))
 
     def add_line(self, line: str) -> None:
         """A line already serialised (the native export's SQL fast path)."""
+        if _UNICODE_LINE_BREAKS.search(line):
+            # Valid inside a JSON string, but a line break to str.splitlines and other readers that
+            # split on Unicode's line breaks: escaped, so every reader sees one record per line.
+            line = line.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
         self.out.write(line)
         self.out.write("\n")
         self.count += 1

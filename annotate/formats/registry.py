@@ -173,14 +173,14 @@ def read_all(paths: list[Path], fmt: str | None, notes: Notes, *, check: Callabl
 
 def files_read(fmt: str, path: Path) -> list[Path]:
     """The files reading ``path`` in ``fmt`` opens (as the readers list them)."""
+    if not path.exists():
+        raise missing(path)
     if fmt == "txt":
         return plaintext.text_files(path)
     if fmt == "brat":
         return [file for pair in brat.pairs(path) for file in pair if file is not None]
     if fmt == "spacy":
         return docbin.files(path)
-    if not path.exists():
-        raise missing(path)
     return [path]
 
 

@@ -2,12 +2,17 @@
 
 Each importer gets inputs that start from a valid file of its format and are then mutated: a
 value replaced by one of the wrong type, an offset out of range, a huge number, a string with
-NULs, lone surrogates, bidi overrides or markup, a key dropped or added, deep nesting; then the
-bytes: a BOM, CRLF line ends, a cut, a stray NUL. Every input goes through the same entry as
-`marginalia import FILE --db DB [--format F]`, into a database that already holds documents.
+NULs, lone surrogates, bidi overrides or markup, a key dropped or added, deep nesting, and the
+hostile classes of tests/helpers/fuzz_hostile.py (NaN, Infinity, 1e400, integers of 401 and 5,000
+digits, digits other than 0-9, ids that become one after a conversion); then the bytes: a BOM,
+CRLF line ends, a cut, a stray NUL, UTF-16 or UTF-32; and around the file, symlinks (to nothing,
+to themselves, to the database) and foreign SQLite files. Every input goes through the same entry
+as `marginalia import FILE --db DB [--format F]`, into a database that already holds documents.
 
 The property: the command returns 0 or 1, never raises; a refusal is an InputError whose message
-names the file; a refused import changes nothing (the document count is the same).
+names the file; a refused import changes nothing (the document count is the same); an accepted
+import leaves a database that verifies, lists and exports, whose exports import again
+(tests/helpers/fuzz_aftermath.py).
 """
 from __future__ import annotations
 
@@ -24,6 +29,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.helpers import fuzz_hostile
+from tests.helpers.fuzz_aftermath import check_after_import
+from tests.helpers.fuzz_hostile import Link
+
 TEXT = ("Turkey is against Haftar, whom the United Arab Emirates back. Kalın said a truce is possible.\n"
         "Çavuşoğlu met Lavrov in Moscow on Monday.")
 
@@ -38,7 +47,7 @@ NASTY_NUMBERS = [0, 1, -1, 5, 6, 7, 10**6, 2**31, 2**63, -(2**63), 10**40, -(10*
 
 def nasty_values() -> st.SearchStrategy:
     leaf = st.one_of(st.sampled_from(NASTY_STRINGS), st.sampled_from(NASTY_NUMBERS), st.booleans(), st.none(),
-                     st.integers(), st.text(max_size=20), st.floats())
+                     st.integers(), st.text(max_size=20), st.floats(), fuzz_hostile.hostile_leaf())
     nested = st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                         st.dictionaries(st.sampled_from(NASTY_STRINGS), inner,
                                                                         max_size=3)), max_leaves=6)
@@ -103,7 +112,10 @@ def mutated_json(draw, base: Any, max_mutations: int = 4) -> Any:
     for _ in range(draw(st.integers(min_value=0, max_value=max_mutations))):
         paths = _paths(value)
         path = draw(st.sampled_from(paths))
-        op = draw(st.sampled_from(["replace", "replace", "delete", "add", "offset", "duplicate"]))
+        op = draw(st.sampled_from(["replace", "replace", "delete", "add", "offset", "duplicate", "twin"]))
+        if op == "twin":  # ids that become one after a conversion (1 and "1", e01 and e1)
+            value = draw(fuzz_hostile.id_twins(value))
+            continue
         target = value
         for step in path:
             target = target[step]
@@ -136,14 +148,18 @@ def encode_json(draw, value: Any, *, lines: bool) -> bytes:
     except (RecursionError, ValueError):
         text = "[" * 3000
     text = re.sub(r'"__DEEP_(\d+)__"', lambda m: "[" * int(m.group(1)) + "]" * int(m.group(1)), text)
+    text = fuzz_hostile.write_raw_numbers(text)
     return text.encode("utf-8", "surrogatepass")
 
 
 @st.composite
 def mangled_bytes(draw, data: bytes) -> bytes:
     """Byte-level damage: a BOM, CRLF line ends, a cut, a stray NUL or invalid UTF-8, junk at the end."""
-    for op in draw(st.lists(st.sampled_from(["bom", "crlf", "cut", "nul", "latin", "junk", "blank"]), max_size=2)):
-        if op == "bom":
+    for op in draw(st.lists(st.sampled_from(["bom", "crlf", "cut", "nul", "latin", "junk", "blank",
+                                             *fuzz_hostile.ENCODINGS]), max_size=2)):
+        if op in fuzz_hostile.ENCODINGS:
+            data = fuzz_hostile.reencode(data, op)
+        elif op == "bom":
             data = b"\xef\xbb\xbf" + data
         elif op == "crlf":
             data = data.replace(b"\n", b"\r\n")
@@ -243,6 +259,7 @@ def mutated_lines(draw, lines: list[str], separators: str) -> str:
                                       st.sampled_from([str(10**30), "-5", "0 999999", "3 2", "1;2 3", "Arg1:T9",
                                                        "Arg1:T1", "T2", "B-", "I-GPE", "L-GPE", "U-GPE",
                                                        "SpaceAfter=No", "1-9", "0", "1.1"]),
+                                      st.sampled_from(fuzz_hostile.UNICODE_DIGITS),
                                       st.text(max_size=10)))
             lines[i] = sep.join(parts)
         elif op == "drop":
@@ -258,7 +275,23 @@ def mutated_lines(draw, lines: list[str], separators: str) -> str:
 
 
 @st.composite
-def import_case(draw, fmt: str) -> tuple[dict[str, bytes], str]:
+def import_case(draw, fmt: str) -> tuple[dict[str, Any], str]:
+    """({file name: bytes or a fuzz_hostile.Link}, the name to import) for one format; sometimes with
+    symlinks and foreign SQLite files beside, or a link (to nothing, to the database) as the input."""
+    files, name = draw(format_case(fmt))
+    roll = draw(st.integers(min_value=0, max_value=9))
+    if roll == 0:  # the input itself is a link: to the database, to nothing, to the real file
+        link = draw(st.sampled_from(["../fuzz.db", "missing" + Path(name).suffix, name]))
+        files = {**files, f"link-{name}" if name != "." else "link": Link(link if name != "." else ".")}
+        name = f"link-{name}" if name != "." else "link"
+    elif roll <= 2 and fmt in ("brat", "txt", "spacy"):  # a folder with things that are not what they seem
+        files = {**files, **draw(fuzz_hostile.hostile_files([n for n in files]))}
+        name = "."
+    return files, name
+
+
+@st.composite
+def format_case(draw, fmt: str) -> tuple[dict[str, bytes], str]:
     """({file name: bytes}, the name to import) for one format."""
     if fmt in ("jsonl", "prodigy", "doccano"):
         base = {"jsonl": native_base, "prodigy": prodigy_base, "doccano": doccano_base}[fmt]()
@@ -343,7 +376,10 @@ class ImportHarness:
             data_dir = folder / "in"
             data_dir.mkdir()
             for file_name, data in files.items():
-                (data_dir / file_name).write_bytes(data)
+                if isinstance(data, Link):
+                    (data_dir / file_name).symlink_to(data.to)
+                else:
+                    (data_dir / file_name).write_bytes(data)
             target = data_dir if name == "." else data_dir / name
             db = folder / "fuzz.db"
             shutil.copyfile(self.base_db, db)
@@ -357,14 +393,23 @@ class ImportHarness:
                     raised.append(exc)
                     raise
 
-            main.cmd_import = recording
+            guard = main._refuse_database_paths
+
+            def recording_guard(args):
+                try:
+                    return guard(args)
+                except BaseException as exc:
+                    raised.append(exc)
+                    raise
+
+            main.cmd_import, main._refuse_database_paths = recording, recording_guard
             err = io.StringIO()
             try:
                 with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
                     argv = ["import", str(target), "--db", str(db)] + (["--format", fmt] if fmt else [])
                     code = main.main(argv)
             finally:
-                main.cmd_import = original
+                main.cmd_import, main._refuse_database_paths = original, guard
             message = err.getvalue()
             assert code in (0, 1), (code, message)
             if code == 1:
@@ -377,87 +422,7 @@ class ImportHarness:
             else:
                 assert document_count(db) >= self.base_count
                 self.outcomes["imported"] += 1
+                checked = check_after_import(db, folder, f"{fmt or 'detected'} {name}")
+                self.outcomes[f"then exported as {checked}"] += 1
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-# ---- the schema loader ------------------------------------------------------------------------
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if value == value and abs(value) != float("inf") else ("nan" if value != value else
-                                                                                    ("inf" if value > 0 else "-inf"))
-    if isinstance(value, str):
-        return json.dumps(value)  # JSON string escapes are TOML basic-string escapes (\\uD800 is refused)
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
-    if value is None:
-        return '""'
-    raise TypeError(type(value))
-
-
-def to_toml(data: dict) -> str:
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            for item in value:
-                lines.append(f"[[{json.dumps(str(key))}]]")
-                lines.extend(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in item.items())
-        elif isinstance(value, dict):
-            lines.append(f"[{json.dumps(str(key))}]")
-            lines.extend(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items())
-        else:
-            lines.insert(0, f"{json.dumps(str(key))} = {toml_value(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def schema_base() -> dict:
-    from annotate.schema import default_schema
-    data = default_schema().to_dict()
-    data["entity"] = data["entity"][:5]
-    data["relation"] = [r for r in data["relation"] if set(r.get("head", [])) <= {e["label"] for e in data["entity"]}
-                        and set(r.get("tail", [])) <= {e["label"] for e in data["entity"]}][:3]
-    data["model_labels"] = {}
-    return data
-
-
-@st.composite
-def schema_file(draw) -> bytes:
-    data = draw(mutated_json(schema_base()))
-    markup = draw(st.sampled_from([None, "<b>ORG</b>", "<img src=x>", "A&amp;B", "ORG<script>", "\u202eORG",
-                                   "OR G", "ORG\n", "<i>", "a\x00b"]))
-    if markup is not None and isinstance(data, dict) and isinstance(data.get("entity"), list) and data["entity"] \
-            and isinstance(data["entity"][0], dict):
-        data = {**data, "entity": [{**data["entity"][0], "label": markup}, *data["entity"][1:]]}
-    try:
-        text = to_toml(data) if isinstance(data, dict) else toml_value(data)
-    except (TypeError, RecursionError, ValueError):
-        text = "[[entity]]\nlabel = 1\n"
-    return draw(mangled_bytes(text.encode("utf-8", "surrogatepass")))
-
-
-def check_schema_file(data: bytes, outcomes: Counter) -> None:
-    from annotate.errors import SchemaError
-    from annotate.schema import Schema, load_schema
-    folder = Path(tempfile.mkdtemp(prefix="fuzz-schema-"))
-    try:
-        path = folder / "schema.toml"
-        path.write_bytes(data)
-        try:
-            schema = load_schema(path)
-        except SchemaError as exc:
-            assert str(path) in str(exc), f"the message does not name the file: {exc}"
-            outcomes["refused"] += 1
-            return
-        assert isinstance(schema, Schema)
-        for label in schema.entity_labels + [r.label for r in schema.relations]:
-            assert not set(label) & set("<>&\"' \x00\n\r\t\u202e"), f"a label with markup was accepted: {label!r}"
-        outcomes["loaded"] += 1
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

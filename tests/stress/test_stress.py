@@ -85,7 +85,7 @@ def test_big_import_killed_many_times(tmp_path, db_path, capsys):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_fuzz_importer_long(fmt, base_db, capsys):  # noqa: F811
     outcomes = run_importer_fuzz(fmt, base_db, FUZZ, capsys)
-    assert sum(outcomes.values()) >= FUZZ // 2
+    assert outcomes["imported"] + outcomes["refused"] >= FUZZ // 2
 
 
 def test_fuzz_schema_loader_long(capsys):
