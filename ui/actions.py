@@ -149,6 +149,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("view.zoom_out", "View", "Zoom &out", "Ctrl+-", "Smaller text", lambda w: w.view.zoomOut(1)),
     _spec("view.dark", "View", "&Dark theme", "Ctrl+Shift+D", "Switch between light and dark",
           lambda w: w.apply_theme("dark" if w.theme.name == "light" else "light")),
+    _spec("view.tags", "View", "Label &tags", "Ctrl+T",
+          "Write each entity's label in a small tag above its first character, so the label reads without "
+          "its colour (remembered)", lambda w: w.toggle_tags(), checkable=True, attr="tags_action"),
     _spec("view.arcs", "View", "Show &arcs", "Ctrl+Shift+R", "Draw relations and stances as arcs over the text",
           lambda w: w.toggle_arcs(), toolbar=True, checkable=True, attr="arcs_action"),
     _spec("view.arcs_selected", "View", "Arcs of the &selection only", "Ctrl+Shift+O",

@@ -1,77 +1,51 @@
 """Relations and stances drawn as labelled arcs over the article text (brat / displaCy style).
 
-An ``ArcOverlay`` is a transparent child of a QPlainTextEdit's viewport. On each paint it takes
-the arcs with an end in the *visible* blocks only, finds where their ends are from the blocks'
-QTextLayout lines, lays them out with ``annotate.arcs`` (displaCy's levels, per visual line,
-multi-line arcs cut into a "leaving" and an "entering" half) and draws each one in the room
-above its text line: a flat-topped curve from above the head to above the tail, an arrowhead
-at the tail, and the label in a small rounded box at the top. Arcs that need more levels than
-the room holds are folded and counted in a "+N" badge, so an arc never covers a text line.
-
-Room above each line
---------------------
-QPlainTextEdit's QPlainTextDocumentLayout ignores ``QTextBlockFormat.setLineHeight`` (every
-type: proportional, fixed, minimum, line distance) and block margins: its ``layoutBlock``
-simply stacks ``QTextLine.height()``. Merging a block format over the document writes into
-it and changes nothing on screen (measured in bench/run_arcs.py). So the room is made by a
-``SpacedLayout``, a QPlainTextDocumentLayout whose ``blockBoundingRect`` moves each laid-out
-line of a block down by ``room`` pixels (lazily, only for blocks Qt asks about, i.e. the
-visible ones). Painting, hit-testing, the caret, selections and scrolling all read those line
-positions, so they follow. The text and its formats are untouched; changing the room costs
-nothing until the next paint.
+An ``ArcOverlay`` is a transparent child of a QPlainTextEdit's viewport. Arcs are laid out a
+paragraph at a time (``ui.arc_blocks``: displaCy's levels per visual line, an arc between two
+lines cut into a "leaving" and an "entering" half) when the SpacedLayout (``ui.spaced_layout``)
+spaces that paragraph, and the room above each line is what its arcs need: none on a line
+without arcs, as many levels as its arcs take, up to ``levels`` (6). Arcs beyond that are folded
+into a "+N" badge at the line's right end; a click on it (``toggle_line_at``, called by the view)
+opens the line to every level its arcs need, and a click on its "−" closes it again, so every arc
+on screen is drawn or one click away. Each arc is drawn in the room above its text line: a
+flat-topped curve from above the head to above the tail, an arrowhead at the tail, and the label
+in a small rounded box at the top; a click on a label (``arc_at``) selects that relation or
+stance. ``set_only_for`` draws only one annotation's arcs, laid out among themselves, so none of
+them is folded away by arcs not drawn.
 
 API (for ArticleView)
 ---------------------
-``ArcOverlay(view, levels=3)``
-    Creates the overlay on ``view.viewport()`` and installs the SpacedLayout on ``view``
-    (``install_spaced_layout``, on the first ``set_enabled(True)``; installing
-    replaces the view's QTextDocument, copying its text, font, margin and text option).
-``set_arcs(arcs: list[ArcSpec])``
-    The document's arcs; ends are code-point ranges. ``specs_from(spans, relations, stances)``
-    builds them from the domain objects.
-``set_offsets(offsets: OffsetMap)``
-    The code-point to Qt map of the text shown (call with every ``show_document``).
-``set_only_for(annotation_id: str | None)``
-    Show only the arcs of one annotation (an arc id, or a span id: the arcs at that span);
-    ``None`` shows them all.
-``set_enabled(enabled: bool)``
-    Arcs on (the room above lines opens) or off (room 0: the text is laid out as without arcs).
-``set_theme(dark: bool)``
-``set_levels(levels: int)``
-    How many arc levels fit above a line (default 3); the room follows.
-``set_line_room(pixels: float)`` / ``line_room() -> float``
-    The extra space above each line, set directly (else ``set_enabled``/``set_levels`` size it
-    from the label font, and it follows the view's font on zoom).
-``last_paint: dict`` / ``last_labels: list[tuple[str, QRectF]]``
-    What the last paint did (arcs considered, segments drawn, arcs folded, lines visible) and
-    the label boxes it drew; ``span_x(start, end)`` and ``visible_line_tops()`` say where a
-    code-point range and the visible lines are on screen. For tests and the benchmark.
-
-The overlay repaints itself on the view's ``updateRequest`` and the vertical scroll bar's
-``valueChanged``, and follows the viewport's size through an event filter.
+``ArcOverlay(view, levels=6)``; ``set_arcs(arcs: list[ArcSpec])`` (ends are code-point ranges;
+``specs_from(spans, relations, stances)`` builds them); ``set_offsets(offsets)`` with every
+``show_document``; ``set_only_for(annotation_id | None)``; ``set_enabled(bool)``;
+``set_theme(dark)``; ``set_levels(n)``; ``set_base_room(px)``: room above every line for the
+view's own marks (label tags), below the arcs; ``prepare_room()``.
+``last_paint`` (arcs on screen, segments drawn, arcs folded, lines visible), ``last_labels``
+(text, box) and ``last_badges`` (line, box, count) say what the last paint did; ``span_x`` and
+``visible_line_tops``/``visible_line_rooms`` say where a range and the lines are on screen.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
-from math import ceil, floor
+from math import ceil
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QTextDocument
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotate.arcs import ENTERING, LEAVING, RELATION, STANCE, Arc, cap_levels, layout_arcs
+from annotate.arcs import ENTERING, LEAVING, RELATION, STANCE
 
+from .arc_blocks import AFTER, BEFORE, EMPTY, BlockArcs, locate, plan_block
 from .line_painter import first_line_below
 from .offsets import OffsetMap
+from .spaced_layout import NoRoom, SpacedLayout, install_spaced_layout
 from .theme import DARK, LIGHT
+
+__all__ = ["AGAINST_COLOR", "FAVOR_COLOR", "ArcOverlay", "ArcSpec", "SpacedLayout", "specs_from"]
 
 FAVOR_COLOR = "#009E73"
 AGAINST_COLOR = "#D55E00"
-
-#: Lines given to ends that are above or below the visible lines.
-_ABOVE = -1
-_BELOW = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -118,92 +92,20 @@ def specs_from(spans: dict, relations, stances) -> list[ArcSpec]:
     return out
 
 
-# ---- room above each line --------------------------------------------------------------------
-
-class SpacedLayout(QPlainTextDocumentLayout):
-    """A plain-text layout with ``room`` extra pixels above every visual line.
-
-    Qt lays each block out as usual; when asked for a block's bounding rect, the block's lines
-    are moved down (the first by ``room``, each next by ``room`` more) unless that was done
-    already for the current room. A block Qt lays out again (new formats, width, font) comes
-    back with its lines at Qt's positions and is spaced again at its next bounding-rect query.
-    """
-
-    def __init__(self, document: QTextDocument):
-        super().__init__(document)
-        self.room = 0.0
-        self.spaced_blocks = 0  # how many block spacings were done (for tests and the bench)
-
-    def blockBoundingRect(self, block):  # noqa: N802 (Qt override)
-        rect = super().blockBoundingRect(block)
-        layout = block.layout()
-        count = layout.lineCount() if layout is not None else 0
-        if count and layout.lineAt(0).y() != self.room:
-            # Qt stacks the lines from y = 0 at one x, and each spacing moves line i down by
-            # (i + 1) rooms: line 0's y is the room the block has now. Four calls a line (a
-            # 1 MB paragraph has 10,000 lines), from the lines' own positions.
-            first = layout.lineAt(0)
-            step, x = self.room - first.y(), first.x()
-            for i in range(count):
-                line = layout.lineAt(i)
-                line.setPosition(QPointF(x, line.y() + (i + 1) * step))
-            self.spaced_blocks += 1
-            rect = super().blockBoundingRect(block)
-        return rect
-
-    def set_room(self, room: float) -> None:
-        self.room = float(max(0.0, room))
-        # The scroll bar's last page depends on block heights.
-        self.documentSizeChanged.emit(self.documentSize())
-
-
-def install_spaced_layout(view: QPlainTextEdit, shown_text: str) -> SpacedLayout:
-    """Give ``view`` a document laid out by a SpacedLayout (once; returns the layout), holding
-    ``shown_text``: what the old document was given (toPlainText would turn NBSP into spaces)."""
-    layout = view.document().documentLayout()
-    if isinstance(layout, SpacedLayout):
-        return layout
-    old = view.document()
-    document = QTextDocument(view)
-    spaced = SpacedLayout(document)
-    document.setDocumentLayout(spaced)
-    document.setDefaultFont(old.defaultFont())
-    document.setDocumentMargin(old.documentMargin())
-    document.setDefaultTextOption(old.defaultTextOption())
-    document.setUndoRedoEnabled(old.isUndoRedoEnabled())
-    if shown_text:
-        document.setPlainText(shown_text)
-        document.setModified(False)
-    view.setDocument(document)
-    view._spaced_layout = spaced  # keep the Python wrapper (and its override) alive
-    return spaced
-
-
-class _NoRoom:
-    """Stands for the SpacedLayout until arcs are first turned on."""
-
-    room = 0.0
-    spaced_blocks = 0
-
-    def set_room(self, room: float) -> None:
-        if room:
-            raise RuntimeError("the spaced layout is installed by set_enabled(True)")
-
-
 # ---- the overlay -----------------------------------------------------------------------------
 
 class ArcOverlay(QWidget):
-    FOOT = 4.0       # px between the text line box and the lowest arc level's label box
+    FOOT = 4.0       # px between the text line box (or the tags above it) and the lowest level's labels
     ARROW = 5.0      # arrowhead length
 
-    def __init__(self, view: QPlainTextEdit, levels: int = 3):
+    def __init__(self, view: QPlainTextEdit, levels: int = 6):
         super().__init__(view.viewport())
         self._view = view
         self._viewport = view.viewport()
-        # Installed on first use (set_enabled): the Python override costs every window that
-        # never shows arcs a call per block, and opening a document is measured against Qt alone.
-        self._spaced: SpacedLayout | _NoRoom = _NoRoom()
-        #: Called after the view got a new document (when arcs are first turned on).
+        # Installed on first use: the Python override costs every window that never shows arcs
+        # or tags a call per block, and opening a document is measured against Qt alone.
+        self._spaced: SpacedLayout | NoRoom = NoRoom()
+        #: Called after the view got a new document (when room is first asked for).
         self.on_document_replaced = lambda: None
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
@@ -217,21 +119,21 @@ class ArcOverlay(QWidget):
         self._enabled = False
         self._dark = False
         self._levels = max(1, int(levels))
+        self._base_room = 0.0
+        self._opened: set[tuple[int, int]] = set()  # (block number, line's text start) shown uncapped
         self._label_widths: dict[str, float] = {}
         self._sprites: dict[tuple, QPixmap] = {}
-        self._version = 0
-        self._offset_x = 0.0
-        self._auto_room = True
-        self._cache_key: tuple | None = None
-        self._cache_value = None
-        #: Reuse the last layout when nothing on screen moved (off: every paint lays out anew).
-        self.cache_layout = True
         self._label_font = QFont()
         self._metrics = QFontMetricsF(self._label_font)
         self._step = 12.0
         self.last_paint: dict = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
         #: (text, box) of the labels drawn by the last paint, in viewport coordinates.
         self.last_labels: list[tuple[str, QRectF]] = []
+        #: (arc id, box) of the same labels, for clicks.
+        self.last_label_ids: list[tuple[str, QRectF]] = []
+        #: (block number, line's text start, box, count folded (0: an opened line's "−"), the text
+        #: starts of the lines a click opens) of the badges the last paint drew.
+        self.last_badges: list[tuple[int, int, QRectF, int, tuple]] = []
         self._update_font()
         view.viewport().installEventFilter(self)
         view.updateRequest.connect(self._on_update_request)
@@ -241,82 +143,117 @@ class ArcOverlay(QWidget):
     # ---- API -----------------------------------------------------------------------------------
 
     def set_arcs(self, arcs: list[ArcSpec]) -> None:
-        self._arcs = list(arcs)
+        arcs = list(arcs)
+        if arcs == self._arcs:
+            return  # a label key elsewhere: nothing to lay out or space again
+        self._arcs = arcs
         self._by_id = {a.id: a for a in self._arcs}
         self._reindex()
 
     def set_offsets(self, offsets: OffsetMap) -> None:
         self._offsets = offsets
+        self._opened.clear()
+        self._spaced.invalidate(forget=True)
         self._reindex()
 
     def set_only_for(self, annotation_id: str | None) -> None:
-        self._only_for = annotation_id
-        self._version += 1
-        self.update()
+        if annotation_id != self._only_for:
+            self._only_for = annotation_id
+            self._invalidate()  # the selection's arcs get all the room they need
 
     def prepare_room(self) -> None:
         """Install the spaced layout now, on an empty document: the view calls this before it
         sets a text with a very long paragraph, which installing it later would lay out again
-        (a second for 1 MB) when arcs are turned on."""
-        if isinstance(self._spaced, _NoRoom):
+        (a second for 1 MB) when room is first asked for."""
+        if isinstance(self._spaced, NoRoom):
             self._view.setExtraSelections([])
-            self._spaced = install_spaced_layout(self._view, "")
-            self.on_document_replaced()
+            self._install(keep_place=False)
 
-    def set_enabled(self, enabled: bool) -> None:
-        if enabled and isinstance(self._spaced, _NoRoom):
-            top = self._view.cursorForPosition(self._view.viewport().rect().topLeft()).position()
-            # Extra selections hold cursors into the old document, which the view deletes.
-            self._view.setExtraSelections([])
-            self._spaced = install_spaced_layout(self._view, self._offsets.shown)
-            self.on_document_replaced()
+    def _install(self, *, keep_place: bool) -> None:
+        top = self._view.cursorForPosition(self._view.viewport().rect().topLeft()).position()
+        # Extra selections hold cursors into the old document, which the view deletes.
+        self._view.setExtraSelections([])
+        self._spaced = install_spaced_layout(self._view, self._offsets.shown if keep_place else "")
+        self._spaced.extra = self._plan
+        self._spaced.room = self._base_room
+        self.on_document_replaced()
+        if keep_place:
             cursor = self._view.textCursor()
             cursor.setPosition(min(top, self._view.document().characterCount() - 1))
             self._view.setTextCursor(cursor)
             self._view.ensureCursorVisible()
+
+    def set_enabled(self, enabled: bool) -> None:
+        if enabled and isinstance(self._spaced, NoRoom):
+            self._install(keep_place=True)
         self._enabled = bool(enabled)
-        self._auto_room = True
-        self._set_room(self.room_for(self._levels) if self._enabled else 0.0)
+        self._invalidate()
         self.setVisible(self._enabled)
-        self.update()
 
     def is_enabled(self) -> bool:
         return self._enabled
+
+    def set_base_room(self, pixels: float) -> None:
+        """Room above every line for the view's own marks (the label tags), under the arcs."""
+        if pixels and isinstance(self._spaced, NoRoom):
+            self._install(keep_place=True)
+        self._base_room = float(max(0.0, pixels))
+        self._spaced.set_room(self._base_room)
+        self._invalidate()
+
+    def base_room(self) -> float:
+        return self._base_room
 
     def set_theme(self, dark: bool) -> None:
         self._dark = bool(dark)
         self.update()
 
     def set_levels(self, levels: int) -> None:
+        """The most arc levels above a line before the rest fold into a "+N" badge."""
         self._levels = max(1, int(levels))
-        self._auto_room = True
-        if self._enabled:
-            self._set_room(self.room_for(self._levels))
+        self._invalidate()
 
     def room_for(self, levels: int) -> float:
         """The room above a line that ``levels`` arc levels need."""
         self._update_font()
         return self.FOOT + levels * self._step + 2
 
-    def set_line_room(self, pixels: float) -> None:
-        """Set the room directly; it then stays as set across font changes (zoom)."""
-        self._auto_room = False
-        self._set_room(pixels)
+    def line_room(self) -> float:
+        """The largest room above a visible line (tags and arcs)."""
+        return max(self.visible_line_rooms(), default=self._base_room)
 
-    def _set_room(self, pixels: float) -> None:
-        self._spaced.set_room(pixels)
+    def toggle_line_at(self, point) -> bool:
+        """A click at ``point`` (viewport coordinates) on a line's "+N" badge opens that line to
+        every level its arcs need; on an opened line's "−", closes it. True when it was a badge."""
+        for number, text_start, box, count, opens in self.last_badges:
+            if box.adjusted(-2, -2, 2, 2).contains(QPointF(point)):
+                if count:
+                    self._opened.update((number, start) for start in opens)
+                else:
+                    self._opened.discard((number, text_start))
+                self._invalidate()
+                return True
+        return False
+
+    def arc_at(self, point) -> str | None:
+        """The relation or stance whose label is drawn at ``point`` (viewport coordinates)."""
+        for arc_id, box in reversed(self.last_label_ids):
+            if box.contains(QPointF(point)):
+                return arc_id
+        return None
+
+    def _invalidate(self) -> None:
+        self._spaced.invalidate()
         self._view.viewport().update()
         self.update()
-
-    def line_room(self) -> float:
-        return self._spaced.room
 
     # ---- wiring ---------------------------------------------------------------------------------
 
     def changeEvent(self, event) -> None:  # noqa: N802
         # The view's font reaches its children: a zoom changes the labels, and the room follows.
-        if event.type() == QEvent.Type.FontChange and self._enabled and self._auto_room:
-            self._set_room(self.room_for(self._levels))
+        if event.type() == QEvent.Type.FontChange:
+            self._update_font()
+            self._invalidate()
         super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -348,8 +285,7 @@ class ArcOverlay(QWidget):
             ends.append((to_qt(arc.tail[0]), index))
         ends.sort()
         self._ends = ends
-        self._version += 1
-        self.update()
+        self._invalidate()
 
     def _update_font(self) -> None:
         base = self._view.font()
@@ -365,155 +301,150 @@ class ArcOverlay(QWidget):
             self._sprites.clear()
         self._step = float(round(self._metrics.height() + 1))
 
-    # ---- colours --------------------------------------------------------------------------------
+    # ---- laying out, a block at a time -------------------------------------------------------------
 
-    def _color(self, arc: ArcSpec) -> QColor:
-        if arc.kind == STANCE:
-            if arc.polarity == "FAVOR":
-                return QColor(FAVOR_COLOR)
-            if arc.polarity == "AGAINST":
-                return QColor(AGAINST_COLOR)
-            return QColor("#9A9A9A" if self._dark else "#7A7A7A")
-        return QColor("#C8C8C8" if self._dark else "#4A4A4A")
+    def _arcs_in(self, block) -> list[ArcSpec]:
+        position = block.position()
+        low = bisect_left(self._ends, (position, -1))
+        high = bisect_left(self._ends, (position + block.length(), -1))
+        return [self._arcs[i] for i in sorted({index for _, index in self._ends[low:high]})]
+
+    def _plan(self, block, layout) -> BlockArcs:
+        """The SpacedLayout's ``extra``: this block's arcs and the room they need (with arcs of the
+        selection only, also the room the selection's arcs need among themselves: all of them)."""
+        if not self._enabled or not self._arcs:
+            return EMPTY
+        arcs = self._arcs_in(block)
+        if not arcs:
+            return EMPTY
+        number = block.blockNumber()
+        opened = {start for n, start in self._opened if n == number}
+
+        def cap_of(line: int) -> int | float:
+            return float("inf") if opened and layout.lineAt(line).textStart() in opened else self._levels
+
+        def width(arc) -> float:
+            return self._label_width(self._label_text(arc)) + 4
+
+        to_qt, to_qt_end = self._offsets.to_qt, self._offsets.to_qt_end
+        plan = plan_block(block, layout, arcs, to_qt, to_qt_end, width, cap_of, self.room_for)
+        only = self._only_for
+        if only is not None:
+            mine = [a for a in arcs if a.id == only or only in (a.head_id, a.tail_id)]
+            plan.selected = plan_block(block, layout, mine, to_qt, to_qt_end, width, lambda line: float("inf"),
+                                       self.room_for)
+            for line, room in plan.selected.rooms.items():
+                plan.rooms[line] = max(room, plan.rooms.get(line, 0.0))
+        return plan
+
+    def _levels_in(self, room: float) -> int:
+        return max(0, int((room - self.FOOT - 2 + 0.5) // self._step))
 
     # ---- painting -------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        self.last_labels, self.last_label_ids, self.last_badges = [], [], []
         if not self._enabled or not self._arcs:
             self.last_paint = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
-            self.last_labels = []
             return
         self._update_font()
         lines, blocks = self._visible_lines()
-        if not lines:
-            self.last_paint = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
-            self.last_labels = []
-            return
-        # A repaint with nothing moved (caret blink, hover marks) reuses the last layout. Any
-        # relayout of a visible block re-spaces it, which bumps spaced_blocks.
-        key = (self._version, self._spaced.spaced_blocks, self._spaced.room, self._step,
-               self._label_font.toString(), tuple(lines))
-        cached = self.cache_layout and self._spaced.room > 0 and key == self._cache_key
-        if cached:
-            arcs, specs, capped = self._cache_value
-        else:
-            arcs = self._candidates(blocks)
-            inputs, specs, bounds = self._arc_inputs(arcs, lines, blocks)
-            layout = layout_arcs(inputs, line_bounds=bounds, min_width=6.0, pad=3.0)
-            capped = cap_levels(layout, self._levels_fitting())
-            self._cache_key, self._cache_value = key, (arcs, specs, capped)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        drawn = 0
+        drawn, on_screen, folded_ids = 0, set(), set()
         labels = []
-        for segment in capped.segments:
-            if segment.line < 0 or segment.line >= len(lines):
+        for block, base, _top, first, end in blocks:
+            plan = self._spaced.data(block)
+            if plan is None or not plan.specs:
                 continue
-            labels.append(self._draw_segment(painter, segment, specs[segment.arc_id], lines[segment.line]))
-            drawn += 1
-        self.last_labels = [(label[2], self._draw_label(painter, *label)) for label in labels]
-        for line_index, count in capped.folded.items():
-            if 0 <= line_index < len(lines):
-                self._draw_folded(painter, lines[line_index], count)
+            layout = block.layout()
+            shown = plan if self._only_for is None else (plan.selected or EMPTY)
+            capped, lines_of = shown.capped, shown.lines_of
+            for segment in capped.segments:
+                if first <= segment.line < end:
+                    line = lines[base + segment.line - first]
+                    labels.append((segment.arc_id, *self._draw_segment(painter, segment, plan.specs[segment.arc_id],
+                                                                      line)))
+                    drawn += 1
+                    on_screen.add(segment.arc_id)
+            for number, count in capped.folded.items():
+                if first <= number < end:
+                    # A click opens every line the arcs folded here need (an arc folds whole).
+                    arcs_here = {a for a in capped.folded_ids if number in lines_of.get(a, ())}
+                    folded_ids |= arcs_here
+                    opens = {line for a in arcs_here for line in lines_of.get(a, ())} | {number}
+                    starts = tuple(layout.lineAt(line).textStart() for line in opens if 0 <= line < layout.lineCount())
+                    self._draw_badge(painter, block, number, lines[base + number - first], count, starts)
+            if self._only_for is None:
+                for number in plan.needed:
+                    opened = (block.blockNumber(), layout.lineAt(number).textStart()) in self._opened \
+                        if 0 <= number < layout.lineCount() else False
+                    if opened and first <= number < end and plan.needed[number] > self._levels:
+                        self._draw_badge(painter, block, number, lines[base + number - first], 0, ())
+        for arc_id, x, y, text, color, left, right in labels:
+            box = self._draw_label(painter, x, y, text, color, left, right)
+            self.last_labels.append((text, box))
+            self.last_label_ids.append((arc_id, box))
         painter.end()
-        self.last_paint = {"arcs": len(arcs), "segments": drawn, "folded": len(capped.folded_ids),
-                           "lines": len(lines), "cached": cached}
-
-    def _levels_fitting(self) -> int:
-        return max(0, int((self._spaced.room - self.FOOT - 2) // self._step))
+        self.last_paint = {"arcs": len(on_screen | folded_ids), "segments": drawn, "folded": len(folded_ids - on_screen),
+                           "lines": len(lines)}
 
     def _visible_lines(self):
-        """[(top y, left x, right x)] of the visible visual lines (viewport coordinates), and
-        [(block, index in the lines of its first visible line, top y, first and last visible
-        line numbers + 1)] of their blocks. Only lines on screen: a 1 MB paragraph has 10,000."""
+        """[(top y, left x, right x, room above)] of the visible visual lines (viewport
+        coordinates), and [(block, index in the lines of its first visible line, top y, first and
+        last visible line numbers + 1)] of their blocks. Only lines on screen: a 1 MB paragraph
+        has 10,000."""
         view = self._view
         offset = view.contentOffset()
         self._offset_x = offset.x()
-        bottom = view.viewport().height() + self._spaced.room
-        lines: list[tuple[float, float, float]] = []
+        bottom = view.viewport().height() + self.room_for(self._levels) + self._base_room
+        lines: list[tuple[float, float, float, float]] = []
         blocks = []
         block = view.firstVisibleBlock()
         while block.isValid():
-            geometry = view.blockBoundingGeometry(block).translated(offset)
+            geometry = view.blockBoundingGeometry(block).translated(offset)  # spaces it if need be
             if geometry.top() > bottom:
                 break
             if block.isVisible():
                 layout = block.layout()
                 top = geometry.top()
                 first = number = first_line_below(layout, -top)
+                above = layout.lineAt(number - 1) if number > 0 else None
+                previous_bottom = above.y() + above.height() if above is not None else 0.0
                 while number < layout.lineCount():
                     line = layout.lineAt(number)
                     if top + line.y() > bottom:
                         break
                     left = offset.x() + line.x()
-                    lines.append((top + line.y(), left, left + line.width()))
+                    lines.append((top + line.y(), left, left + line.width(), line.y() - previous_bottom))
+                    previous_bottom = line.y() + line.height()
                     number += 1
                 blocks.append((block, len(lines) - (number - first), top, first, number))
             block = block.next()
         return lines, blocks
 
-    def _candidates(self, blocks) -> list[ArcSpec]:
-        first_block, _, _, first_line, _ = blocks[0]
-        last_block, _, _, _, end_line = blocks[-1]
-        first = first_block.position() + (first_block.layout().lineAt(first_line).textStart()
-                                          if first_line < first_block.layout().lineCount() else 0)
-        if end_line < last_block.layout().lineCount():
-            last = last_block.position() + last_block.layout().lineAt(end_line).textStart()
-        else:
-            last = last_block.position() + last_block.length()
-        low = bisect_left(self._ends, (first, -1))
-        high = bisect_right(self._ends, (last, len(self._arcs)))
-        indices = sorted({index for _, index in self._ends[low:high]})
-        arcs = [self._arcs[i] for i in indices]
-        only = self._only_for
-        if only is not None:
-            if only in self._by_id:
-                arcs = [a for a in arcs if a.id == only]
-            else:
-                arcs = [a for a in arcs if only in (a.head_id, a.tail_id)]
-        return arcs
-
-    def _locate(self, span: tuple[int, int], blocks, positions: list[int] | None = None):
-        """(line index, x from, x to) of a span's part on its first line; off-screen spans get
-        _ABOVE or _BELOW and no x. ``positions`` are the blocks' positions (if known)."""
-        start, end = self._offsets.to_qt(span[0]), self._offsets.to_qt_end(span[1])
-        if positions is None:
-            positions = [b[0].position() for b in blocks]
-        i = bisect_right(positions, start) - 1
-        if i < 0:
-            return _ABOVE, 0.0, 0.0
-        block, base, _, first_number, end_number = blocks[i]
-        relative = start - block.position()
-        if relative >= block.length():
-            return _BELOW, 0.0, 0.0
-        layout = block.layout()
-        line = layout.lineForTextPosition(relative)
-        if not line.isValid():
-            return _BELOW, 0.0, 0.0
-        if line.lineNumber() < first_number:
-            return _ABOVE, 0.0, 0.0
-        if line.lineNumber() >= end_number:
-            return _BELOW, 0.0, 0.0
-        line_end = line.textStart() + line.textLength()
-        x1 = line.cursorToX(relative)[0]
-        x2 = line.cursorToX(max(relative, min(end - block.position(), line_end)))[0]
-        offset_x = self._offset_x
-        low, high = sorted((x1, x2))
-        return base + line.lineNumber() - first_number, low + offset_x, high + offset_x
-
     def span_x(self, start: int, end: int) -> tuple[int, float, float] | None:
         """(visible line index, x from, x to) in viewport coordinates of the part of the
         code-point range on its first line, as the arcs use it; None when off screen."""
         lines, blocks = self._visible_lines()
-        if not blocks:
-            return None
-        line, low, high = self._locate((start, end), blocks)
-        return None if line in (_ABOVE, _BELOW) else (line, low, high)
+        qt_start, qt_end = self._offsets.to_qt(start), self._offsets.to_qt_end(end)
+        for block, base, _top, first, end_line in blocks:
+            line, low, high = locate(block, block.layout(), qt_start, qt_end)
+            if line in (BEFORE, AFTER):
+                continue
+            if not first <= line < end_line:
+                return None
+            return base + line - first, low + self._offset_x, high + self._offset_x
+        return None
 
     def visible_line_tops(self) -> list[float]:
         """The top of each visible line's box (viewport y), in the order of ``span_x``."""
-        return [top for top, _, _ in self._visible_lines()[0]]
+        return [top for top, _, _, _ in self._visible_lines()[0]]
+
+    def visible_line_rooms(self) -> list[float]:
+        """The room above each visible line (tags and arcs), in the order of ``span_x``."""
+        return [room for _, _, _, room in self._visible_lines()[0]]
 
     def _label_text(self, arc: ArcSpec) -> str:
         return arc.label or (arc.polarity or "")
@@ -524,58 +455,27 @@ class ArcOverlay(QWidget):
             width = self._label_widths[text] = self._metrics.horizontalAdvance(text) + 8
         return width
 
-    def _arc_inputs(self, arcs: list[ArcSpec], lines, blocks):
-        located: dict[tuple[int, int], tuple[int, float, float]] = {}
-        positions = [b[0].position() for b in blocks]
-        for arc in arcs:
-            for span in (arc.head, arc.tail):
-                if span not in located:
-                    located[span] = self._locate(span, blocks, positions)
-
-        def where(span):
-            line, low, high = located[span]
-            return line, (low + high) / 2
-
-        # Several arcs at one span: spread their feet across it, ordered by where the other end
-        # is, so that the arcs going far leave from the outside and do not cross the near ones.
-        ends: dict[tuple[int, int], list[tuple[tuple, str, str]]] = {}
-        for arc in arcs:
-            ends.setdefault(arc.head, []).append((where(arc.tail), arc.id, "head"))
-            ends.setdefault(arc.tail, []).append((where(arc.head), arc.id, "tail"))
-        feet: dict[tuple[str, str], float] = {}
-        for span, items in ends.items():
-            line, low, high = located[span]
-            items.sort()
-            inner_low, inner_high = (low + 2, high - 2) if high - low > 6 else (low, high)
-            for k, (_, arc_id, which) in enumerate(items):
-                feet[(arc_id, which)] = inner_low + (k + 0.5) * (inner_high - inner_low) / len(items)
-
-        inputs = []
-        specs = {}
-        for arc in arcs:
-            head_line = located[arc.head][0]
-            tail_line = located[arc.tail][0]
-            if head_line in (_ABOVE, _BELOW) and tail_line in (_ABOVE, _BELOW):
-                continue
-            text = self._label_text(arc)
-            inputs.append(Arc(arc.id, feet[(arc.id, "head")], feet[(arc.id, "tail")], text, arc.kind,
-                              head_line, tail_line, self._label_width(text) + 4))
-            specs[arc.id] = arc
-        bounds = {i: (left, right) for i, (_, left, right) in enumerate(lines)}
-        return inputs, specs, bounds
-
     def _level_y(self, line_top: float, level: int) -> float:
-        return line_top - self.FOOT - (level + 0.5) * self._step
+        return line_top - self._base_room - self.FOOT - (level + 0.5) * self._step
+
+    def _color(self, arc: ArcSpec) -> QColor:
+        if arc.kind == STANCE:
+            if arc.polarity == "FAVOR":
+                return QColor(FAVOR_COLOR)
+            if arc.polarity == "AGAINST":
+                return QColor(AGAINST_COLOR)
+            return QColor("#9A9A9A" if self._dark else "#7A7A7A")
+        return QColor("#C8C8C8" if self._dark else "#4A4A4A")
 
     def _draw_segment(self, painter: QPainter, segment, arc: ArcSpec, line) -> tuple:
-        top, left_edge, right_edge = line
+        top, left_edge, right_edge, _room = line
         color = self._color(arc)
         pen = QPen(color, 1.4)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        foot_y = top - 1.0
+        foot_y = top - self._base_room - 1.0  # on the tags' row: an arc points at its ends' tags
         y = self._level_y(top, segment.level)
         path = QPainterPath()
         if segment.part == LEAVING:
@@ -648,13 +548,18 @@ class ArcOverlay(QWidget):
         painter.drawPixmap(QPointF(left, top), sprite)
         return QRectF(left, top, width, height)
 
-    def _draw_folded(self, painter: QPainter, line, count: int) -> None:
-        top, _, right_edge = line
-        text = f"+{count}"
+    def _draw_badge(self, painter: QPainter, block, number: int, line, count: int, opens: tuple) -> None:
+        """"+N" at the right end of the top level above a line (N arcs folded there: a click
+        shows them), or "−" on a line opened so (a click folds them again)."""
+        top, _, right_edge, room = line
+        text = f"+{count}" if count else "−"
         sprite = self._sprite("folded", text, QColor("#888888"))
         width, height = self._label_width(text), self._step - 1
-        y = self._level_y(top, max(0, self._levels_fitting() - 1))
-        painter.drawPixmap(QPointF(round(right_edge + 14 - width), round(y - height / 2)), sprite)
+        levels = max(1, self._levels_in(room - self._base_room))
+        y = self._level_y(top, levels - 1)
+        box = QRectF(round(right_edge + 14 - width), round(y - height / 2), width, height)
+        painter.drawPixmap(box.topLeft(), sprite)
+        self.last_badges.append((block.blockNumber(), block.layout().lineAt(number).textStart(), box, count, opens))
 
     def _sprite(self, kind: str, text: str, color: QColor) -> QPixmap:
         """A label box with its text, drawn once per look and copied at each paint."""
@@ -694,3 +599,4 @@ class ArcOverlay(QWidget):
         painter.end()
         self._sprites[key] = sprite
         return sprite
+

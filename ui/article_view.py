@@ -17,6 +17,7 @@ from .highlighter import SpanHighlighter
 from .line_painter import LONG_BLOCK, longest_paragraph
 from .line_painter import paint as paint_lines
 from .offsets import OffsetMap
+from .span_marks import SpanMarks
 from .theme import LIGHT, Theme, article_font
 
 
@@ -25,6 +26,8 @@ class ArticleView(QPlainTextEdit):
     annotationClicked = Signal(str, object)
     #: A click on plain text, away from any annotation.
     backgroundClicked = Signal()
+    #: A click on the label of a relation or stance drawn as an arc: its id.
+    arcClicked = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,9 +40,12 @@ class ArticleView(QPlainTextEdit):
         self.setMouseTracking(True)
         self.document().setDocumentMargin(18)
         # Before any text: the overlay gives the view a layout that can open room above lines.
-        self.arcs = ArcOverlay(self, levels=2)
+        self.arcs = ArcOverlay(self)
         self.arcs.on_document_replaced = self._document_replaced
         self.highlighter = SpanHighlighter(self)
+        #: Label tags and the underlines of nested and crossing spans, drawn line by line.
+        self.marks = SpanMarks(self.highlighter)
+        self.marks.set_font(self.font())
         #: (Qt start, Qt end, format) of the highlights the last paint drew (tests, benchmarks).
         self.painted: list[tuple[int, int, object]] = []
         self.offsets = OffsetMap("")
@@ -72,6 +78,15 @@ class ArticleView(QPlainTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.highlighter.set_spans(self.offsets, spans)
         self._refresh_marks()
+
+    def set_tags(self, on: bool) -> None:
+        """Label tags above every entity's first character (a row of room opens above each line)."""
+        self.marks.tags = bool(on)
+        self.arcs.set_base_room(self.marks.tag_room() if on else 0.0)
+        self.viewport().update()
+
+    def tags_shown(self) -> bool:
+        return self.marks.tags
 
     def _document_replaced(self) -> None:
         # Same text, new QTextDocument: the marks' cursors pointed into the old one.
@@ -201,8 +216,33 @@ class ArticleView(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        # Qt's own paint, a line at a time, each line with the highlights found for it now.
-        self.painted = paint_lines(self, event, self.highlighter.ranges_in)
+        # Qt's own paint, a line at a time, each line with the highlights found for it now; then
+        # the tags and underlines of the lines painted.
+        self.marks.start_paint()
+        self.painted = paint_lines(self, event, self.highlighter.ranges_in, self.marks.draw_line)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        marks = getattr(self, "marks", None)  # a font is set before the marks exist
+        if event.type() == QEvent.Type.FontChange and marks is not None:  # a zoom: tags and their room follow
+            self.marks.set_font(self.font())
+            if self.marks.tags:
+                self.arcs.set_base_room(self.marks.tag_room())
+        super().changeEvent(event)
+
+    def _click_above_text(self, point, modifiers) -> bool:
+        """A click in the room above a line: on a "+N" badge, an arc's label or a tag."""
+        if self.arcs.is_enabled():
+            if self.arcs.toggle_line_at(point):
+                return True
+            arc_id = self.arcs.arc_at(point)
+            if arc_id is not None:
+                self.arcClicked.emit(arc_id)
+                return True
+        for span_id, _label, box in reversed(self.marks.drawn_tags):
+            if box.contains(point.toPointF()):
+                self.annotationClicked.emit(span_id, modifiers)
+                return True
+        return False
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         self._press_pos = event.position().toPoint()
@@ -213,6 +253,9 @@ class ArticleView(QPlainTextEdit):
         point = event.position().toPoint()
         if self._press_pos is not None and (point - self._press_pos).manhattanLength() < 4 \
                 and not self.textCursor().hasSelection():
+            if self._click_above_text(point, event.modifiers()):
+                self._press_pos = None
+                return
             span = self._span_under(point)
             if span is not None:
                 self.annotationClicked.emit(span.id, event.modifiers())

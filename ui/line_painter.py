@@ -9,7 +9,7 @@ highlights, marks and selection on that line.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QTextCharFormat, QTextFormat, QTextLayout
 
 #: Blocks at least this long keep their shaped text between paints (see _paint_block).
@@ -19,9 +19,11 @@ LONG_BLOCK = 10_000
 _EDGE = 1 / 32
 
 
-def paint(view, event, highlights) -> list[tuple[int, int, object]]:
+def paint(view, event, highlights, decorate=None) -> list[tuple[int, int, object]]:
     """Paint ``view``'s viewport for ``event``, with ``highlights(qt_start, qt_end)`` giving
-    each line's (Qt start, Qt end, format) ranges; returns the ranges drawn."""
+    each line's (Qt start, Qt end, format) ranges; returns the ranges drawn. ``decorate(painter,
+    layout, line, origin, line top, qt start, qt end, block position)`` then draws over each line
+    painted, once all are (a mark may reach into the room between lines)."""
     viewport = view.viewport()
     painter = QPainter(viewport)
     offset = view.contentOffset()
@@ -40,11 +42,12 @@ def paint(view, event, highlights) -> list[tuple[int, int, object]]:
     caret = context.cursorPosition if view.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByKeyboard \
         else -1
     drawn: list[tuple[int, int, object]] = []
+    painted_lines: list[tuple] | None = [] if decorate is not None else None
     block = view.firstVisibleBlock()
     while block.isValid():
         rect = view.blockBoundingRect(block).translated(offset)
         if block.isVisible() and rect.bottom() >= clip.top() and rect.top() <= clip.bottom():
-            _paint_block(painter, block, offset, clip, highlights, over, drawn)
+            _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines)
             position, length = block.position(), block.length()
             if position <= caret < position + length:
                 block.layout().drawCursor(painter, offset, caret - position, view.cursorWidth())
@@ -52,11 +55,15 @@ def paint(view, event, highlights) -> list[tuple[int, int, object]]:
         if offset.y() > viewport.height():
             break
         block = block.next()
+    if painted_lines:
+        painter.setClipRect(clip)
+        for entry in painted_lines:
+            decorate(painter, *entry)
     painter.end()
     return drawn
 
 
-def _paint_block(painter, block, offset, clip, highlights, over, drawn) -> None:
+def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines=None) -> None:
     layout = block.layout()
     count = layout.lineCount()
     if not count:
@@ -94,6 +101,9 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn) -> None:
         layout.draw(painter, offset, ranges,
                     QRectF(clip.left(), line_top + _EDGE, clip.width(), line.height() - 2 * _EDGE))
         painter.restore()
+        if painted_lines is not None:
+            origin = QPointF(offset.x() + layout.position().x(), top)
+            painted_lines.append((layout, line, origin, line_top, start, end, position))
         above = line_top + line.height()
         index += 1
 

@@ -75,6 +75,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.build_recent_menu()
         self.corpus.documentActivated.connect(self.open_document)
         self.view.annotationClicked.connect(self.on_annotation_clicked)
+        self.view.arcClicked.connect(self.select_annotation)
         self.view.backgroundClicked.connect(lambda: self.select_annotation(None))
         self.inspector.annotationSelected.connect(self.select_annotation)
         self.inspector.annotationActivated.connect(lambda annotation_id: (self.select_annotation(annotation_id),
@@ -86,6 +87,9 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.actors.annotationSelected.connect(self.select_annotation)
         self.inspector.currentChanged.connect(lambda _index: self._refresh_actors())
         self.apply_theme(self.theme.name)
+        from .settings import tags_shown
+        self.tags_action.setChecked(tags_shown())
+        self.view.set_tags(self.tags_action.isChecked())
         self.resize(1400, 860)
         self.view.setFocus()
 
@@ -644,6 +648,13 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.adjudication = view
         view.show()
         return view
+
+    def toggle_tags(self) -> None:
+        from . import settings
+        on = self.tags_action.isChecked()
+        self.view.set_tags(on)
+        settings.set_tags_shown(on)
+        self.message("label tags on: each entity's label is written above it" if on else "label tags off")
 
     def toggle_arcs(self) -> None:
         on = self.arcs_action.isChecked()

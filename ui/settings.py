@@ -91,3 +91,14 @@ def set_look(theme: str, font_size: int | None) -> None:
     settings.setValue("theme", theme)
     settings.setValue("font_size", "" if font_size is None else int(font_size))
     settings.sync()
+
+
+def tags_shown() -> bool:
+    """Whether the article shows label tags (on unless the person turned them off)."""
+    return str(_settings().value("tags", "true")).lower() not in ("false", "0")
+
+
+def set_tags_shown(on: bool) -> None:
+    settings = _settings()
+    settings.setValue("tags", "true" if on else "false")
+    settings.sync()
