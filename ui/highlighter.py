@@ -103,7 +103,7 @@ class SpanHighlighter:
     def _format(self, covering: list[Span]):
         entities = [s for s in covering if s.layer != CLAIM]
         claims = [s for s in covering if s.layer == CLAIM]
-        key = (tuple((s.label, s.decision) for s in entities[:2]), tuple(s.decision for s in claims))
+        key = (tuple((s.label, s.decision) for s in entities[:1]), tuple(s.decision for s in claims))
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = self._formats[key] = segment_format(self.theme, entities, claims, self.colors)

@@ -1,7 +1,8 @@
 """Light and dark themes, and how each kind of annotation looks in them.
 
-Label colours come from the schema (a colour-blind-safe set); every mark also differs in shape
-(fill, stripes, underline, overline), so colour is never the only cue.
+Label colours come from the schema (``annotate.palette``: fills that stay apart for every reader);
+the label is also written in a tag above each entity (``ui.span_marks``), so colour is never the
+only cue. Suggestions are striped, claims underlined.
 """
 from __future__ import annotations
 
@@ -52,9 +53,10 @@ def apply_theme(app: QApplication, theme: Theme) -> None:
 def segment_format(theme: Theme, entities: list, claims: list, colors: dict[str, str]) -> QTextCharFormat:
     """The format of a stretch of text covered by ``entities`` (innermost first) and ``claims``.
 
-    The innermost entity fills the background; a second, enclosing entity draws an overline in
-    its colour; claims underline. Unreviewed suggestions are paler and striped. Only colours
-    and lines: the view draws these over laid-out text, where a font change would not show.
+    The innermost entity fills the background (the others, nested or crossing, are underlined
+    in their own colours by ``ui.span_marks``); claims underline. Unreviewed suggestions are paler
+    and striped. Only colours and lines: the view draws these over laid-out text, where a font
+    change would not show.
     """
     fmt = QTextCharFormat()
     if entities:
@@ -64,8 +66,6 @@ def segment_format(theme: Theme, entities: list, claims: list, colors: dict[str,
             fmt.setBackground(striped(theme, color))
         else:
             fmt.setBackground(theme.fill(color, suggested=False))
-        if len(entities) > 1:
-            fmt.setFontOverline(True)
     if claims:
         fmt.setFontUnderline(True)
         suggested_claim = all(c.decision == "suggested" for c in claims)
