@@ -45,10 +45,10 @@ BAD_FILES = {
         '[document]', '[colours]\nbackground = "#FFFFFF"\n\n[document]',
         ["unknown key 'colours'", "top level"]),
     "unknown key in an entity": (
-        'label = "ORG"\ncolor = "#56B4E9"', 'label = "ORG"\ncolour = "#56B4E9"',
+        'label = "ORG"\ncolor = "#0540FE"', 'label = "ORG"\ncolour = "#0540FE"',
         ["unknown key 'colour'", "entity #2"]),
     "duplicate hotkeys": (
-        'label = "ORG"\ncolor = "#56B4E9"\nhotkey = "o"', 'label = "ORG"\ncolor = "#56B4E9"\nhotkey = "p"',
+        'label = "ORG"\ncolor = "#0540FE"\nhotkey = "o"', 'label = "ORG"\ncolor = "#0540FE"\nhotkey = "p"',
         ["duplicate hotkey 'p'", "PERSON", "ORG"]),
     "duplicate hotkey between a relation and a polarity": (
         'label = "BACKED_BY"\nhotkey = "b"', 'label = "BACKED_BY"\nhotkey = "f"',
@@ -60,10 +60,10 @@ BAD_FILES = {
         'label = "FAC"', 'label = "GPE"',
         ["entity label 'GPE' is defined twice"]),
     "bad colour": (
-        'color = "#E69F00"', 'color = "orange"',
+        'color = "#C08700"', 'color = "orange"',
         ["color must look like #RRGGBB", "'orange'", "PERSON"]),
     "short colour": (
-        'color = "#0072B2"', 'color = "#07B"',
+        'color = "#5E337D"', 'color = "#07B"',
         ["color must look like #RRGGBB", "DATE"]),
     "unknown polarity hotkey": (
         'hotkeys = { FAVOR = "f", AGAINST = "a", NEUTRAL = "u" }', 'hotkeys = { FAVOR = "f", AGAINST = "a", MIXED = "u" }',

@@ -17,10 +17,6 @@ from PySide6.QtWidgets import (QColorDialog, QDialog, QDialogButtonBox, QFileDia
 
 from annotate.errors import MarginaliaError
 
-#: Okabe-Ito and Paul Tol's muted colours, as the bundled schema's: offered first for a new label.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#332288", "#117733",
-           "#88CCEE", "#DDCC77", "#CC6677", "#AA4499", "#44AA99", "#999933", "#882255")
-
 
 def schema_html(schema, version: int | None) -> str:
     e = html.escape
@@ -49,7 +45,9 @@ class AddLabelDialog(QDialog):
         self.key_problem = key_problem
         self.label = QLineEdit()
         self.label.setPlaceholderText("e.g. WEAPON")
-        self.colour = next((c for c in PALETTE if c not in used_colours), "#BBBBBB")
+        from annotate.palette import next_colors
+        # The colour that stays farthest from the labels' colours, for every reader (annotate.palette).
+        self.colour = next_colors(sorted(used_colours), 1)[0]
         self.colour_button = QPushButton()
         self.colour_button.clicked.connect(self._choose_colour)
         self.key = QLineEdit()

@@ -1,18 +1,14 @@
 """Labels an import brings that the schema does not have: refuse them by name, or add them (--add-labels)."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from typing import Iterable
 
 from ..errors import InputError
 from ..model import ENTITY
+from ..palette import next_colors
 from ..schema import _LABEL, EntityLabel, RelationLabel, Schema
 from .common import SourcedDocument
-
-# Paul Tol's "light" and "muted" palettes: readable under black text, distinct enough.
-_PALETTE = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
-            "#CC6677", "#DDCC77", "#88CCEE", "#117733", "#999933", "#AA4499", "#DDDDDD")
 
 
 def _where(item: SourcedDocument, annotation_id: str) -> tuple[str | None, int | None, str]:
@@ -50,10 +46,8 @@ def extend_schema(items: list[SourcedDocument], schema: Schema, *, add: bool) ->
             if not _LABEL.fullmatch(label):
                 raise InputError(f"{kind} {ann_id!r}: the label {label!r} cannot be added to the schema: a label starts with a "
                                  "letter and has only letters, digits, _ or -", source=source, line=line)
-    new_entities = tuple(EntityLabel(label, _color(label), None, "added by import") for label in entities)
+    # Colours that keep every label fill apart from the others, for every reader (annotate.palette).
+    colors = next_colors([e.color for e in schema.entities], len(entities))
+    new_entities = tuple(EntityLabel(label, color, None, "added by import") for label, color in zip(entities, colors))
     new_relations = tuple(RelationLabel(label, None, (), (), "added by import") for label in relations)
     return replace(schema, entities=schema.entities + new_entities, relations=schema.relations + new_relations)
-
-
-def _color(label: str) -> str:
-    return _PALETTE[int(hashlib.sha1(label.encode("utf-8")).hexdigest(), 16) % len(_PALETTE)]

@@ -108,3 +108,13 @@ def test_claim_type_and_check_worthiness_are_one_key_each(qtbot, window, store):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     [stored] = [s for s in store.annotations("libya").spans if s.layer == CLAIM]
     assert (stored.claim_type, stored.checkworthy) == ("accusation", True)
+
+
+def test_the_add_label_dialog_offers_a_colour_that_keeps_the_distance(qtbot, window):
+    from annotate import palette
+    window.actions_by_id["schema.add_label"].trigger()
+    dialog = window.add_label_dialog
+    offered = dialog.colour
+    assert offered not in {e.color for e in window.schema.entities}
+    assert min(palette.distance(offered, e.color) for e in window.schema.entities) >= palette.MIN_DISTANCE
+    dialog.reject()
