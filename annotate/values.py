@@ -99,7 +99,37 @@ def check_storable(document: Document, annotations: Annotations) -> None:
                 raise exc.about(item.id if isinstance(item.id, str) else None)
 
 
+_OPTIONAL_NAMES = ("annotator", "claimant", "claimant_text", "claim_type", "replaces", "evidence", "cluster")
+_NAMES = ("id", "origin", "label", "holder", "target", "head", "tail", "polarity")
+
+
+def _plainly_storable(item: Any) -> bool:
+    """The usual item, checked in one pass with no message made: every name a string, a score
+    that is None or a finite float, checkworthy None or a bool, no attributes. (The checks below,
+    which name the problem, then run only for the rest: an import of 10,000 spans spent a fifth
+    of its time building messages it never showed.)"""
+    fields = getattr(item, "__dict__", None)
+    if fields is None or not fields.get("id"):
+        return False
+    for name in _NAMES:
+        value = fields.get(name, "")
+        if type(value) is not str:
+            return False
+    for name in _OPTIONAL_NAMES:
+        value = fields.get(name)
+        if value is not None and type(value) is not str:
+            return False
+    score = fields.get("score")
+    if score is not None and (type(score) is not float or not math.isfinite(score)):
+        return False
+    checkworthy = fields.get("checkworthy")
+    attrs = fields.get("attrs")
+    return (checkworthy is None or type(checkworthy) is bool) and (attrs is None or attrs == {})
+
+
 def _check_item(document: Document, kind: str, item: Any) -> None:
+    if _plainly_storable(item):
+        return
     _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False, empty=False)
     what = f"{getattr(item, 'layer', kind)} {item.id!r}"
     _name(item.origin, f"{what}: origin", optional=False)

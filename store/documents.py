@@ -40,6 +40,69 @@ class ImportResult:
     relations: int = 0
 
 
+class _Pending:
+    """The rows of the documents an import has validated, written a few hundred documents at a
+    time: one executemany per table and one statement for their audit events (inside the
+    import's one transaction, whose foreign keys are checked at commit)."""
+
+    BATCH = 256
+
+    def __init__(self, conn, actor: str):
+        self.conn, self.actor = conn, actor
+        self.docs: list[tuple[Document, list[RowChange], int | None]] = []
+        self.rows: list[RowChange] = []
+        self.events: list = []
+        self.texts: dict[str, str] = {}
+
+    def sha256(self, doc_id: str) -> str | None:
+        """The text hash of the document with this id, in the database or waiting to be written."""
+        text = self.texts.get(doc_id)
+        if text is not None:
+            return next(d.sha256 for d, _, _ in self.docs if d.id == doc_id)
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc_id]).fetchone()
+        return None if row is None else row[0]
+
+    def add(self, doc: Document, rows: list[RowChange], at: str, detail: dict | None, line: int | None) -> None:
+        self.docs.append((doc, rows, line))
+        self.rows += rows
+        self.texts[doc.id] = doc.text
+        self.events.append((at, self.actor, "import", doc.id, rows, detail))
+        if len(self.docs) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.docs:
+            return
+        try:
+            apply_changes(self.conn, sorted(self.rows, key=_table_order), documents_text=self.texts)
+            audit.append_events(self.conn, self.events)
+        except UnicodeEncodeError:
+            for doc, rows, line in self.docs:  # which document: the first whose values SQLite cannot take
+                if not _encodable(doc, rows):
+                    raise ValidationError(f"document {doc.id!r}: {NOT_UNICODE}", line=line) from None
+            raise ValidationError(f"a document: {NOT_UNICODE}") from None
+        self.docs, self.rows, self.events, self.texts = [], [], [], {}
+
+
+_TABLE_ORDER = {"documents": 0, "spans": 1, "clusters": 2, "stances": 3, "relations": 4}
+
+
+def _table_order(change: RowChange) -> int:
+    return _TABLE_ORDER.get(change.table, len(_TABLE_ORDER))
+
+
+def _encodable(doc: Document, rows: list[RowChange]) -> bool:
+    try:
+        doc.text.encode("utf-8")
+        for change in rows:
+            for value in (change.after or {}).values():
+                if isinstance(value, str):
+                    value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Documents:
     def __init__(self, store: "Store"):
         self.store = store
@@ -74,6 +137,7 @@ class Documents:
                                      reason=f"labels added by import{f' of {source}' if source else ''}"[:500])
             else:
                 schema = store.schema
+            pending = _Pending(conn, store.annotator)
             for index, item in enumerate(items):
                 doc = item.document
                 ann = item.annotations
@@ -87,10 +151,10 @@ class Documents:
                     validate(doc, ann, schema)
                 except ValidationError as exc:
                     raise exc.located(line=getattr(item, "line", None)) from None
-                existing = conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc.id]).fetchone()
+                existing = pending.sha256(doc.id)
                 has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels or ann.clusters)
                 if existing is not None:
-                    if existing[0] != doc.sha256:
+                    if existing != doc.sha256:
                         raise ValidationError(f"document {doc.id!r} is already in the database with a different "
                                               "text", line=getattr(item, "line", None))
                     result.skipped += 1
@@ -100,19 +164,14 @@ class Documents:
                 ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, at)
                 rows = self.document_rows(doc, ann, at, owner) + comment_rows
                 detail = {"source": source} if source else None
-                try:
-                    apply_changes(conn, rows, documents_text={doc.id: doc.text})
-                    audit.append_event(conn, at=at, actor=store.annotator, action="import", doc_id=doc.id,
-                                       changes=rows, detail=detail)
-                except UnicodeEncodeError:
-                    raise ValidationError(f"document {doc.id!r}: {NOT_UNICODE}",
-                                          line=getattr(item, "line", None)) from None
+                pending.add(doc, rows, at, detail, getattr(item, "line", None))
                 result.documents += 1
                 result.spans += len(ann.spans)
                 result.stances += len(ann.stances)
                 result.relations += len(ann.relations)
                 if on_progress:
                     on_progress(index + 1)
+            pending.flush()
         return result
 
     def document_rows(self, doc: Document, ann: Annotations, at: str, annotator: str) -> list[RowChange]:

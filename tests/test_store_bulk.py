@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from annotate.errors import ConflictError
+from annotate.errors import ConflictError, ValidationError
 from annotate.model import AnnotatedDocument, Annotations, Document, Relation, Span
 
 WORD = "Libya "
@@ -75,3 +75,30 @@ def test_a_bulk_undo_is_refused_whole_when_another_process_changed_one_row(store
         store.undo()
     # Nothing of the undo was written: every span is still accepted.
     assert {s.decision for s in store.annotations("d").spans} == {"accepted"}
+
+
+class _Line(AnnotatedDocument):
+    """An item as a reader yields it: with the line it came from."""
+
+    def __init__(self, document, annotations, line):
+        super().__init__(document, annotations)
+        self.line = line
+
+
+def test_an_import_written_in_batches_still_sees_its_own_documents_and_names_the_bad_line(store):
+    def doc(i: int, text: str | None = None) -> _Line:
+        return _Line(Document(f"d{i}", text or f"Libya and Turkey, document {i}."),
+                     Annotations([Span("e1", 0, 5, "GPE")]), line=i + 1)
+
+    # The same document twice in one import, far apart (another batch): the second is left as it is.
+    result = store.import_documents([doc(i) for i in range(600)] + [doc(3)])
+    assert result.documents == 600 and result.skipped == 1
+    # The same id with another text, after a batch was written: refused, naming its line; nothing kept.
+    with pytest.raises(ValidationError, match="'d700' is already in the database with a different text") as info:
+        store.import_documents([doc(700 + i) for i in range(400)] + [doc(700, "Another text.")])
+    assert info.value.line == 701
+    # A text SQLite cannot hold, in the middle of a batch: refused, naming that document and line.
+    with pytest.raises(ValidationError, match="'d1050'.*lone surrogate") as info:
+        store.import_documents([doc(1000 + i, "bad \ud800 text" if i == 50 else None) for i in range(300)])
+    assert info.value.line == 1051
+    assert store.document_count() == 600
