@@ -4,7 +4,7 @@
 
 It pre-annotates with the builtin model, reviews part of it and records the worked example's
 claims, stances and relations through the same store API the window uses, then calls
-``marginalia screenshot`` for the light, dark and arcs views.
+``marginalia screenshot`` for the light, dark, arcs and nesting views (label tags on).
 """
 from __future__ import annotations
 
@@ -58,9 +58,16 @@ def main() -> None:
         store.add_relation(doc, lavrov, russia, "ROLE_IN")
         store.add_relation(doc, turkey, russia, "NEGOTIATES_WITH")
         store.add_stance(doc, russia, turkey, "NEUTRAL")
+        # Nested entities: a ministry (ORG) whose first word is a nationality (NORP).
+        entity(store, doc, text, "Russian Foreign Ministry", "ORG")
+        entity(store, doc, text, "Russian", "NORP", "Russian Foreign Ministry")
+        entity(store, doc, text, "Middle East", "LOC")
+        # Selected below it, so the view scrolls there and the nested pair shows unselected.
+        below = text.index("Libya", text.index("A four-way meeting"))
+        beyond = next(s.id for s in store.annotations(doc).spans if s.start == below and s.layer == "entity")
     out = ROOT / "docs"
     for name, extra in (("window-light.png", []), ("window-dark.png", ["--theme", "dark"]),
-                        ("window-arcs.png", ["--arcs"])):
+                        ("window-arcs.png", ["--arcs"]), ("window-nesting.png", ["--select", beyond])):
         subprocess.run([sys.executable, str(ROOT / "main.py"), "screenshot", "--db", str(db), "--user", "ana",
                         "--out", str(out / name), *extra], check=True)
     team_screenshots(folder, out)

@@ -81,13 +81,16 @@ def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, 
 
 
 def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", width: int = 1400, height: int = 860,
-               select: str | None = None, arcs: bool = False) -> Path:
+               select: str | None = None, arcs: bool = False, tags: bool = True) -> Path:
     """Render the window for one document to a PNG, with no screen needed."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
     window = open_window(store, doc_id=doc_id, theme=theme)
     window.resize(width, height)
     window.show()
+    if window.tags_action.isChecked() != tags:  # as asked, whatever the person last chose
+        window.tags_action.setChecked(tags)
+        window.view.set_tags(tags)
     if arcs:
         window.arcs_action.setChecked(True)
         window.toggle_arcs()
