@@ -50,6 +50,7 @@ class ArticleView(QPlainTextEdit):
         self.painted: list[tuple[int, int, object]] = []
         self.offsets = OffsetMap("")
         self.text = ""
+        self._unshown: str | None = None  # a long paragraph's text, set when the view first shows
         self.theme: Theme = LIGHT
         self.colors: dict[str, str] = {}
         self._selected: str | None = None
@@ -70,9 +71,15 @@ class ArticleView(QPlainTextEdit):
         self.text = text
         self.offsets = OffsetMap(text)
         self._selected, self._marked = None, []
+        self._unshown = None
         if longest_paragraph(self.offsets.shown) >= LONG_BLOCK:
             self.arcs.prepare_room()
-        self.setPlainText(self.offsets.shown)
+            if not self.isVisible():
+                # Qt lays a paragraph out as soon as it is set, at the width the view has then: a
+                # hidden view's is a default (a hundred pixels), and a 1 MB paragraph would be laid
+                # out a second time at the real width when the window shows. It waits for showEvent.
+                self._unshown = self.offsets.shown
+        self.setPlainText("" if self._unshown is not None else self.offsets.shown)
         self.arcs.set_offsets(self.offsets)
         self.arcs.set_arcs([])
         self.moveCursor(QTextCursor.MoveOperation.Start)
@@ -214,6 +221,14 @@ class ArticleView(QPlainTextEdit):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        if self._unshown is not None:  # a long paragraph, set now that the view has its width
+            text, self._unshown = self._unshown, None
+            self.setPlainText(text)
+            self.moveCursor(QTextCursor.MoveOperation.Start)
+            self._refresh_marks()
+        super().showEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         # Qt's own paint, a line at a time, each line with the highlights found for it now; then

@@ -36,7 +36,8 @@ THEMES = {"light": LIGHT, "dark": DARK}
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":  # setting it again re-polishes every widget
+        app.setStyle("Fusion")
     palette = QPalette()
     base, text, window = QColor(theme.base), QColor(theme.text), QColor(theme.window)
     for role, color in ((QPalette.ColorRole.Window, window), (QPalette.ColorRole.Base, base),

@@ -123,3 +123,20 @@ def test_edits_undo_accept_and_arcs_never_lay_the_paragraph_out_again(qtbot, mak
     window.arcs_action.trigger()  # arcs on: the room above each line opens without a new layout
     assert view.arcs.is_enabled() and view.arcs.line_room() > 0
     assert layout.lineAt(0).y() == view.arcs.line_room() and not laid_out_again(marked)
+
+
+def test_a_long_paragraph_opened_before_the_view_shows_is_set_when_it_shows(qtbot):
+    text, spans = one_paragraph(60_000)
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.configure(LIGHT, {"GPE": "#009E73"})
+    view.resize(700, 500)
+    view.show_document(text, spans)  # hidden: Qt would lay it out at a default width, then again
+    assert view.toPlainText() == ""
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.toPlainText() == text
+    qtbot.waitUntil(lambda: bool(view.painted))  # its first paint, with the highlights on screen
+    shown = {(s.start, s.end) for s in spans}
+    assert view.painted and {(start, end) for start, end, _ in view.painted} <= shown
+    assert view.textCursor().position() == 0
