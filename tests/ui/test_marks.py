@@ -15,6 +15,7 @@ from annotate.seeds import sample_articles
 from tests.ui.conftest import click_char, drag_select, scroll_to
 
 SAMPLE = sample_articles()[0].read_text(encoding="utf-8")
+WIDTH = 1400
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -91,26 +92,49 @@ def _cursor(view, offset: int) -> QTextCursor:
 
 def test_nested_and_crossing_spans_are_each_underlined_in_their_own_colour_for_their_whole_length(qtbot, window):
     view = window.view
+    # The size the window opens at depends on the screen and what the last run saved; the
+    # check needs the text column wide enough for a line to hold a few words.
+    window.resize(WIDTH, 860)
     ministry = label(qtbot, window, "Russian Foreign Ministry", Qt.Key.Key_O)
     russian = label(qtbot, window, "Russian", Qt.Key.Key_N, context="Russian Foreign Ministry")
     # Two spans that cross: "Foreign Minister Sergei" and "Sergei Lavrov".
     crossing_a = label(qtbot, window, "Foreign Minister Sergei", Qt.Key.Key_O, context="Russian Foreign Minister")
     crossing_b = label(qtbot, window, "Sergei Lavrov", Qt.Key.Key_P)
-    scroll_to(view, SAMPLE.index("Russian Foreign Minister"))
-    image = image_of(view)
-    lines = {span_id: (level, y, low, high) for span_id, level, y, low, high in view.marks.drawn_underlines}
     spans = window.state.spans
+
+    def underlines_near(offset: int):
+        """The view scrolled to put offset's line mid-height: its image and, per span, its
+        underline segments in drawing order (a span the layout wraps is underlined once per
+        visual line)."""
+        scroll_to(view, offset)
+        view.centerCursor()
+        image = image_of(view)
+        segments: dict[str, list[tuple[int, float, float, float]]] = {}
+        for span_id, level, y, low, high in view.marks.drawn_underlines:
+            segments.setdefault(span_id, []).append((level, y, low, high))
+        return image, segments
+
+    def underlined_whole_in_colour(image, segments, span_id: str, label_name: str) -> None:
+        left, right = x_range(view, spans[span_id].start, spans[span_id].end)
+        first, last = segments[span_id][0], segments[span_id][-1]
+        assert abs(first[2] - left) <= 1 and abs(last[3] - right) <= 1, label_name
+        for _level, y, low, high in segments[span_id]:
+            stripe = QRect(int(low) + 1, int(y), int(high - low) - 2, 2)
+            assert near(image, stripe, window.colors[label_name]) >= stripe.width(), label_name
+
     # Nested: the inner span's underline nearest the text, the enclosing one below it, each as
     # long as its span and in its label's colour.
-    assert lines[russian][0] == 0 and lines[ministry][0] == 1 and lines[ministry][1] > lines[russian][1]
-    for span_id, label_name in ((ministry, "ORG"), (russian, "NORP"), (crossing_a, "ORG"), (crossing_b, "PERSON")):
-        level, y, low, high = lines[span_id]
-        left, right = x_range(view, spans[span_id].start, spans[span_id].end)
-        assert abs(low - left) <= 1 and abs(high - right) <= 1, label_name
-        stripe = QRect(int(low) + 1, int(y), int(high - low) - 2, 2)
-        assert near(image, stripe, window.colors[label_name]) >= stripe.width(), label_name
-    # Crossing: both underlined, on different levels, so the longer one is seen to reach past the other.
-    assert {lines[crossing_a][0], lines[crossing_b][0]} == {0, 1}
+    image, segments = underlines_near(spans[ministry].start)
+    assert segments[russian][0][0] == 0 and segments[ministry][0][0] == 1
+    assert segments[ministry][0][1] > segments[russian][0][1]
+    underlined_whole_in_colour(image, segments, ministry, "ORG")
+    underlined_whole_in_colour(image, segments, russian, "NORP")
+    # Crossing: both underlined, on different levels where they share "Sergei" (the end of one,
+    # the start of the other), so the longer one is seen to reach past the other.
+    image, segments = underlines_near(spans[crossing_a].start)
+    underlined_whole_in_colour(image, segments, crossing_a, "ORG")
+    underlined_whole_in_colour(image, segments, crossing_b, "PERSON")
+    assert {segments[crossing_a][-1][0], segments[crossing_b][0][0]} == {0, 1}
     # A span that overlaps nothing gets no underline: its fill is enough.
     plain = label(qtbot, window, "Libya being atop", Qt.Key.Key_G)
     image_of(view)
