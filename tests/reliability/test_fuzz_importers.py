@@ -28,8 +28,9 @@ def base_db(tmp_path, db_path):
     return db_path
 
 
-def run_importer_fuzz(fmt: str, base_db, examples: int, capsys=None) -> fuzzing.Counter:
-    harness = fuzzing.ImportHarness(base_db)
+def run_importer_fuzz(fmt: str, base_db, examples: int, capsys=None, aftermath_every: int = 1) -> fuzzing.Counter:
+    """``aftermath_every``: check every Nth accepted import for audit, listing and exports (1: all)."""
+    harness = fuzzing.ImportHarness(base_db, aftermath_every=aftermath_every)
 
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
@@ -40,8 +41,9 @@ def run_importer_fuzz(fmt: str, base_db, examples: int, capsys=None) -> fuzzing.
 
     check()
     total = harness.outcomes["imported"] + harness.outcomes["refused"]
-    line = (f"fuzzed {fmt}: {total} cases ({harness.outcomes['imported']} imported, then audited, listed, exported "
-            f"and imported again; {harness.outcomes['refused']} refused)")
+    followed = sum(n for key, n in harness.outcomes.items() if key.startswith("then exported"))
+    line = (f"fuzzed {fmt}: {total} cases ({harness.outcomes['imported']} imported, {followed} of them then audited, "
+            f"listed, exported and imported again; {harness.outcomes['refused']} refused)")
     if capsys is not None:
         with capsys.disabled():
             print("\n" + line)

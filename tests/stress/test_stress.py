@@ -2,7 +2,10 @@
 
 Run with `python3 -m pytest tests/stress` (add -s to see the counts as they come). Sizes can be
 changed with MARGINALIA_STRESS_RUNS (crash runs, default 200), MARGINALIA_STRESS_ACTIONS (actions
-per run, default 1000) and MARGINALIA_STRESS_FUZZ (cases per importer, default 5000).
+per run, default 1000), MARGINALIA_STRESS_FUZZ (cases per importer, default 5000),
+MARGINALIA_STRESS_AFTERMATH_EVERY (every Nth accepted fuzzed import is audited, listed and exported,
+default 4) and MARGINALIA_STRESS_LANDING_RUNS (kills of split exports, forced brat exports, default 30;
+half as many training runs).
 """
 from __future__ import annotations
 
@@ -19,6 +22,8 @@ from tests.reliability.test_fuzz_importers import FORMATS, base_db, run_importer
 RUNS = int(os.environ.get("MARGINALIA_STRESS_RUNS", "200"))
 ACTIONS = int(os.environ.get("MARGINALIA_STRESS_ACTIONS", "1000"))
 FUZZ = int(os.environ.get("MARGINALIA_STRESS_FUZZ", "5000"))
+#: Every Nth accepted fuzzed import is then audited, listed, exported and imported again (1 in the quick suite).
+AFTERMATH_EVERY = int(os.environ.get("MARGINALIA_STRESS_AFTERMATH_EVERY", "4"))
 RUNS_PER_FILE = 20
 
 
@@ -84,7 +89,7 @@ def test_big_import_killed_many_times(tmp_path, db_path, capsys):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_fuzz_importer_long(fmt, base_db, capsys):  # noqa: F811
-    outcomes = run_importer_fuzz(fmt, base_db, FUZZ, capsys)
+    outcomes = run_importer_fuzz(fmt, base_db, FUZZ, capsys, aftermath_every=AFTERMATH_EVERY)
     assert outcomes["imported"] + outcomes["refused"] >= FUZZ // 2
 
 
@@ -110,3 +115,28 @@ def test_ten_megabyte_lines_in_the_window(qtbot, store, tmp_path, capsys):
     with capsys.disabled():
         print(f"\n10 MB line of words shown in {seconds['words']:.1f}s, one 10 MB token in {seconds['token']:.1f}s")
     assert seconds["token"] <= 3 * seconds["words"]
+
+
+LANDING_RUNS = int(os.environ.get("MARGINALIA_STRESS_LANDING_RUNS", "30"))
+
+
+@pytest.mark.parametrize("which", ["split export", "forced brat export", "train"])
+def test_outputs_killed_many_times_land_whole(which, db_path, tmp_path, monkeypatch, capsys):
+    """tests/reliability/test_outputs_land_whole.py's random kills, many more of them."""
+    from tests.helpers.cli import succeeded
+    from tests.reliability import test_outputs_land_whole as landing_tests
+    monkeypatch.setattr(landing_tests, "RUNS", LANDING_RUNS if which != "train" else max(1, LANDING_RUNS // 2))
+    with capsys.disabled():
+        if which == "train":
+            landing_tests.test_a_training_run_killed_at_random_moments_leaves_a_model_that_loads(db_path, tmp_path)
+            return
+        succeeded(["import", landing_tests.gold_jsonl(tmp_path / "gold.jsonl", 400), "--db", db_path])
+        if which == "split export":
+            landing_tests.test_a_split_export_killed_at_random_moments_leaves_the_old_set_or_the_new_one(db_path,
+                                                                                                       tmp_path)
+        else:
+            older = tmp_path / "older.db"
+            succeeded(["import", landing_tests.gold_jsonl(tmp_path / "older.jsonl", 150), "--db", older])
+            landing_tests.test_a_forced_brat_export_killed_at_random_moments_never_leaves_the_folder_gone_or_half(
+                db_path, older, tmp_path)
+            print(f"\nforced brat export killed {LANDING_RUNS} times: the folder was always whole, old or new")
