@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from annotate.changes import Changes, RowChange
 from annotate.errors import ValidationError
 from annotate.model import MANUAL, Relation, Stance
-from annotate.validate import check_relation
+from annotate.validate import SAME_RELATION_ENDS, SAME_STANCE_ENDS, check_relation
 
 from .apply import fetch_row
 from .rows import new_id, now, relation_row, stance_row
@@ -42,7 +42,7 @@ class Links:
             if evidence is not None:
                 spans.row(conn, doc_id, evidence)
             if holder == target:
-                raise ValidationError("a stance needs a holder and a different target")
+                raise ValidationError(SAME_STANCE_ENDS)
             stance = Stance(new_id("s"), holder, target, polarity, evidence, annotator, MANUAL, annotator)
             return [RowChange("stances", (doc_id, stance.id), None, stance_row(doc_id, stance, now()))]
 
@@ -82,7 +82,7 @@ class Links:
             head_row = store.spans.require_entity(conn, doc_id, head, "relation head")
             tail_row = store.spans.require_entity(conn, doc_id, tail, "relation tail")
             if head == tail:
-                raise ValidationError("a relation needs two different entities")
+                raise ValidationError(SAME_RELATION_ENDS)
             check_relation(store.schema, label, head_row["label"], tail_row["label"])
             relation = Relation(new_id("r"), head, tail, label, store.annotator, MANUAL, store.annotator)
             return [RowChange("relations", (doc_id, relation.id), None, relation_row(doc_id, relation, now()))]
