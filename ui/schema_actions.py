@@ -39,7 +39,7 @@ def schema_html(schema, version: int | None) -> str:
 
 
 class AddLabelDialog(QDialog):
-    def __init__(self, parent, *, used_colours: set[str], key_problem):
+    def __init__(self, parent, *, used_colours: dict[str, str], key_problem):
         super().__init__(parent)
         self.setWindowTitle("Add label")
         self.key_problem = key_problem
@@ -47,7 +47,12 @@ class AddLabelDialog(QDialog):
         self.label.setPlaceholderText("e.g. WEAPON")
         from annotate.palette import next_colors
         # The colour that stays farthest from the labels' colours, for every reader (annotate.palette).
-        self.colour = next_colors(sorted(used_colours), 1)[0]
+        self.used_colours = dict(used_colours)  # label -> colour
+        self.colour = next_colors(list(self.used_colours.values()), 1)[0]
+        #: Says when a colour chosen by hand is hard to tell from a label's for some readers.
+        self.colour_note = QLabel("")
+        self.colour_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.colour_note.setWordWrap(True)
         self.colour_button = QPushButton()
         self.colour_button.clicked.connect(self._choose_colour)
         self.key = QLineEdit()
@@ -66,6 +71,7 @@ class AddLabelDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("&Label", self.label)
         form.addRow("&Colour", self.colour_button)
+        form.addRow("", self.colour_note)
         form.addRow("&Key", self.key)
         form.addRow("&Description", self.description)
         form.addRow(self.problem)
@@ -74,8 +80,20 @@ class AddLabelDialog(QDialog):
         self._check()
 
     def _show_colour(self) -> None:
+        from annotate import palette
         self.colour_button.setText(self.colour)
         self.colour_button.setStyleSheet(f"background: {self.colour}; color: #1B1B1B;")
+        near = [(min(palette.distances(self.colour, colour).items(), key=lambda item: item[1]), label)
+                for label, colour in self.used_colours.items()]
+        if near:
+            ((theme, vision), distance), label = min(near, key=lambda item: item[0][1])
+            if distance < palette.MIN_DISTANCE:
+                reader = {"normal": "anyone", "deutan": "readers with deuteranopia",
+                          "protan": "readers with protanopia", "tritan": "readers with tritanopia"}[vision]
+                self.colour_note.setText(f"Hard to tell from {label} for {reader} in the {theme} theme "
+                                         f"({distance:.1f} apart; the offered colour keeps {palette.MIN_DISTANCE})")
+                return
+        self.colour_note.setText("")
 
     def _choose_colour(self) -> None:
         colour = QColorDialog.getColor(QColor(self.colour), self, "Label colour")
@@ -149,7 +167,7 @@ class SchemaActions:
         return None
 
     def add_label(self) -> AddLabelDialog:
-        dialog = AddLabelDialog(self, used_colours={e.color for e in self.schema.entities},
+        dialog = AddLabelDialog(self, used_colours={e.label: e.color for e in self.schema.entities},
                                 key_problem=self._label_problem)
         dialog.accepted.connect(lambda: self._add_label(dialog.values()))
         self.add_label_dialog = dialog

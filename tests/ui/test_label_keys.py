@@ -117,4 +117,9 @@ def test_the_add_label_dialog_offers_a_colour_that_keeps_the_distance(qtbot, win
     offered = dialog.colour
     assert offered not in {e.color for e in window.schema.entities}
     assert min(palette.distance(offered, e.color) for e in window.schema.entities) >= palette.MIN_DISTANCE
+    assert dialog.colour_note.text() == ""
+    # A colour chosen by hand close to a label's is named, for whom it is hard to tell apart.
+    dialog.colour = "#44AA99"  # what QColorDialog would give
+    dialog._show_colour()
+    assert "Hard to tell from" in dialog.colour_note.text()
     dialog.reject()
