@@ -63,3 +63,8 @@ class ConflictError(MarginaliaError):
 
 class StoreError(MarginaliaError):
     """A database that cannot be opened or used safely."""
+
+
+class BusyError(StoreError):
+    """Another connection held the database's write lock for longer than we wait: nothing was
+    changed, and the same action can be tried again (the window keeps it and says so)."""

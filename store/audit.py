@@ -26,6 +26,14 @@ def event_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, doc_i
     return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def event_body(changes: list[RowChange], detail: dict | None = None) -> str:
+    """What an event records of its rows (and detail), as the chain hashes it."""
+    payload = {"rows": [c.to_json() for c in changes]}
+    if detail:
+        payload["detail"] = detail
+    return dumps(payload)
+
+
 def append_event(conn: sqlite3.Connection, *, at: str, actor: str, action: str, doc_id: str | None,
                  changes: list[RowChange], detail: dict | None = None) -> int:
     """Add one event inside the caller's transaction; returns its sequence number."""
@@ -33,20 +41,18 @@ def append_event(conn: sqlite3.Connection, *, at: str, actor: str, action: str, 
 
 
 def append_events(conn: sqlite3.Connection,
-                  events: list[tuple[str, str, str, str | None, list[RowChange], dict | None]]) -> list[int]:
+                  events: list[tuple[str, str, str, str | None, list[RowChange] | str, dict | None]]) -> list[int]:
     """Add events ``(at, actor, action, doc_id, changes, detail)`` in order, inside the caller's
     transaction, each chained to the one before as ``append_event`` would: the last hash is read
     once and the rows written with one statement (an import or a pre-annotation batch writes one
-    event per document). Returns their sequence numbers."""
+    event per document). ``changes`` may be the event's ``event_body`` made beforehand (a large
+    import serialises outside its transaction). Returns their sequence numbers."""
     last = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
     rows, numbers = [], []
     for at, actor, action, doc_id, changes, detail in events:
         seq += 1
-        payload = {"rows": [c.to_json() for c in changes]}
-        if detail:
-            payload["detail"] = detail
-        body = dumps(payload)
+        body = changes if isinstance(changes, str) else event_body(changes, detail)
         digest = event_hash(prev_hash, seq, at, actor, action, doc_id, body)
         rows.append((seq, at, actor, action, doc_id, body, prev_hash, digest))
         numbers.append(seq)
@@ -54,6 +60,8 @@ def append_events(conn: sqlite3.Connection,
     conn.executemany("INSERT INTO audit (seq, at, actor, action, doc_id, changes, prev_hash, hash) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return numbers
+
+
 
 
 @dataclass

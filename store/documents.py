@@ -11,14 +11,10 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from annotate.changes import RowChange
 from annotate.errors import ValidationError
-from annotate.people import import_owner
 from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from annotate.schema import Schema
-from annotate.validate import validate
 
-from . import audit, comments
-from .apply import apply_changes
-from .rows import (cluster_from_row, cluster_row, dict_rows, dumps, now, relation_from_row, relation_row, span_from_row,
+from .rows import (cluster_from_row, cluster_row, dict_rows, dumps, relation_from_row, relation_row, span_from_row,
                    span_row, stance_from_row, stance_row)
 
 if TYPE_CHECKING:
@@ -38,69 +34,6 @@ class ImportResult:
     spans: int = 0
     stances: int = 0
     relations: int = 0
-
-
-class _Pending:
-    """The rows of the documents an import has validated, written a few hundred documents at a
-    time: one executemany per table and one statement for their audit events (inside the
-    import's one transaction, whose foreign keys are checked at commit)."""
-
-    BATCH = 256
-
-    def __init__(self, conn, actor: str):
-        self.conn, self.actor = conn, actor
-        self.docs: list[tuple[Document, list[RowChange], int | None]] = []
-        self.rows: list[RowChange] = []
-        self.events: list = []
-        self.texts: dict[str, str] = {}
-
-    def sha256(self, doc_id: str) -> str | None:
-        """The text hash of the document with this id, in the database or waiting to be written."""
-        text = self.texts.get(doc_id)
-        if text is not None:
-            return next(d.sha256 for d, _, _ in self.docs if d.id == doc_id)
-        row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc_id]).fetchone()
-        return None if row is None else row[0]
-
-    def add(self, doc: Document, rows: list[RowChange], at: str, detail: dict | None, line: int | None) -> None:
-        self.docs.append((doc, rows, line))
-        self.rows += rows
-        self.texts[doc.id] = doc.text
-        self.events.append((at, self.actor, "import", doc.id, rows, detail))
-        if len(self.docs) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.docs:
-            return
-        try:
-            apply_changes(self.conn, sorted(self.rows, key=_table_order), documents_text=self.texts)
-            audit.append_events(self.conn, self.events)
-        except UnicodeEncodeError:
-            for doc, rows, line in self.docs:  # which document: the first whose values SQLite cannot take
-                if not _encodable(doc, rows):
-                    raise ValidationError(f"document {doc.id!r}: {NOT_UNICODE}", line=line) from None
-            raise ValidationError(f"a document: {NOT_UNICODE}") from None
-        self.docs, self.rows, self.events, self.texts = [], [], [], {}
-
-
-_TABLE_ORDER = {"documents": 0, "spans": 1, "clusters": 2, "stances": 3, "relations": 4}
-
-
-def _table_order(change: RowChange) -> int:
-    return _TABLE_ORDER.get(change.table, len(_TABLE_ORDER))
-
-
-def _encodable(doc: Document, rows: list[RowChange]) -> bool:
-    try:
-        doc.text.encode("utf-8")
-        for change in rows:
-            for value in (change.after or {}).values():
-                if isinstance(value, str):
-                    value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 class Documents:
@@ -127,51 +60,14 @@ class Documents:
         ``schema``, when given, becomes the new schema version in the same transaction (an
         import that adds its labels), so a refused import leaves the schema as it was too.
         """
+        from . import import_batch
         store = self.store
         result = ImportResult()
-        at = now()
-        with store._write() as conn:
-            if schema is not None:
-                current = conn.execute("SELECT max(version) FROM schemas").fetchone()[0]
-                store.schemas.insert(conn, schema, current,
-                                     reason=f"labels added by import{f' of {source}' if source else ''}"[:500])
-            else:
-                schema = store.schema
-            pending = _Pending(conn, store.annotator)
-            for index, item in enumerate(items):
-                doc = item.document
-                ann = item.annotations
-                # The status and labels belong to the annotator the file's decisions name, if one.
-                owner = store.annotator if as_suggestions else import_owner(ann) or store.annotator
-                if as_suggestions:
-                    ann = _as_suggestions(ann, origin or "import")
-                else:
-                    ann = _as_gold(ann, store.annotator, origin)
-                try:
-                    validate(doc, ann, schema)
-                except ValidationError as exc:
-                    raise exc.located(line=getattr(item, "line", None)) from None
-                existing = pending.sha256(doc.id)
-                has_annotations = bool(ann.spans or ann.stances or ann.relations or ann.labels or ann.clusters)
-                if existing is not None:
-                    if existing != doc.sha256:
-                        raise ValidationError(f"document {doc.id!r} is already in the database with a different "
-                                              "text", line=getattr(item, "line", None))
-                    result.skipped += 1
-                    if has_annotations or item.annotations.status != NEW:
-                        result.skipped_with_annotations += 1
-                    continue
-                ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, at)
-                rows = self.document_rows(doc, ann, at, owner) + comment_rows
-                detail = {"source": source} if source else None
-                pending.add(doc, rows, at, detail, getattr(item, "line", None))
-                result.documents += 1
-                result.spans += len(ann.spans)
-                result.stances += len(ann.stances)
-                result.relations += len(ann.relations)
-                if on_progress:
-                    on_progress(index + 1)
-            pending.flush()
+        # Converted, validated and serialised outside the write lock; written in one transaction.
+        plan = import_batch.prepare(store, items, schema if schema is not None else store.schema,
+                                    as_suggestions=as_suggestions, origin=origin, source=source,
+                                    on_progress=on_progress, not_unicode=NOT_UNICODE)
+        import_batch.commit(store, plan, result, schema, source)
         return result
 
     def document_rows(self, doc: Document, ann: Annotations, at: str, annotator: str) -> list[RowChange]:

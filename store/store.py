@@ -18,7 +18,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from annotate.changes import Changes, RowChange, Step, UndoStack, UndoStatus, invert
-from annotate.errors import ConflictError, StoreError, ValidationError
+from annotate.errors import BusyError, ConflictError, StoreError, ValidationError
 from annotate.model import IN_PROGRESS, NEW, AnnotatedDocument, Annotations, Document
 from annotate.schema import Schema, default_schema
 
@@ -138,6 +138,11 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                waited = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+                raise BusyError(f"the database is busy: another program is writing to it (an import, a merge or a "
+                                f"pre-annotation) and did not finish within {waited:g} s; nothing was changed; try "
+                                "again") from None
             raise StoreError(f"the database is busy or cannot be written ({exc}); nothing was changed") from None
         try:
             # References inside one action may be written in any order (a claim before its

@@ -215,3 +215,67 @@ def test_the_window_reports_a_conflict(shared, qtbot, monkeypatch):
         # The window's store stays open until the window goes (qtbot closes it after the test):
         # its panels may still read from it.
         other.close()
+
+
+def test_a_busy_database_says_so_with_an_error_the_window_can_retry(shared, monkeypatch):
+    from annotate.errors import BusyError
+    store = Store.open(str(shared), "ana")
+    store.conn.execute("PRAGMA busy_timeout = 100")
+    blocker = sqlite3.connect(shared, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(BusyError, match="another program is writing to it.*0.1 s; nothing was changed"):
+            store.set_status("d1", "done")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.set_status("d1", "done").event is not None
+    store.close()
+
+
+def test_an_import_holds_no_write_lock_while_it_reads_and_checks_its_documents(shared):
+    """SQLite has one writer at a time: an import that validated and serialised 100,000 documents
+    inside its transaction kept every window waiting (29 s for 20,000), and their actions failed
+    with "database is locked". Only the writing itself holds the lock now: while the import goes
+    through its documents, another connection can write at once (timeout 0)."""
+    other = sqlite3.connect(shared, isolation_level=None, timeout=0)
+    written = []
+
+    def progress(done: int) -> None:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("COMMIT")
+        written.append(done)
+
+    documents = [AnnotatedDocument(Document(f"big{i}", TEXT, {"title": f"big {i}"}),
+                                   Annotations([Span("e1", 0, 6, "GPE"), Span("e2", 18, 24, "PERSON")]))
+                 for i in range(300)]
+    with Store.open(str(shared), "importer") as store:
+        result = store.import_documents(documents, on_progress=progress)
+        assert result.documents == 300 and store.verify().ok
+    other.close()
+    assert written == list(range(1, 301))
+
+
+def test_a_document_imported_meanwhile_by_another_process_is_met_at_commit(shared):
+    """Between reading and writing, another process imports one of the same documents: the same
+    text is left as it is (counted as present), another text refuses the whole import."""
+    from annotate.errors import ValidationError
+    with Store.open(str(shared), "importer") as store, Store.open(str(shared), "other") as other:
+        def sneak(same_text: bool):
+            def progress(done: int) -> None:
+                if done == 1:
+                    other.import_documents([AnnotatedDocument(Document("late", TEXT if same_text else TEXT + "!"))])
+            return progress
+        documents = [AnnotatedDocument(Document(doc_id, TEXT)) for doc_id in ("early", "late")]
+        with pytest.raises(ValidationError, match="'late' is already in the database with a different text"):
+            store.import_documents(documents, on_progress=sneak(False))
+        assert store.conn.execute("SELECT count(*) FROM documents WHERE id = 'early'").fetchone()[0] == 0
+        documents = [AnnotatedDocument(Document(doc_id, TEXT)) for doc_id in ("early2", "late2")]
+        other_doc = [AnnotatedDocument(Document("late2", TEXT))]
+
+        def progress(done: int) -> None:
+            if done == 1:
+                other.import_documents(other_doc)
+        result = store.import_documents(documents, on_progress=progress)
+        assert (result.documents, result.skipped) == (1, 1)
+        assert store.verify().ok

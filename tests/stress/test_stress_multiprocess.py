@@ -45,3 +45,35 @@ def test_windows_and_commands_at_once_for_many_rounds(tmp_path, capsys):
               f"{time.monotonic() - started:.0f}s in all (seed {seed})")
     assert set(total.commands) == set(multiprocess.KINDS)
     assert total.window_kills >= ROUNDS
+
+
+def test_a_window_keeps_working_through_a_large_import(tmp_path, capsys):
+    """A 50,000-document import beside a window making actions: the import holds the write lock
+    only while it writes (see store/import_batch.py), so no action of the window fails busy (the
+    driver would stop with a traceback), every one is in the file, and the import is whole."""
+    from tests.helpers import bulk, crash_check
+    db = tmp_path / "big.db"
+    count = int(os.environ.get("MARGINALIA_STRESS_IMPORT_DOCS", "50000"))
+    source = bulk.write_big_jsonl(tmp_path / "big.jsonl", count, prefix="big", repeat=1)
+    multiprocess._run_ok(["import", str(bulk.write_big_jsonl(tmp_path / "seed.jsonl", 3, prefix="seed")), "--db",
+                          str(db)])
+    watcher = multiprocess.Watcher(db)
+    window = multiprocess.Window([str(multiprocess.WINDOW_DRIVER), str(db), "77"], tmp_path / "window.out", watcher)
+    try:
+        started = time.monotonic()
+        multiprocess._run_ok(["import", str(source), "--db", str(db)])
+        took = time.monotonic() - started
+        before = len(window.lines())
+        window.wait_actions(before + 5)
+    finally:
+        window.kill()
+        watcher.stop()
+    multiprocess.check_round(db, [window], [], multiprocess.Figures(), tmp_path)
+    conn = crash_check.check_sound(db, "after the import")
+    try:
+        assert conn.execute("SELECT count(*) FROM documents WHERE id LIKE 'big%'").fetchone()[0] == count
+    finally:
+        conn.close()
+    with capsys.disabled():
+        print(f"\nimport of {count} documents in {took:.0f}s beside a window: {len(window.lines())} window actions, "
+              "none refused busy")
