@@ -60,44 +60,51 @@ class Plan:
 def prepare(store: "Store", items: Iterable[AnnotatedDocument], schema: Schema, *, as_suggestions: bool,
             origin: str | None, source: str | None, on_progress: Callable[[int], None] | None,
             not_unicode: str) -> Plan:
-    from .documents import _as_gold, _as_suggestions
     plan = Plan(now())
     detail = {"source": source} if source else None
     present = _Present(store.conn)
     for index, item in enumerate(items):
-        doc, ann = item.document, item.annotations
-        line = getattr(item, "line", None)
-        # The status and labels belong to the annotator the file's decisions name, if one.
-        owner = store.annotator if as_suggestions else import_owner(ann) or store.annotator
-        ann = _as_suggestions(ann, origin or "import") if as_suggestions else _as_gold(ann, store.annotator, origin)
         try:
-            validate(doc, ann, schema)
-        except ValidationError as exc:
-            raise exc.located(line=line) from None
-        brought = bool(ann.spans or ann.stances or ann.relations or ann.labels or ann.clusters
-                       or item.annotations.status != NEW)
-        existing = present.sha256(doc.id)
-        if existing is not None:
-            if existing != doc.sha256:
-                raise ValidationError(f"document {doc.id!r} is already in the database with a different text",
-                                      line=line)
-            plan.skipped += 1
-            plan.skipped_with_annotations += brought
-        else:
-            ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, plan.at)
-            rows = store.documents.document_rows(doc, ann, plan.at, owner) + comment_rows
-            body = audit.event_body(rows, detail)
-            try:
-                body.encode("utf-8")
-                doc.text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValidationError(f"document {doc.id!r}: {not_unicode}", line=line) from None
-            plan.documents.append(Prepared(doc.id, doc.sha256, doc.text, rows, body, line,
-                                           (len(ann.spans), len(ann.stances), len(ann.relations)), brought))
-            present.add(doc.id, doc.sha256)
+            _prepare_one(store, item, schema, plan, present, detail, as_suggestions=as_suggestions, origin=origin)
+        except UnicodeEncodeError:
+            # A lone surrogate in an id, a label or the text: SQLite cannot store it.
+            raise ValidationError(f"document {item.document.id!r}: {not_unicode}",
+                                  line=getattr(item, "line", None)) from None
         if on_progress:
             on_progress(index + 1)
     return plan
+
+
+def _prepare_one(store: "Store", item: AnnotatedDocument, schema: Schema, plan: Plan, present: "_Present",
+                 detail: dict | None, *, as_suggestions: bool, origin: str | None) -> None:
+    from .documents import _as_gold, _as_suggestions
+    doc, ann = item.document, item.annotations
+    line = getattr(item, "line", None)
+    doc.id.encode("utf-8")  # before it is looked up: a lone surrogate is refused, not a crash
+    # The status and labels belong to the annotator the file's decisions name, if one.
+    owner = store.annotator if as_suggestions else import_owner(ann) or store.annotator
+    ann = _as_suggestions(ann, origin or "import") if as_suggestions else _as_gold(ann, store.annotator, origin)
+    try:
+        validate(doc, ann, schema)
+    except ValidationError as exc:
+        raise exc.located(line=line) from None
+    brought = bool(ann.spans or ann.stances or ann.relations or ann.labels or ann.clusters
+                   or item.annotations.status != NEW)
+    existing = present.sha256(doc.id)
+    if existing is not None:
+        if existing != doc.sha256:
+            raise ValidationError(f"document {doc.id!r} is already in the database with a different text", line=line)
+        plan.skipped += 1
+        plan.skipped_with_annotations += brought
+        return
+    ann, comment_rows = comments.notes_to_comment_rows(doc.id, ann, store.annotator, plan.at)
+    rows = store.documents.document_rows(doc, ann, plan.at, owner) + comment_rows
+    body = audit.event_body(rows, detail)
+    body.encode("utf-8")
+    doc.text.encode("utf-8")
+    plan.documents.append(Prepared(doc.id, doc.sha256, doc.text, rows, body, line,
+                                   (len(ann.spans), len(ann.stances), len(ann.relations)), brought))
+    present.add(doc.id, doc.sha256)
 
 
 class _Present:
