@@ -76,7 +76,10 @@ def assign(lead: Store, annotators: list[str], out_dir: str | os.PathLike, *, ov
                     as_suggestions=True, origin="import", source=f"assigned by {lead.annotator} from {lead.path}")
                 record(mine, name, doc_ids)
     except BaseException:
-        for path in written:  # all or nothing: no annotator gets half a set of files
+        # All or nothing: no annotator gets half a set of files. Removing them is safe: each was
+        # new (an existing one was refused above) and its store is closed, so no connection of
+        # this process holds it (see store/database.py on descriptors and locks).
+        for path in written:
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(path + suffix):
                     os.remove(path + suffix)

@@ -39,7 +39,7 @@ NONE = Qt.KeyboardModifier.NoModifier
 KEYS = [(Qt.Key.Key_J, NONE, 20), (Qt.Key.Key_K, NONE, 3), (Qt.Key.Key_A, NONE, 20), (Qt.Key.Key_X, NONE, 8),
         (Qt.Key.Key_A, CTRL | SHIFT, 3), (Qt.Key.Key_Z, CTRL, 8), (Qt.Key.Key_Z, CTRL | SHIFT, 4),
         (Qt.Key.Key_PageDown, CTRL, 5), (Qt.Key.Key_PageUp, CTRL, 2), (Qt.Key.Key_P, CTRL | SHIFT, 3),
-        ("label a word", NONE, 12)]
+        ("label a word", NONE, 20)]
 #: Label keys of the default schema: PERSON, GPE, ORG.
 LABEL_KEYS = [Qt.Key.Key_P, Qt.Key.Key_G, Qt.Key.Key_O]
 
@@ -100,14 +100,13 @@ class Reviewer:
             self.window.close()
             return
         self.ticks -= 1
+        if self.app.activeWindow() is not self.window:
+            self.window.activateWindow()  # a dialog that closed (pre-annotation's progress) took it
         key, modifiers, _ = self.rng.choices(KEYS, weights=[w for *_, w in KEYS])[0]
         self.busy = True
         try:
             if key == "label a word":
-                viewport = self.window.view.viewport()
-                point = QPoint(self.rng.randrange(5, max(6, viewport.width() - 5)),
-                               self.rng.randrange(5, max(6, min(viewport.height(), 300) - 5)))
-                QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, NONE, point)
+                QTest.mouseDClick(self.window.view.viewport(), Qt.MouseButton.LeftButton, NONE, self._a_word())
                 QTest.keyClick(self.window.view, self.rng.choice(LABEL_KEYS))
             else:
                 QTest.keyClick(self.window.view, key, modifiers)
@@ -118,6 +117,16 @@ class Reviewer:
         if deleted:
             say(json.dumps({"deleted": deleted}))
             os._exit(3)
+
+    def _a_word(self) -> QPoint:
+        """Where a word of the visible text is drawn (a double-click there selects it)."""
+        view = self.window.view
+        viewport = view.viewport()
+        first = view.cursorForPosition(QPoint(1, 1)).position()
+        last = view.cursorForPosition(QPoint(viewport.width() - 2, viewport.height() - 2)).position()
+        cursor = view.textCursor()
+        cursor.setPosition(self.rng.randint(first, max(first, last)))
+        return view.cursorRect(cursor).center() + QPoint(2, 0)
 
     def report(self) -> None:
         store = self.window.store
