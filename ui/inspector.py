@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTabWidget
 
 from annotate.model import CLAIM, REJECTED, SUGGESTED, Relation, Span, Stance
@@ -19,6 +19,19 @@ from .annotation_list import AnnotationList, Row
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class CheckList(QListWidget):
+    """A list of check boxes whose Space toggles the current box even though the window binds
+    Space ("mark for stance or relation"): a window shortcut takes a key before the focused widget
+    unless the widget claims it when asked (ShortcutOverride)."""
+
+    def event(self, event) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Space
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            event.accept()
+            return True
+        return super().event(event)
 
 
 class Inspector(QTabWidget):
@@ -37,7 +50,7 @@ class Inspector(QTabWidget):
         self.claims = AnnotationList(["Claim", "Claimant", "Type", "Check-worthy"], self._claim_row)
         self.stances = AnnotationList(["Holder → target", "Polarity"], self._stance_row)
         self.relations = AnnotationList(["Head", "Relation", "Tail"], self._relation_row)
-        self.labels = QListWidget()
+        self.labels = CheckList()
         self.labels.setToolTip("Labels for the whole document (click to toggle)")
         self.addTab(self.entities, "Entities")
         self.addTab(self.claims, "Claims")
