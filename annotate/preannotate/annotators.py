@@ -169,13 +169,15 @@ class Annotator:
         from .coref import group_mentions
         from .links import find_links
         origin = self.origin
+        names = list(result.spans)
+        self._describe(result)
         for group in group_mentions(result.text, result.spans):
             cluster_id = link_id(origin, "cluster", "", group.members[0].id, group.members[-1].id)
             result.clusters.append(Cluster(cluster_id, origin, SUGGESTED, None, group.score))
             for member in group.members:
                 member.cluster = cluster_id
         by_id = {s.id: s for s in result.spans}
-        for found in find_links(doc, result.spans, claims):
+        for found in find_links(doc, names, claims):
             if found.kind == "stance":
                 if found.label in self.schema.polarities:
                     result.stances.append(Stance(link_id(origin, "stance", found.label, found.head, found.tail),
@@ -188,6 +190,22 @@ class Annotator:
             result.relations.append(Relation(link_id(origin, "relation", found.label, found.head, found.tail),
                                              found.head, found.tail, found.label, origin, SUGGESTED, None,
                                              found.score))
+
+
+    def _describe(self, result: DocSuggestions) -> None:
+        """A description in apposition to a suggested name ("İbrahim Kalın, the Turkish
+        presidential spokesman,") as a suggested mention of the name's label, for ``coref`` to
+        group with it; unsure (0.5) beside the names, so least-certain-first shows it early."""
+        from .descriptions import DESCRIPTION, find_descriptions
+        taken = {(s.start, s.end, s.label) for s in result.spans}
+        for found in find_descriptions(result.text, [s for s in result.spans if s.layer == ENTITY]):
+            label = found.name.label
+            if (found.start, found.end, label) in taken:
+                continue
+            taken.add((found.start, found.end, label))
+            result.spans.append(Span(suggestion_id(self.origin, ENTITY, label, found.start, found.end), found.start,
+                                     found.end, label, ENTITY, origin=self.origin, decision=SUGGESTED, score=0.5,
+                                     attrs={"mention": DESCRIPTION}))
 
 
 def claim_rules_type(verb: str | None, schema: Schema, claim=None) -> str:

@@ -10,8 +10,11 @@ Mentions of one actor are grouped when:
   Accord (GNA)", "LNA [Libyan National Army]"), or made of its initials ("United Arab Emirates" ...
   "UAE").
 
-Descriptions ("the Turkish presidential spokesman" after "İbrahim Kalın") are not entity spans in
-the news schema (which labels names), so they are not grouped.
+* a description stands in apposition to a name ("İbrahim Kalın, the Turkish presidential spokesman,
+  said"; "Turkey's foreign minister, Mevlüt Çavuşoğlu"; see ``descriptions``): a span over the
+  description (the builtin proposes one; a person or another pipeline may make it) joins the name.
+  A description is grouped by its apposition only, never by its words: "the spokesman" of one
+  paragraph is not "the spokesman" of another.
 
 Only groups of two or more mentions are proposed; each has a score (how sure the weakest rule
 that joined it is). Pure Python over spans and text: it works on any pipeline's entities.
@@ -22,12 +25,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import ENTITY, Span
+from .descriptions import find_descriptions, is_description
 
 #: Labels whose mentions name actors or places that a text refers to again.
 GROUPED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 _SMALL_WORDS = {"of", "for", "and", "the", "de", "du", "des", "la", "le", "on", "in", "al", "el"}
-SAME_NAME, SURNAME, ACRONYM = 0.9, 0.8, 0.75
+SAME_NAME, SURNAME, ACRONYM, DESCRIBED = 0.9, 0.8, 0.75, 0.7
 
 
 @dataclass
@@ -78,6 +82,17 @@ def group_mentions(text: str, spans: list[Span]) -> list[Group]:
             parent[rb] = ra
         weakest[find(a.id)] = low
 
+    # Descriptions in apposition join their name and take no part in the rules on names.
+    at = {(s.start, s.end): s for s in mentions}
+    described = []
+    for found in find_descriptions(text, [s for s in mentions if not is_description(s)]):
+        span = at.get((found.start, found.end))
+        if span is not None and span.label == found.name.label:
+            described.append((found.name, span))
+    descriptions = {span.id for _, span in described} | {s.id for s in mentions if is_description(s)}
+    for name, span in described:
+        join(name, span, DESCRIBED)
+    mentions = [s for s in mentions if s.id not in descriptions]
     surface = {s.id: text[s.start:s.end] for s in mentions}
     # Each surface normalised once (a name comes back many times in a text).
     normal = {form: normalise(form) for form in set(surface.values())}
@@ -122,6 +137,7 @@ def group_mentions(text: str, spans: list[Span]) -> list[Group]:
         if len(names) == 1:
             join(by_initials[acronym][0], span, ACRONYM)
     groups: dict[str, Group] = {}
+    mentions = sorted(mentions + [span for _, span in described], key=lambda s: (s.start, s.end))
     for span in mentions:
         root = find(span.id)
         groups.setdefault(root, Group()).members.append(span)
