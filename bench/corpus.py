@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from annotate.model import Span, text_sha256  # noqa: E402
 from store import Store  # noqa: E402
-from store.queries import sync_search  # noqa: E402
+from store.queries import search_pending, sync_search  # noqa: E402
 from store.rows import now, span_row  # noqa: E402
 
 VERSION = 1
@@ -150,6 +150,7 @@ def ensure(count: int, *, log=print) -> Path:
     """The cached corpus of ``count`` documents, built first if it is not there yet."""
     path = path_for(count)
     if path.exists() and not path.with_suffix(".building").exists():
+        _index_up_to_date(path, log)
         return path
     RESULTS.mkdir(parents=True, exist_ok=True)
     marker = path.with_suffix(".building")
@@ -160,6 +161,17 @@ def ensure(count: int, *, log=print) -> Path:
     log(f"  built in {info['total_s']} s ({info['rows_s']} s rows, the rest the search index): "
         f"{info['spans']:,} spans, {info['mb']} MB")
     return path
+
+
+def _index_up_to_date(path: Path, log) -> None:
+    """A corpus built by an older version is migrated on open; a migration that queues documents
+    for the search index (m008 folds it) is folded in here, once, rather than measured."""
+    with Store.open(str(path), ANNOTATOR) as store:
+        if search_pending(store.conn):
+            started = time.perf_counter()
+            sync_search(store.conn)
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            log(f"  search index of {path.name} brought up to date in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

@@ -261,9 +261,23 @@ def m007_entity_groups(db: Database) -> None:
     """)
 
 
+def m008_folded_search(db: Database) -> None:
+    # The search index holds folded text, id and title (store.queries: lower case, accents and
+    # marks removed, "Çavuşoğlu" as "cavusoglu"; SQLite's trigram tokenizer folds only case before
+    # 3.45), and a search is folded the same way. The index is emptied and every document queued
+    # for store.queries.sync_search, which the window runs in slices while idle; meanwhile the
+    # queued documents are matched directly (folded too), so searches stay right. The values of
+    # rows queued before hold what the old index had: nothing to delete from an empty index.
+    db.executescript("""
+    INSERT INTO documents_search (documents_search) VALUES ('delete-all');
+    UPDATE documents_search_pending SET id = NULL, meta = NULL, text = NULL;
+    INSERT OR IGNORE INTO documents_search_pending (doc_rowid) SELECT rowid FROM documents;
+    """)
+
+
 #: The migrations, in order.
 STEPS = (m001_core, m002_lookup_indexes, m003_merged_audit, m004_document_search, m005_teamwork,
-         m006_child_key_indexes, m007_entity_groups)
+         m006_child_key_indexes, m007_entity_groups, m008_folded_search)
 #: Every migration this version knows, in order; a database that has applied others is newer.
 KNOWN_MIGRATIONS = [step.__name__ for step in STEPS]
 

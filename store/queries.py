@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from annotate.folding import fold
 from annotate.model import Cluster, Relation, Span, Stance
 
 from .rows import cluster_from_row, relation_from_row, span_from_row, stance_from_row
@@ -39,7 +40,7 @@ def list_documents(conn, annotator: str, *, search: str = "", status: str = "all
     so page 500 costs what page 1 costs), filtered by status and by text, title or id (or one
     document).
 
-    Search is a case-insensitive substring match, answered by the trigram index
+    Search is a substring match that ignores case and accents ("cavusoglu" finds "Çavuşoğlu"), answered by the trigram index
     (``documents_search``, migration m004) for three characters or more; shorter strings are
     matched in a scan of the documents that stops at the first page of matches.
     """
@@ -47,7 +48,7 @@ def list_documents(conn, annotator: str, *, search: str = "", status: str = "all
         raise ValueError(f"unknown status filter {status!r}")
     if doc_id is not None:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM documents WHERE id = ?", [doc_id])]
-    elif search and len(search) >= MIN_INDEXED_SEARCH and _has_search_index(conn):
+    elif search and len(fold(search)) >= MIN_INDEXED_SEARCH and _has_search_index(conn):
         rowids = _search_page(conn, annotator, search, status, after, limit)
     elif search:
         pred, args = _status_predicate(status, annotator)
@@ -113,20 +114,24 @@ def rows_by_rowid(conn, annotator: str, rowids: list[int]) -> list[DocumentRow]:
 # ---- filters ---------------------------------------------------------------------------------
 
 # Matching without the index (short searches; documents changed since the index was brought up
-# to date): case-insensitive like the trigram index, which folds non-ASCII letters too (LIKE
-# folds only ASCII), so through a function of ours.
+# to date): folded like the index (case and accents: "cavusoglu" finds "Çavuşoğlu"; LIKE folds
+# only ASCII case), so through a function of ours.
 _CONTAINS_ANY = ("marginalia_contains(d.text, ?) OR marginalia_contains(CASE WHEN json_valid(d.meta) THEN "
                  "json_extract(d.meta, '$.title') END, ?) "
                  "OR marginalia_contains(d.id, ?)")
 
 
 def _contains(haystack, needle: str) -> bool:
-    return haystack is not None and needle in str(haystack).lower()
+    return haystack is not None and needle in fold(str(haystack))
+
+
+def _fold_sql(value):
+    return None if value is None else fold(str(value))
 
 
 def _contains_args(conn, search: str) -> list[str]:
     conn.create_function("marginalia_contains", 2, _contains, deterministic=True)
-    needle = search.lower()
+    needle = fold(search)
     return [needle, needle, needle]
 
 
@@ -215,7 +220,7 @@ def _search_page(conn, annotator: str, search: str, status: str, after: int, lim
     found = [r[0] for r in conn.execute(
         "SELECT f.rowid FROM documents_search f JOIN documents d ON d.rowid = f.rowid "
         f"WHERE documents_search MATCH ? AND f.rowid > ?{exclude} AND {pred} ORDER BY f.rowid LIMIT ?",
-        [_match_phrase(search), after, *args, limit])]
+        [_match_phrase(fold(search)), after, *args, limit])]
     if pending:
         found += [r[0] for r in conn.execute(
             "SELECT d.rowid FROM documents_search_pending p JOIN documents d ON d.rowid = p.doc_rowid "
@@ -254,13 +259,17 @@ def sync_search(conn, max_documents: int | None = None, *, busy_ms: int | None =
         try:
             last = conn.execute("SELECT max(doc_rowid) FROM (SELECT doc_rowid FROM documents_search_pending "
                                 "ORDER BY doc_rowid LIMIT ?)", [limit]).fetchone()[0]
+            # The index holds folded values (m008): a row is deleted with the values it was
+            # inserted with, folded again the same way.
+            conn.create_function("marginalia_fold", 1, _fold_sql, deterministic=True)
             conn.execute(
                 "INSERT INTO documents_search (documents_search, rowid, id, title, text) "
-                f"SELECT 'delete', doc_rowid, id, {_TITLE.format(meta='meta')}, text "
-                "FROM documents_search_pending WHERE text IS NOT NULL AND doc_rowid <= ?", [last])
+                f"SELECT 'delete', doc_rowid, marginalia_fold(id), marginalia_fold({_TITLE.format(meta='meta')}), "
+                "marginalia_fold(text) FROM documents_search_pending WHERE text IS NOT NULL AND doc_rowid <= ?", [last])
             conn.execute(
                 "INSERT INTO documents_search (rowid, id, title, text) "
-                f"SELECT d.rowid, d.id, {_TITLE.format(meta='d.meta')}, d.text "
+                f"SELECT d.rowid, marginalia_fold(d.id), marginalia_fold({_TITLE.format(meta='d.meta')}), "
+                "marginalia_fold(d.text) "
                 "FROM documents_search_pending p JOIN documents d ON d.rowid = p.doc_rowid WHERE p.doc_rowid <= ?",
                 [last])
             conn.execute("DELETE FROM documents_search_pending WHERE doc_rowid <= ?", [last])

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from annotate.folding import fold
 from annotate.model import AnnotatedDocument, Annotations, Document, Span
 from store import Store, open_database, queries
 from store.migrations import MIGRATION_SET
@@ -57,7 +58,7 @@ def _expected(store, items, *, search="", status="all") -> list[str]:
         if status not in ("all", "unreviewed") and st != status:
             continue
         haystacks = [doc.text, doc.meta.get("title", ""), doc.id]
-        if search and not any(search.lower() in h.lower() for h in haystacks):
+        if search and not any(fold(search) in fold(h) for h in haystacks):
             continue
         out.append(doc.id)
     return out
@@ -74,13 +75,22 @@ def _all_pages(conn, annotator, limit, **kw) -> list[str]:
 
 
 @pytest.mark.parametrize("status", queries.STATUS_FILTERS)
-@pytest.mark.parametrize("search", ["", "Ankara", "ankara", "çavuşoğlu", "title 1", "doc-05", "zebra", "ha", "Z",
-                                    "no such thing", 'say "x"', "50%", "a_b"])
+@pytest.mark.parametrize("search", ["", "Ankara", "ankara", "çavuşoğlu", "cavusoglu", "ÇAVUŞ", "title 1", "doc-05",
+                                    "zebra", "ha", "Z", "no such thing", 'say "x"', "50%", "a_b"])
 def test_paging_returns_every_matching_document_once_in_import_order(corpus, status, search):
     store, items = corpus
     expected = _expected(store, items, search=search, status=status)
     for limit in (1, 7, 200):
         assert _all_pages(store.conn, "ana", limit, search=search, status=status) == expected
+
+
+@pytest.mark.parametrize("search", ["çavuşoğlu", "Cavusoglu", "CAVUŞOĞLU", "çavus", "zebra", "ZEBRA", "doc-05"])
+def test_the_index_answers_as_the_direct_match_does_ignoring_case_and_accents(corpus, search):
+    store, items = corpus
+    assert queries.sync_search(store.conn) == 0
+    expected = _expected(store, items, search=search)
+    assert expected, "every search here finds something"
+    assert _all_pages(store.conn, "ana", 7, search=search) == expected
 
 
 def test_search_uses_the_index_and_the_rows_carry_counts(corpus):
@@ -172,11 +182,12 @@ def test_a_database_made_before_m004_is_migrated_and_searchable(tmp_path):
         DROP TRIGGER documents_search_insert; DROP TRIGGER documents_search_delete;
         DROP TRIGGER documents_search_update; DROP TABLE documents_search_pending; DROP TABLE documents_search;
     """)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = 'm004_document_search'",
-                 [MIGRATION_SET])
+    conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name IN ('m004_document_search', "
+                 "'m008_folded_search')", [MIGRATION_SET])
     conn.close()
     with Store.open(str(path), "ana") as store:
-        assert queries.search_pending(store.conn) == 0  # filled by the migration itself
+        assert queries.search_pending(store.conn) == 20  # m008 queued every document to be folded
+        assert queries.sync_search(store.conn) == 0
         assert [r.id for r in queries.list_documents(store.conn, "ana", search="çavuşoğlu")] == \
             [f"doc-{n:03d}" for n in range(0, 20, 7)]
         store.import_documents([AnnotatedDocument(Document("new", "An okapi in Tripoli."))])
@@ -191,3 +202,32 @@ def test_next_unfinished_skips_done_documents(corpus):
     assert store.next_unfinished() == unfinished[0]
     assert store.next_unfinished(after=unfinished[0]) == unfinished[1]
     assert store.next_unfinished(after=ids[-1]) == unfinished[0]  # wraps round
+
+
+def test_a_database_indexed_before_m008_finds_text_without_its_accents(tmp_path):
+    path = tmp_path / "old.db"
+    with Store.open(str(path), "ana") as store:
+        store.import_documents(_docs(20))
+    # The index as m004 to m007 kept it: unfolded.
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript("""
+        INSERT INTO documents_search (documents_search) VALUES ('delete-all');
+        DELETE FROM documents_search_pending;
+        INSERT INTO documents_search (rowid, id, title, text)
+            SELECT rowid, id, coalesce(json_extract(meta, '$.title'), ''), text FROM documents;
+    """)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE migration_set = ? AND name = 'm008_folded_search'",
+                 [MIGRATION_SET])
+    conn.close()
+    with_accents = [f"doc-{n:03d}" for n in range(0, 20, 7)]
+    with Store.open(str(path), "ana") as store:
+        # Right before the index is rebuilt (the queued documents are matched directly) and after.
+        assert [r.id for r in queries.list_documents(store.conn, "ana", search="cavusoglu")] == with_accents
+        while queries.sync_search(store.conn, max_documents=6):
+            pass
+        assert [r.id for r in queries.list_documents(store.conn, "ana", search="cavusoglu")] == with_accents
+        assert [r.id for r in queries.list_documents(store.conn, "ana", search="ÇAVUŞOĞLU")] == with_accents
+        store.conn.execute("UPDATE documents SET text = 'Tripoli only.' WHERE id = 'doc-007'")
+        assert queries.sync_search(store.conn) == 0  # the changed row is deleted with its folded values
+        assert [r.id for r in queries.list_documents(store.conn, "ana", search="cavusoglu")] == ["doc-000", "doc-014"]
+        assert [r.id for r in queries.list_documents(store.conn, "ana", search="tripoli only")] == ["doc-007"]

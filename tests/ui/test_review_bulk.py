@@ -202,3 +202,23 @@ def test_the_corpus_ordered_by_uncertainty_or_by_disagreement(qtbot, store, db_p
     assert [row.id for row in panel.model.rows] == ["argued"]
     qtbot.keyClick(panel.order, Qt.Key.Key_Home)
     assert [row.id for row in panel.model.rows] == ["calm", "unsure", "argued"]
+
+
+def test_label_every_occurrence_in_the_corpus_with_shift(qtbot, store):
+    other = "Egypt said Libya and Haftar talked. Libyan oil."
+    store.import_documents([AnnotatedDocument(Document("other", other, {"title": "other"}), Annotations(
+        [Span("o1", other.index("Libya"), other.index("Libya") + 5, "ORG", origin="model:test@1",
+              decision="suggested")]))], as_suggestions=True, origin="model:test@1")
+    window = open_window(qtbot, store, Annotations([s("l1", "Libya", "GPE")]))
+    click_char(qtbot, window.view, at("Libya")[0] + 1)
+    qtbot.keyClick(window.view, Qt.Key.Key_L, CTRL | SHIFT)
+    assert "3 other occurrence(s) of “Libya” in 2 document(s)" in window.message_label.text()
+    assert not any(x.is_gold for x in store.annotations("other").spans), "the first press only counts"
+    qtbot.keyClick(window.view, Qt.Key.Key_L, CTRL | SHIFT)
+    # The other document: its ORG suggestion corrected to GPE; "Libyan" is not on a token boundary.
+    gold = sorted((x.start, x.label, x.annotator) for x in store.annotations("other").spans if x.is_gold)
+    assert gold == [(other.index("Libya"), "GPE", "tester")]
+    assert sorted(x.start for x in spans(store).values() if x.is_gold) == [at("Libya", k)[0] for k in range(3)]
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert not any(x.is_gold for x in store.annotations("other").spans)
+    assert store.verify().ok
