@@ -77,3 +77,15 @@ def test_the_builtin_proposes_descriptions_on_text_they_were_not_written_on():
     descriptions = [s for s in result.spans if s.attrs.get("mention") == "description"]
     assert {(surface[s.id], s.label, s.decision) for s in descriptions} == {
         ("the leader of the Southern Defence Brigades", "PERSON", "suggested"), ("an allied group", "ORG", "suggested")}
+
+
+def test_an_entity_is_called_by_its_name_never_by_a_description():
+    from annotate.actors import actor_name
+    text = "İbrahim Kalın, the Turkish presidential spokesman, said so. Kalın left."
+    name = Span("a", 0, 13, "PERSON")
+    description = Span("b", 15, 49, "PERSON", attrs={"mention": "description"})
+    by_hand = Span("c", 15, 49, "PERSON")  # a person's span over the description: lowercase, not a name
+    surname = Span("d", text.index("Kalın left"), text.index("Kalın left") + 5, "PERSON")
+    assert actor_name(text, [name, description, surname]) == "İbrahim Kalın"
+    assert actor_name(text, [by_hand, surname]) == "Kalın"
+    assert actor_name(text, [description]) == "the Turkish presidential spokesman"

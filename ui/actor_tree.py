@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
+from annotate.actors import actor_name
 from annotate.model import CLAIM, REJECTED, SUGGESTED
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -73,7 +74,7 @@ class ActorTree(QTreeWidget):
             members.sort(key=lambda s: s.start)
             if len(members) == 1 and members[0].label not in ACTOR_LABELS and key not in claims_by:
                 continue
-            name = max((_short(text[m.start:m.end], 40) for m in members), key=len)
+            name = _short(actor_name(text, members), 40)
             cluster = state.clusters.get(key)
             top = QTreeWidgetItem([name, members[0].label, str(len(members))])
             top.setData(0, ID_ROLE, key if cluster is not None else members[0].id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog
 
+from annotate.actors import actor_name
 from annotate.model import CLAIM, REJECTED, SUGGESTED
 
 
@@ -151,7 +152,7 @@ class BulkReview:
         if span.cluster is None or span.cluster not in self.state.clusters:
             return ""
         members = self.state.members(span.cluster)
-        name = max((self.state.text[m.start:m.end] for m in members), key=len, default="")
+        name = actor_name(self.state.text, members)
         cluster = self.state.clusters[span.cluster]
         suggested = " (suggested group: Ctrl+G accept, Ctrl+Shift+G reject)" if cluster.decision == SUGGESTED else ""
         return f" — entity “{' '.join(name.split())[:40]}”, {len(members)} mentions{suggested}"

@@ -196,7 +196,8 @@ class Annotator:
         """A description in apposition to a suggested name ("İbrahim Kalın, the Turkish
         presidential spokesman,") as a suggested mention of the name's label, for ``coref`` to
         group with it; unsure (0.5) beside the names, so least-certain-first shows it early."""
-        from .descriptions import DESCRIPTION, find_descriptions
+        from ..actors import DESCRIPTION
+        from .descriptions import find_descriptions
         taken = {(s.start, s.end, s.label) for s in result.spans}
         for found in find_descriptions(result.text, [s for s in result.spans if s.layer == ENTITY]):
             label = found.name.label

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..actors import is_description
 from ..model import ENTITY, Span
-from .descriptions import find_descriptions, is_description
+from .descriptions import find_descriptions
 
 #: Labels whose mentions name actors or places that a text refers to again.
 GROUPED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART")

@@ -56,7 +56,6 @@ _LIST_WORDS = {"and", "or", "nor", "as", "but"}
 _NOT_IN_A_DESCRIPTION = {"the", "a", "an", "who", "which", "that", "said", "says", "is", "was", "has", "had",
                          "to", "in", "on", "for", "with", "by", "from", "at", "and", "or", "meantime"}
 ADJECTIVE_ENDINGS = ("ish", "ian", "an", "ese", "i", "ic", "-backed", "-based", "-led", "-run")
-DESCRIPTION = "description"
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,3 @@ def find_descriptions(text: str, names: list[Span]) -> list[Description]:
             found.append(Description(name, *at))
     return found
 
-
-def is_description(span: Span) -> bool:
-    """A span the builtin proposed as a description (its attrs say so)."""
-    return span.attrs.get("mention") == DESCRIPTION

@@ -222,3 +222,18 @@ def test_label_every_occurrence_in_the_corpus_with_shift(qtbot, store):
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     assert not any(x.is_gold for x in store.annotations("other").spans)
     assert store.verify().ok
+
+
+def test_an_entity_with_a_description_is_shown_by_its_name(qtbot, store):
+    from annotate.model import Annotations as A
+    described = Span("dsc", *at("Khalifa Haftar"), "PERSON", origin="model:test@1", decision="suggested",
+                     cluster="g1", attrs={"mention": "description"})
+    # The description here is the longest mention: "Khalifa Haftar" must still name the entity.
+    described.start, described.end = at("Khalifa Haftar said Libya would win")
+    window = open_window(qtbot, store, A([s("h1", "Khalifa Haftar", "PERSON", cluster="g1"), described,
+                                          s("h2", "Haftar", "PERSON", 1, cluster="g1")],
+                                         clusters=[Cluster("g1", "model:test@1", "suggested")]))
+    click_char(qtbot, window.view, at("Haftar", 1)[0] + 1)
+    assert "entity “Khalifa Haftar”, 3 mentions" in window.message_label.text()
+    window.inspector.setCurrentWidget(window.actors)
+    assert window.actors.items["g1"].text(0) == "Khalifa Haftar"
