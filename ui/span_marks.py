@@ -109,9 +109,9 @@ class SpanMarks:
             self.drawn_underlines.append((span.id, level, y, low, high))
         if self.tags:
             self._draw_tags(painter, [s for s in spans if start <= s.start < end or (s.start == end == start)],
-                            x_at, line_top, theme)
+                            x_at, line_top, theme, x0 + line.width())
 
-    def _draw_tags(self, painter, starting, x_at, line_top: float, theme) -> None:
+    def _draw_tags(self, painter, starting, x_at, line_top: float, theme, right_edge: float) -> None:
         if not starting:
             return
         colors = self.highlighter.colors
@@ -123,7 +123,9 @@ class SpanMarks:
         painter.setFont(self.font)
         for span in starting:
             width = self._width(span.label)
-            left = max(x_at(span.start), right + 2)
+            # A tag wider than the last word of a line ends at the column's edge instead of
+            # being cut there ("CARD" for CARDINAL).
+            left = min(max(x_at(span.start), right + 2), right_edge - width)
             box = QRectF(left, top, width, height)
             color = QColor(colors.get(span.label, "#888888"))
             fill = QColor(color)

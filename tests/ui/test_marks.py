@@ -235,3 +235,28 @@ def test_arcs_of_the_selection_only_shows_all_of_its_arcs(qtbot, dense_window):
     paint = view.arcs.last_paint
     assert paint["arcs"] == ends[hub] and paint["folded"] == 0 and paint["segments"] >= ends[hub]
     assert all(window.state.spans[hub].layer == ENTITY for _ in [0])
+
+
+def test_a_tag_at_the_end_of_a_line_stays_inside_the_text_column(qtbot, make_window):
+    # Every word a CARDINAL, words of every length: where a short one ends a line, its tag
+    # ("CARDINAL", wider than "two") would run past the column's right edge and be cut ("CARD")
+    # unless it is moved left.
+    from annotate.model import Span
+    words = ["two", "seventy", "twelve thousand", "six", "ninety-nine", "one"] * 60
+    text = " ".join(words)
+    spans, at = [], 0
+    for k, word in enumerate(words):
+        spans.append(Span(f"c{k}", at, at + len(word), "CARDINAL", origin="model:test@1", decision="suggested"))
+        at += len(word) + 1
+    window = make_window([("d", text, spans)])
+    window.resize(1400, 860)
+    qtbot.waitUntil(lambda: window.view.width() > 300)
+    if not window.tags_action.isChecked():
+        qtbot.keyClick(window.view, Qt.Key.Key_T, CTRL)
+    view = window.view
+    image_of(view)
+    boxes = [box for _, _, box in view.marks.drawn_tags]
+    assert len(boxes) > 20
+    right_edge = view.viewport().width()
+    cut = [box for box in boxes if box.right() > right_edge]
+    assert not cut, f"{len(cut)} tags past the right edge ({right_edge} px), e.g. {cut[0]}"
