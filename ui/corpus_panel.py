@@ -138,6 +138,9 @@ class CorpusPanel(QWidget):
             self.order.addItem(label, key)
         self.order.setToolTip("Import order, or the documents to look at first: where the model was least sure, "
                               "or where annotators disagreed most")
+        for box in (self.filter, self.order):  # narrower than their longest item when the panel is
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         self.progress = QLabel()
         self.model = DocumentListModel(store, self)
         self.table = QTableView()

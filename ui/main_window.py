@@ -65,7 +65,10 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 6)
         splitter.setStretchFactor(2, 3)
-        splitter.setSizes([260, 760, 380])
+        # The text column is never squeezed below a readable measure (at 900 px the side panels'
+        # minimums left it 70 px, a word a line).
+        self.view.setMinimumWidth(320)
+        self._splitter = splitter
         self.setCentralWidget(splitter)
 
         self._build_status_bar()
@@ -83,10 +86,16 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
         self._build_notes_and_guidelines()
         self.actors = ActorTree()
-        self.inspector.addTab(self.actors, "Actors")
+        # Beside Entities (the mentions, folded under the entity they refer to), where a narrow
+        # window's tab bar still shows it.
+        self.inspector.insertTab(1, self.actors, "Actors")
         self.actors.annotationSelected.connect(self.select_annotation)
         self.inspector.currentChanged.connect(lambda _index: self._refresh_actors())
         self.apply_theme(self.theme.name)
+        # At 1400 px the inspector starts wide enough for all its tabs in this machine's font.
+        bar = self.inspector.tabBar()
+        tabs = sum(bar.tabSizeHint(k).width() for k in range(bar.count())) + 8
+        self._splitter.setSizes([300, 620, max(480, tabs)])
         from .settings import tags_shown
         self.tags_action.setChecked(tags_shown())
         self.view.set_tags(self.tags_action.isChecked())
@@ -138,7 +147,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.annotator_label = QLabel(f"👤 {self.store.annotator}")
+        self.annotator_label = QLabel(f"Annotator: {self.store.annotator}")  # no emoji: a stock machine has no font for it
         self.annotator_label.setToolTip("Annotator: every decision is recorded under this name")
         self.db_label = QLabel(str(self.store.path or ":memory:"))
         self.db_label.setToolTip("The database file; every action is saved to it at once")

@@ -77,9 +77,13 @@ class NotesPanel(QWidget):
         self.add_attribute = QPushButton("Add attribute")
         self.remove_attribute = QPushButton("Remove attribute")
 
-        buttons = QHBoxLayout()
-        for widget in (self.discuss, self.add_button, self.flag_button, self.delete_button):
-            buttons.addWidget(widget)
+        # Two rows: in one, the four widgets made the whole inspector at least 460 px wide.
+        buttons = QVBoxLayout()
+        for pair in ((self.discuss, self.add_button), (self.flag_button, self.delete_button)):
+            row = QHBoxLayout()
+            for widget in pair:
+                row.addWidget(widget)
+            buttons.addLayout(row)
         attribute_buttons = QHBoxLayout()
         attribute_buttons.addWidget(self.add_attribute)
         attribute_buttons.addWidget(self.remove_attribute)
