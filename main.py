@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--arcs", action="store_true", help="draw relations and stances as arcs")
     shot.add_argument("--no-tags", dest="tags", action="store_false", help="no label tags above the entities")
     shot.add_argument("--select", help="annotation id to show selected")
+    shot.add_argument("--tab", help="the inspector's tab to show, by name (Entities, Actors, Claims, ...)")
 
     stats = command("stats", "counts by document status, label, annotator, origin, decision")
     stats.add_argument("--json", action="store_true", help="print JSON")
@@ -260,7 +261,7 @@ def cmd_screenshot(args) -> int:
         raise InputError(f"--size must look like 1400x860, not {args.size!r}") from None
     with _open_store(args, create=False, needs_one=True) as store:
         out = screenshot(store, doc_id=args.doc, out=args.out, theme=args.theme, width=width, height=height,
-                         arcs=args.arcs, select=args.select, tags=args.tags)
+                         arcs=args.arcs, select=args.select, tags=args.tags, tab=args.tab)
     print(f"wrote {out}", file=sys.stderr)
     return EXIT_OK
 

@@ -4,7 +4,7 @@
 
 It pre-annotates with the builtin model, reviews part of it and records the worked example's
 claims, stances and relations through the same store API the window uses, then calls
-``marginalia screenshot`` for the light, dark, arcs and nesting views (label tags on).
+``marginalia screenshot`` for the light, dark, arcs, nesting and actors views (label tags on).
 """
 from __future__ import annotations
 
@@ -65,9 +65,15 @@ def main() -> None:
         # Selected below it, so the view scrolls there and the nested pair shows unselected.
         below = text.index("Libya", text.index("A four-way meeting"))
         beyond = next(s.id for s in store.annotations(doc).spans if s.start == below and s.layer == "entity")
+        # The Actors tab on Kalın: his name, surname and the description the builtin grouped with
+        # them, each mention with the words after it, then his claims and stances.
+        first_kalin = text.index("İbrahim Kalın")
+        kalin_mention = next(s.id for s in store.annotations(doc).spans
+                             if s.start == first_kalin and s.layer == "entity" and s.decision != "rejected")
     out = ROOT / "docs"
     for name, extra in (("window-light.png", []), ("window-dark.png", ["--theme", "dark"]),
-                        ("window-arcs.png", ["--arcs"]), ("window-nesting.png", ["--select", beyond])):
+                        ("window-arcs.png", ["--arcs"]), ("window-nesting.png", ["--select", beyond]),
+                        ("window-actors.png", ["--tab", "Actors", "--select", kalin_mention])):
         subprocess.run([sys.executable, str(ROOT / "main.py"), "screenshot", "--db", str(db), "--user", "ana",
                         "--out", str(out / name), *extra], check=True)
     team_screenshots(folder, out)

@@ -81,8 +81,9 @@ def run_gui(*, db_path: Path, annotator: str | None, doc_id: str | None = None, 
 
 
 def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", width: int = 1400, height: int = 860,
-               select: str | None = None, arcs: bool = False, tags: bool = True) -> Path:
-    """Render the window for one document to a PNG, with no screen needed."""
+               select: str | None = None, arcs: bool = False, tags: bool = True, tab: str | None = None) -> Path:
+    """Render the window for one document to a PNG, with no screen needed; ``tab``: the
+    inspector's tab to show, by its text ("Actors")."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = _application()
     window = open_window(store, doc_id=doc_id, theme=theme)
@@ -94,6 +95,12 @@ def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", wi
     if arcs:
         window.arcs_action.setChecked(True)
         window.toggle_arcs()
+    if tab:
+        names = [window.inspector.tabText(k).replace("&", "") for k in range(window.inspector.count())]
+        if tab not in names:
+            from annotate.errors import InputError
+            raise InputError(f"--tab: no inspector tab {tab!r} (there are {', '.join(names)})")
+        window.inspector.setCurrentIndex(names.index(tab))
     if select:
         window.select_annotation(select)
     for _ in range(5):
