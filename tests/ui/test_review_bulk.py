@@ -237,3 +237,24 @@ def test_an_entity_with_a_description_is_shown_by_its_name(qtbot, store):
     assert "entity “Khalifa Haftar”, 3 mentions" in window.message_label.text()
     window.inspector.setCurrentWidget(window.actors)
     assert window.actors.items["g1"].text(0) == "Khalifa Haftar"
+
+
+def test_reject_a_suggested_group_by_key_frees_its_mentions_and_undo_brings_it_back(qtbot, store):
+    window = open_window(qtbot, store, Annotations(
+        [s("h1", "Khalifa Haftar", "PERSON", cluster="g1"), s("h2", "Haftar", "PERSON", 1, cluster="g1"),
+         s("e1", "Egypt", "GPE", cluster="g1")], clusters=[Cluster("g1", "model:test@1", "suggested")]))
+    view = window.view
+    click_char(qtbot, view, at("Egypt")[0] + 1)
+    assert "entity “Khalifa Haftar”, 3 mentions (suggested group" in window.message_label.text()
+    qtbot.keyClick(view, Qt.Key.Key_G, CTRL | SHIFT)
+    ann = store.annotations("d")
+    assert ann.clusters[0].decision == "rejected" and ann.clusters[0].annotator == "tester"
+    assert all(x.cluster is None for x in ann.spans), "its mentions stand alone"
+    assert all(x.decision == "suggested" for x in ann.spans), "the mentions themselves are not decided"
+    window.inspector.setCurrentWidget(window.actors)
+    assert "g1" not in window.actors.items
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    ann = store.annotations("d")
+    assert ann.clusters[0].decision == "suggested" and {x.cluster for x in ann.spans} == {"g1"}
+    assert "g1" in window.actors.items
+    assert store.verify().ok
