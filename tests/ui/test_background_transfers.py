@@ -1,0 +1,142 @@
+"""Imports, exports and training from the window while they run: the progress dialog counts, its
+Cancel button lands them whole or not at all, and an export reads one state of the file while the
+database goes on changing. The work is held at a chosen step (the gate) so the test acts mid-run."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+import main
+from annotate.model import Span
+
+TEXT = "Turkey and Russia have continued dialogue to broker a ceasefire in Libya."
+
+
+class Gate:
+    """Holds the worker thread when it reports step ``at`` (of ``total``) until ``release``."""
+
+    def __init__(self, monkeypatch, *, at: int, total: int | None = None):
+        from ui import background
+        self.reached, self.go = threading.Event(), threading.Event()
+        original = background._Worker.report
+
+        def report(worker, done: int, total_: int, text: str = "") -> None:
+            original(worker, done, total_, text)
+            if done == at and (total is None or total_ == total) and not self.reached.is_set():
+                worker.progress.emit(done, total_, text)  # past the 10 Hz throttle: the bar shows this step
+                self.reached.set()
+                assert self.go.wait(120), "the test never released the gate"
+        monkeypatch.setattr(background._Worker, "report", report)
+
+    def wait(self, qtbot) -> None:
+        qtbot.waitUntil(self.reached.is_set, timeout=120_000)
+
+    def release(self) -> None:
+        self.go.set()
+
+
+def _finish(qtbot, window, timeout: int = 120_000) -> None:
+    qtbot.waitUntil(lambda: not window.tasks, timeout=timeout)
+
+
+def _press_cancel(qtbot, task) -> None:
+    qtbot.waitUntil(task.dialog.isVisible, timeout=10_000)
+    button = task.dialog.findChild(QPushButton)
+    assert button.text() == "Cancel"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def _jsonl(path: Path, docs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    return path
+
+
+def _audit_count(store) -> int:
+    return store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+def test_an_import_cancelled_from_its_progress_dialog_midway_imports_nothing(qtbot, make_window, store, tmp_path,
+                                                                            monkeypatch):
+    window = make_window([("d1", TEXT, [])])
+    big = _jsonl(tmp_path / "big.jsonl", [{"id": f"n{i}", "text": f"Doc {i} from Cairo."} for i in range(500)])
+    before = (store.document_count(), _audit_count(store))
+    gate = Gate(monkeypatch, at=300, total=500)
+    task = window.run_import([big])
+    gate.wait(qtbot)
+    qtbot.waitUntil(lambda: task.dialog.value() == 300, timeout=10_000)
+    assert task.dialog.maximum() == 500 and task.dialog.labelText() == "Importing: 300 / 500 documents"
+    _press_cancel(qtbot, task)
+    gate.release()
+    _finish(qtbot, window)
+    assert "import cancelled: nothing was imported" in window.message_label.text()
+    assert (store.document_count(), _audit_count(store)) == before and store.verify().ok
+    assert not [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+
+
+def test_an_export_cancelled_midway_leaves_the_old_file_and_nothing_beside_it(qtbot, make_window, store, tmp_path,
+                                                                              monkeypatch):
+    window = make_window([(f"d{i}", f"Doc {i}: {TEXT}", []) for i in range(40)])
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "data.jsonl"
+    target.write_bytes(b"the previous export\n")
+    gate = Gate(monkeypatch, at=20, total=40)
+    task = window.run_export({"format": "doccano", "out": str(target), "only_done": False, "annotator": None,
+                              "split": None, "seed": 0}, force=True)
+    gate.wait(qtbot)
+    _press_cancel(qtbot, task)
+    gate.release()
+    _finish(qtbot, window)
+    assert "export cancelled: no file was written" in window.message_label.text()
+    assert target.read_bytes() == b"the previous export\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["data.jsonl"]  # no partial file left beside it
+
+
+def test_an_export_from_the_window_is_one_state_of_the_file_while_the_database_changes(qtbot, make_window, store,
+                                                                                      db_path, tmp_path,
+                                                                                      monkeypatch):
+    """600 documents (two pages of the reader): the export is held after its first document while
+    the window's connection accepts, adds and marks done in the second page; the file written is
+    the state when the export began, byte for byte."""
+    docs = [(f"d{i:03}", f"Item {i}: {TEXT}", [Span(f"t{i}", len(f"Item {i}: "), len(f"Item {i}: ") + 6, "GPE")])
+            for i in range(600)]
+    window = make_window(docs)
+    before = tmp_path / "before.jsonl"
+    assert main.main(["export", "--db", str(db_path), "--format", "doccano", "--out", str(before)]) == 0
+    gate = Gate(monkeypatch, at=1, total=600)
+    out = tmp_path / "window.jsonl"
+    window.run_export({"format": "doccano", "out": str(out), "only_done": False, "annotator": None,
+                       "split": None, "seed": 0})
+    gate.wait(qtbot)
+    for i in (550, 551, 599):  # pages the export has not read yet
+        window.store.accept(f"d{i:03}", f"t{i}")
+        window.store.add_entity(f"d{i:03}", 0, 4, "ORG")
+        window.store.set_status(f"d{i:03}", "done")
+    gate.release()
+    _finish(qtbot, window)
+    after = tmp_path / "after.jsonl"
+    assert main.main(["export", "--db", str(db_path), "--format", "doccano", "--out", str(after)]) == 0
+    assert after.read_bytes() != before.read_bytes()  # the changes are in the file
+    assert out.read_bytes() == before.read_bytes()    # and none of them in the export that was running
+
+
+def test_training_cancelled_from_its_progress_dialog_writes_no_pipeline(qtbot, make_window, store, tmp_path,
+                                                                        monkeypatch):
+    from tests.test_training import _make_gold
+    _make_gold(store, 6, done=6)
+    window = make_window([("x", "Nothing here.", [])])
+    out = tmp_path / "models" / "cancelled"
+    gate = Gate(monkeypatch, at=3, total=40)
+    task = window.run_training({"out": str(out), "dev_fraction": 0.34, "seed": 0, "max_steps": 40})
+    gate.wait(qtbot)
+    assert task.dialog.labelText() == "Training: step 3 of 40"
+    _press_cancel(qtbot, task)
+    gate.release()
+    _finish(qtbot, window, timeout=300_000)
+    assert "training cancelled: no pipeline was written" in window.message_label.text()
+    assert not out.exists()
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
