@@ -181,20 +181,24 @@ class FileActions:
         whose = choices["annotator"] or self.store.annotator
 
         def work(task):
-            from store import Store
+            from store import Store, anchor
             from store.export import export_documents
             # Read-only and one state of the file, as `marginalia export`: the window may go on writing.
             with Store.open(db_path, whose, create=False, read_only=True) as store, store.snapshot():
                 total = store.document_count()
+                head = anchor.head(store.conn)
                 count = [0]
 
                 def progress():
                     task.check()  # raising here removes every partial file
                     count[0] += 1
                     task.report(count[0], total, f"Exporting: {count[0]} / {total} documents")
-                return export_documents(store, choices["format"], out, only_done=choices["only_done"],
-                                        annotator=choices["annotator"], split=choices["split"], seed=choices["seed"],
-                                        force=force, on_progress=progress)
+                written = export_documents(store, choices["format"], out, only_done=choices["only_done"],
+                                           annotator=choices["annotator"], split=choices["split"],
+                                           seed=choices["seed"], force=force, on_progress=progress)
+            # The audit log's anchor goes with the export, as with `marginalia export` (store/anchor.py).
+            anchor.write_manifest(out, head, fmt=choices["format"], written=written, database=db_path)
+            return written
 
         task = BackgroundTask(self, "Export", work, label=f"Exporting to {out.name}…")
         task.done.connect(lambda written: self.message(

@@ -133,6 +133,11 @@ def test_export_from_the_window_writes_the_same_bytes_as_the_command_line(qtbot,
         for mine, theirs in pairs:
             assert mine.read_bytes() == theirs.read_bytes(), (fmt, only_done, split)
             assert mine.stat().st_size > 0
+        # The audit anchor goes beside it, as the command line's: the same state, the same files' hashes.
+        mine, theirs = (json.loads(Path(f"{p}.manifest.json").read_text()) for p in (out, cli))
+        assert mine["audit"] == theirs["audit"] and mine["format"] == fmt
+        assert sorted(mine["files"].values(), key=str) == sorted(theirs["files"].values(), key=str)
+        assert main.main(["audit", "--db", str(db_path), "--verify", "--expect", f"{out}.manifest.json"]) == 0
     again = window.export_dataset()  # the last choices come back
     assert again.format.currentData() == "jsonl" and again.only_done.isChecked() and again.split.isChecked()
     assert again.fractions.text() == "a=0.5,b=0.5" and again.seed.value() == 7
@@ -161,7 +166,51 @@ def test_new_and_open_database_replace_the_window_and_remember_recent_files(qtbo
     assert Path(third.store.path) == Path(store.path) and third.state.id == "d1"
     third.recent_menu.aboutToShow.emit()
     assert [a.text() for a in third.recent_menu.actions()] == [str(tmp_path / "fresh.db")]
+    third.recent_menu.actions()[0].trigger()  # chosen from File → Open recent
+    fourth = session.window
+    qtbot.addWidget(fourth)
+    assert fourth is not third and Path(fourth.store.path) == tmp_path / "fresh.db"
+    assert settings.recent_databases()[:2] == [str(tmp_path / "fresh.db"), str(store.path)]
     session.close()
+
+
+def _drag_and_drop(target, paths: list[Path]) -> bool:
+    """What the window system sends when files are dragged from a file manager onto a widget (Qt
+    passes it up to the first one that takes drops); returns whether the drop was taken."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    return drop.isAccepted()
+
+
+def test_files_dropped_on_the_window_are_imported_and_a_dropped_database_is_opened(qtbot, make_window, store,
+                                                                                    tmp_path):
+    window = make_window([("d1", TEXT, [])])
+    first = _jsonl(tmp_path / "first.jsonl", [{"id": "x1", "text": "Tripoli was quiet."}])
+    second = tmp_path / "second.txt"
+    second.write_text("Benghazi was not.\n", encoding="utf-8")
+    assert _drag_and_drop(window.view.viewport(), [first, second])  # onto the article
+    _finish(qtbot, window)
+    assert store.document_count() == 3 and "imported 2 documents" in window.message_label.text()
+    assert window.corpus.model.rowCount() == 3
+
+    other = tmp_path / "other.db"
+    main.main(["import", str(first), "--db", str(other)])
+    assert _drag_and_drop(window.corpus, [other])  # onto the list of documents
+    new_window = window.session.window
+    qtbot.addWidget(new_window)
+    assert Path(new_window.store.path) == other and new_window.state.id == "x1"
+    window.session.close()
 
 
 def test_an_export_or_import_onto_the_database_itself_is_refused(qtbot, make_window, store, db_path):
