@@ -122,7 +122,8 @@ class TrainDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.resize(640, self.sizeHint().height())
+        self.setMinimumWidth(640)  # the note's wrapped height is measured at the width it will have
+        self.resize(640, self.layout().totalHeightForWidth(640))
 
     def choices(self) -> dict:
         return {"out": self.out.text().strip(), "dev_fraction": self.dev_fraction.value(), "seed": self.seed.value(),

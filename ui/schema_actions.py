@@ -72,12 +72,21 @@ class AddLabelDialog(QDialog):
         form.addRow("&Label", self.label)
         form.addRow("&Colour", self.colour_button)
         form.addRow("", self.colour_note)
+        form.setRowVisible(self.colour_note, False)  # shown only when there is something to say
         form.addRow("&Key", self.key)
         form.addRow("&Description", self.description)
         form.addRow(self.problem)
         form.addRow(self.buttons)
+        self.form = form
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)  # the key's hint and a note, unclipped
         self._show_colour()
         self._check()
+
+    def _note(self, text: str) -> None:
+        self.colour_note.setText(text)
+        self.form.setRowVisible(self.colour_note, bool(text))
+        # A wrapped note is as tall as the dialog's width makes it: grow to show all of it.
+        self.resize(self.width(), max(self.height(), self.form.totalHeightForWidth(self.width())))
 
     def _show_colour(self) -> None:
         from annotate import palette
@@ -90,10 +99,10 @@ class AddLabelDialog(QDialog):
             if distance < palette.MIN_DISTANCE:
                 reader = {"normal": "anyone", "deutan": "readers with deuteranopia",
                           "protan": "readers with protanopia", "tritan": "readers with tritanopia"}[vision]
-                self.colour_note.setText(f"Hard to tell from {label} for {reader} in the {theme} theme "
-                                         f"({distance:.1f} apart; the offered colour keeps {palette.MIN_DISTANCE})")
+                self._note(f"Hard to tell from {label} for {reader} in the {theme} theme "
+                           f"({distance:.1f} apart; the offered colour keeps {palette.MIN_DISTANCE})")
                 return
-        self.colour_note.setText("")
+        self._note("")
 
     def _choose_colour(self) -> None:
         colour = QColorDialog.getColor(QColor(self.colour), self, "Label colour")

@@ -86,6 +86,15 @@ def test_a_label_added_with_its_colour_and_key_works_and_a_taken_key_is_refused(
     window = make_window([("d1", TEXT, [])])
     window.actions_by_id["schema.add_label"].trigger()
     dialog = window.add_label_dialog
+    qtbot.waitExposed(dialog)
+    assert not dialog.colour_note.isVisible()  # no empty row while there is nothing to say
+    hint = dialog.key.placeholderText()
+    assert dialog.key.fontMetrics().horizontalAdvance(hint) < dialog.key.contentsRect().width()  # unclipped
+    dialog.colour = store.schema.entity("PERSON").color  # as if picked by hand: the note says why not
+    dialog._show_colour()
+    qtbot.waitUntil(lambda: dialog.colour_note.isVisible())
+    note = dialog.colour_note
+    assert "Hard to tell from PERSON" in note.text() and note.height() >= note.heightForWidth(note.width())
     qtbot.keyClicks(dialog.label, "WEAPON")
     qtbot.keyClicks(dialog.key, "a")  # Accept suggestion's key
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
