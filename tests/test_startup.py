@@ -135,3 +135,24 @@ def test_a_missing_system_library_of_qt_is_one_line_naming_the_packages(tmp_path
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "libglib-2.0.so.0" in lines[0] and "apt-get install" in lines[0] \
         and "libglib2.0-0" in lines[0], done.stderr
+
+
+def test_the_first_window_fits_a_small_screen_and_another_database_keeps_its_place(qtbot, tmp_path, monkeypatch):
+    """As on a 1366x768 laptop: the default 1400x860 would leave the window's right side and status
+    bar off the screen (the offscreen platform's 800x600 screen stands for it)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+    from ui.session import Session
+    monkeypatch.setattr(QGuiApplication, "platformName", staticmethod(lambda: "xcb"))
+    session = Session()
+    assert session.open(tmp_path / "first.db", create=True)
+    window = session.window
+    qtbot.addWidget(window)
+    area, frame = window.screen().availableGeometry(), window.geometry()
+    assert area.height() < 860 and area.top() <= frame.top() and frame.bottom() <= area.bottom(), (area, frame)
+    assert frame.left() >= area.left() and frame.width() < 1400  # as narrow as its panels allow
+    window.setGeometry(QRect(30, 20, 1000, 600))  # where the person put it
+    assert session.open(tmp_path / "second.db", create=True)
+    qtbot.addWidget(session.window)
+    assert session.window is not window and session.window.geometry() == QRect(30, 20, 1000, 600)
+    session.close()

@@ -102,6 +102,12 @@ class Session(QObject):
         window.open_document(doc_id or store.next_unfinished() or (store.document_ids()[:1] or [None])[0])
         self.window, self.store = window, store
         self.owns_store = owned if same_store else True
+        if old_window is not None:
+            # Another database: the window stays where the person put it, at the size they gave it.
+            window.setGeometry(old_window.geometry())
+            window.setWindowState(old_window.windowState())
+        else:
+            fit_to_screen(window)
         window.show()
         if old_window is not None:
             old_window.close()
@@ -124,3 +130,23 @@ class Session(QObject):
         if self.store is not None and self.owns_store:
             self.store.close()
         self.store = None
+
+
+def fit_to_screen(window) -> None:
+    """The window's default size is larger than a laptop's screen (1366x768): shrink it to the
+    screen's free area and centre it there, or its right side and status bar are off the screen."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QGuiApplication
+    if QGuiApplication.platformName() == "offscreen":
+        return  # no screen: its 800x600 is a placeholder; screenshots and tests choose their own size
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    # Room for the window manager's frame and title bar, which the window's own size leaves out.
+    least = window.minimumSizeHint()
+    width = max(min(window.width(), area.width() - 16), least.width())
+    height = max(min(window.height(), area.height() - 48), least.height())
+    window.resize(width, height)
+    corner = area.center() - QPoint(width // 2, height // 2)
+    window.move(max(corner.x(), area.left()), max(corner.y(), area.top()))
