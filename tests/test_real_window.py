@@ -115,3 +115,53 @@ def test_the_real_window_under_xvfb_obeys_real_key_events(tmp_path, x_display):
             proc.wait()
     err = proc.stderr.read().decode(errors="replace")
     assert "Traceback" not in err, err
+
+
+def test_a_first_run_asks_the_name_shows_the_window_at_once_and_the_typed_name_acts(tmp_path, x_display):
+    """A new user with a screen: the name dialog takes the typed keys (none reach the window behind
+    it, where 'a' accepts), the window shows and the sample is pre-annotated in the background (that
+    the window comes first is checked in test_startup), and what the user then does is recorded
+    under the typed name."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY",
+                                                             "MARGINALIA_ANNOTATOR")}
+    home = tmp_path / "home"
+    env.update(DISPLAY=x_display, XDG_CONFIG_HOME=str(tmp_path / "config"), MARGINALIA_HOME=str(home),
+               HOME=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py")], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    xdotool = _tool("xdotool")
+
+    def xdo(*args: str) -> str:
+        return subprocess.run([xdotool, *args], env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+
+    db = home / "marginalia.db"
+    try:
+        dialog = _wait(lambda: xdo("search", "--onlyvisible", "--name", "Welcome to Marginalia"), proc,
+                       "the name dialog is shown")
+        xdo("windowfocus", "--sync", dialog.split("\n")[0])
+        time.sleep(1)
+        xdo("key", "ctrl+a")
+        xdo("type", "--delay", "80", "jaxax")  # letters that are window keys (j selects, a accepts, x rejects)
+        xdo("key", "BackSpace", "Return")
+        window = _wait(lambda: xdo("search", "--onlyvisible", "--name", " — Marginalia").split("\n")[0], proc,
+                       "the window is shown")
+        suggested = "SELECT count(*) FROM spans WHERE decision = 'suggested'"
+        _wait(lambda: db.exists() and _query(db, suggested)[0][0] > 0, proc, "the sample is pre-annotated", 180)
+        assert _query(db, "SELECT count(*) FROM spans WHERE decision != 'suggested'") == [(0,)]  # no key leaked
+        _wait(lambda: not xdo("search", "--onlyvisible", "--name", "^Pre-annotat"), proc, "the progress closes")
+        xdo("windowfocus", "--sync", window)
+        time.sleep(1)
+        xdo("key", "j")
+        xdo("key", "a")
+        _wait(lambda: _query(db, "SELECT count(*) FROM spans WHERE decision = 'accepted'") == [(1,)], proc,
+              "A accepts the first suggestion")
+        last = _query(db, "SELECT actor FROM audit ORDER BY seq DESC LIMIT 1")
+        assert last == [("jaxa",)], last  # the typed name, not the login name proposed
+        xdo("key", "ctrl+q")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    err = proc.stderr.read().decode(errors="replace")
+    assert "Traceback" not in err, err
