@@ -67,19 +67,23 @@ def test_a_loaded_schema_file_is_shown_and_its_keys_work(qtbot, make_window, sto
     assert "WEAPON" in shown and "Weapons and weapon systems" in shown and "version 2" in shown
 
 
-def test_a_schema_file_that_drops_a_label_in_use_or_is_broken_changes_nothing(qtbot, make_window, store, tmp_path):
+def test_a_schema_file_that_drops_a_label_in_use_or_is_broken_changes_nothing(qtbot, make_window, store, tmp_path,
+                                                                               monkeypatch):
     window = make_window([("d1", TEXT, [])])
     start = TEXT.index("Monday")
     store.add_entity("d1", start, start + 6, "DATE")
     path = tmp_path / "defence.toml"
     path.write_text(SCHEMA, encoding="utf-8")
-    assert not window.load_schema_file(path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.actions_by_id["schema.load"].trigger()  # Schema → Load schema file…
+    assert window.report_box.isVisible()
     assert "drops entity label 'DATE'" in window.report_box.text() and "not changed" in window.report_box.text()
     broken = tmp_path / "broken.toml"
     broken.write_text(SCHEMA.replace('color = "#D55E00"', 'color = "red'), encoding="utf-8")
     assert not window.load_schema_file(broken)
     assert str(broken) in window.report_box.text() and "line" in window.report_box.text()
-    assert store.schema_version() == 1 and window.session is None or window.session.window is window
+    assert store.schema_version() == 1 and (window.session is None or window.session.window is window)
+    assert [e.label for e in window.schema.entities if e.label == "DATE"] == ["DATE"]  # still offered
 
 
 def test_a_label_added_with_its_colour_and_key_works_and_a_taken_key_is_refused(qtbot, make_window, store):
