@@ -165,3 +165,43 @@ def test_a_first_run_asks_the_name_shows_the_window_at_once_and_the_typed_name_a
             proc.wait()
     err = proc.stderr.read().decode(errors="replace")
     assert "Traceback" not in err, err
+
+
+def test_gui_on_a_mistyped_database_asks_before_creating_it(tmp_path, x_display):
+    """`marginalia gui --db typo.db` with a screen: a dialog says there is no such database; Esc
+    quits with nothing made, Enter (Create it) makes an empty one and shows the window on it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=x_display, XDG_CONFIG_HOME=str(tmp_path / "config"), MARGINALIA_HOME=str(tmp_path / "home"),
+               MARGINALIA_ANNOTATOR="ana", HOME=str(tmp_path))
+    typo = tmp_path / "typo.db"
+    xdotool = _tool("xdotool")
+
+    def xdo(*args: str) -> str:
+        return subprocess.run([xdotool, *args], env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+
+    for key in ("Escape", "Return"):
+        proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "gui", "--db", str(typo)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            box = _wait(lambda: xdo("search", "--onlyvisible", "--name", "^No such database$"), proc,
+                        "the dialog is shown")
+            xdo("windowfocus", "--sync", box.split("\n")[0])
+            time.sleep(1)
+            xdo("key", key)
+            if key == "Escape":
+                assert proc.wait(timeout=60) == 0
+                assert not typo.exists()
+                continue
+            window = _wait(lambda: xdo("search", "--onlyvisible", "--name", "Marginalia$"), proc,
+                           "the window is shown")
+            assert _query(typo, "SELECT count(*) FROM documents") == [(0,)]
+            xdo("windowfocus", "--sync", window.split("\n")[0])
+            time.sleep(1)
+            xdo("key", "ctrl+q")
+            assert proc.wait(timeout=60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err = proc.stderr.read().decode(errors="replace")
+        assert "Traceback" not in err, err
