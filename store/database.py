@@ -265,7 +265,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True, read_only: bo
     if exists and os.path.isdir(path):
         raise StoreError(f"{shown}: is a folder, not a database file")
     if not exists and (not create or read_only):
-        raise StoreError(f"{shown}: no such database" + (f" (the link points to {path})" if shown != path else ""))
+        raise StoreError(f"{shown}: no such database" + (f" (the link points to {path})" if shown != path else "")
+                         + f"; check the name, or make one with `marginalia import FILE... --db {shown}`")
     # For the window: a large file is checked page by page while it shows (see BackgroundCheck).
     later = check_later and not read_only and exists and os.stat(path).st_size >= CHECK_AT_OPEN_BELOW
     state = inspect_existing(path, check=not later) if exists else "new"

@@ -41,6 +41,12 @@ def test_gui_on_a_mistyped_database_creates_nothing_and_says_how(tmp_path, capsy
     err = capsys.readouterr().err
     assert f"there is no database at {typo}" in err and "marginalia import" in err
     assert not typo.exists()
+    for command in ("stats", "screenshot", "export"):  # the batch commands say how too
+        args = {"screenshot": ["--out", str(tmp_path / "s.png")], "export": ["--out", str(tmp_path / "e.jsonl")]}
+        assert main.main([command, "--db", str(typo), *args.get(command, [])]) == 1
+        err = capsys.readouterr().err
+        assert f"{typo}: no such database; check the name, or make one with `marginalia import" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_offscreen_takes_the_login_name_and_says_so(tmp_path):
