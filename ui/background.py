@@ -96,6 +96,8 @@ class BackgroundTask(QObject):
         self.worker.failed.connect(self._failed)
         self.worker.cancelled_signal.connect(self._cancelled)
         self.running = False
+        self._latest: tuple[int, int, str] | None = None
+        self._showing = False
 
     def start(self) -> "BackgroundTask":
         self.running = True
@@ -110,10 +112,22 @@ class BackgroundTask(QObject):
     def _progress(self, done: int, total: int, text: str) -> None:
         if not self.running:
             return
-        self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total else 0)
-        if text:
-            self.dialog.setLabelText(text)
+        self._latest = (done, total, text)
+        if self._showing:
+            return  # called from inside setValue below: the call outside shows the latest step
+        # A modal QProgressDialog's setValue runs the event loop, which delivers the next queued
+        # step inside this call; shown in the order they return, the bar ended on an older step.
+        self._showing = True
+        try:
+            shown = None
+            while shown != self._latest:
+                shown = done, total, text = self._latest
+                if text:
+                    self.dialog.setLabelText(text)
+                self.dialog.setMaximum(max(total, 0))
+                self.dialog.setValue(min(done, total) if total else 0)
+        finally:
+            self._showing = False
 
     @Slot(object)
     def _finished(self, result) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
@@ -29,7 +32,10 @@ class Gate:
             if done == at and (total is None or total_ == total) and not self.reached.is_set():
                 worker.progress.emit(done, total_, text)  # past the 10 Hz throttle: the bar shows this step
                 self.reached.set()
-                assert self.go.wait(120), "the test never released the gate"
+                deadline = time.monotonic() + 120
+                # Released by the test, or let go when the work is cancelled (a window closed after a failure).
+                while not self.go.wait(0.05) and not worker.flag.is_set():
+                    assert time.monotonic() < deadline, "the test never released the gate"
         monkeypatch.setattr(background._Worker, "report", report)
 
     def wait(self, qtbot) -> None:
@@ -37,6 +43,15 @@ class Gate:
 
     def release(self) -> None:
         self.go.set()
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """``gate(at=N, total=T)``: held workers are released when the test ends, passed or failed."""
+    made: list[Gate] = []
+    yield lambda **kw: made.append(Gate(monkeypatch, **kw)) or made[-1]
+    for each in made:
+        each.release()
 
 
 def _finish(qtbot, window, timeout: int = 120_000) -> None:
@@ -60,17 +75,17 @@ def _audit_count(store) -> int:
 
 
 def test_an_import_cancelled_from_its_progress_dialog_midway_imports_nothing(qtbot, make_window, store, tmp_path,
-                                                                            monkeypatch):
+                                                                            gate):
     window = make_window([("d1", TEXT, [])])
     big = _jsonl(tmp_path / "big.jsonl", [{"id": f"n{i}", "text": f"Doc {i} from Cairo."} for i in range(500)])
     before = (store.document_count(), _audit_count(store))
-    gate = Gate(monkeypatch, at=300, total=500)
+    held = gate(at=300, total=500)
     task = window.run_import([big])
-    gate.wait(qtbot)
-    qtbot.waitUntil(lambda: task.dialog.value() == 300, timeout=10_000)
-    assert task.dialog.maximum() == 500 and task.dialog.labelText() == "Importing: 300 / 500 documents"
+    held.wait(qtbot)
+    qtbot.waitUntil(lambda: task.dialog.labelText() == "Importing: 300 / 500 documents", timeout=10_000)
+    assert task.dialog.maximum() == 500 and task.dialog.value() == 300
     _press_cancel(qtbot, task)
-    gate.release()
+    held.release()
     _finish(qtbot, window)
     assert "import cancelled: nothing was imported" in window.message_label.text()
     assert (store.document_count(), _audit_count(store)) == before and store.verify().ok
@@ -78,18 +93,18 @@ def test_an_import_cancelled_from_its_progress_dialog_midway_imports_nothing(qtb
 
 
 def test_an_export_cancelled_midway_leaves_the_old_file_and_nothing_beside_it(qtbot, make_window, store, tmp_path,
-                                                                              monkeypatch):
+                                                                              gate):
     window = make_window([(f"d{i}", f"Doc {i}: {TEXT}", []) for i in range(40)])
     folder = tmp_path / "out"
     folder.mkdir()
     target = folder / "data.jsonl"
     target.write_bytes(b"the previous export\n")
-    gate = Gate(monkeypatch, at=20, total=40)
+    held = gate(at=20, total=40)
     task = window.run_export({"format": "doccano", "out": str(target), "only_done": False, "annotator": None,
                               "split": None, "seed": 0}, force=True)
-    gate.wait(qtbot)
+    held.wait(qtbot)
     _press_cancel(qtbot, task)
-    gate.release()
+    held.release()
     _finish(qtbot, window)
     assert "export cancelled: no file was written" in window.message_label.text()
     assert target.read_bytes() == b"the previous export\n"
@@ -98,7 +113,7 @@ def test_an_export_cancelled_midway_leaves_the_old_file_and_nothing_beside_it(qt
 
 def test_an_export_from_the_window_is_one_state_of_the_file_while_the_database_changes(qtbot, make_window, store,
                                                                                       db_path, tmp_path,
-                                                                                      monkeypatch):
+                                                                                      gate):
     """600 documents (two pages of the reader): the export is held after its first document while
     the window's connection accepts, adds and marks done in the second page; the file written is
     the state when the export began, byte for byte."""
@@ -107,16 +122,16 @@ def test_an_export_from_the_window_is_one_state_of_the_file_while_the_database_c
     window = make_window(docs)
     before = tmp_path / "before.jsonl"
     assert main.main(["export", "--db", str(db_path), "--format", "doccano", "--out", str(before)]) == 0
-    gate = Gate(monkeypatch, at=1, total=600)
+    held = gate(at=1, total=600)
     out = tmp_path / "window.jsonl"
     window.run_export({"format": "doccano", "out": str(out), "only_done": False, "annotator": None,
                        "split": None, "seed": 0})
-    gate.wait(qtbot)
+    held.wait(qtbot)
     for i in (550, 551, 599):  # pages the export has not read yet
         window.store.accept(f"d{i:03}", f"t{i}")
         window.store.add_entity(f"d{i:03}", 0, 4, "ORG")
         window.store.set_status(f"d{i:03}", "done")
-    gate.release()
+    held.release()
     _finish(qtbot, window)
     after = tmp_path / "after.jsonl"
     assert main.main(["export", "--db", str(db_path), "--format", "doccano", "--out", str(after)]) == 0
@@ -125,18 +140,60 @@ def test_an_export_from_the_window_is_one_state_of_the_file_while_the_database_c
 
 
 def test_training_cancelled_from_its_progress_dialog_writes_no_pipeline(qtbot, make_window, store, tmp_path,
-                                                                        monkeypatch):
+                                                                        gate):
     from tests.test_training import _make_gold
     _make_gold(store, 6, done=6)
     window = make_window([("x", "Nothing here.", [])])
     out = tmp_path / "models" / "cancelled"
-    gate = Gate(monkeypatch, at=3, total=40)
+    held = gate(at=3, total=40)
     task = window.run_training({"out": str(out), "dev_fraction": 0.34, "seed": 0, "max_steps": 40})
-    gate.wait(qtbot)
-    assert task.dialog.labelText() == "Training: step 3 of 40"
+    held.wait(qtbot)
+    qtbot.waitUntil(lambda: task.dialog.labelText() == "Training: step 3 of 40", timeout=10_000)
     _press_cancel(qtbot, task)
-    gate.release()
+    held.release()
     _finish(qtbot, window, timeout=300_000)
     assert "training cancelled: no pipeline was written" in window.message_label.text()
     assert not out.exists()
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+def test_closing_the_window_during_an_import_rolls_it_back_and_waits_for_it(qtbot, make_window, store, tmp_path,
+                                                                           gate):
+    window = make_window([("d1", TEXT, [])])
+    big = _jsonl(tmp_path / "big.jsonl", [{"id": f"n{i}", "text": f"Doc {i} from Cairo."} for i in range(300)])
+    before = (store.document_count(), _audit_count(store))
+    held = gate(at=100, total=300)
+    task = window.run_import([big])
+    held.wait(qtbot)
+    threading.Timer(0.5, held.release).start()  # the close below waits for the worker, held at the gate
+    window.close()  # Ctrl+Q, or the window's close button
+    assert task.thread.isFinished()  # no thread outlives the window
+    assert (store.document_count(), _audit_count(store)) == before and store.verify().ok
+
+
+def test_the_progress_dialog_ends_on_the_last_step_reported(qtbot, make_window):
+    """Steps arrive faster than they are shown; a modal progress dialog's setValue runs the event
+    loop and so shows the next step inside the current one: the bar must still end on the last."""
+    from ui.background import BackgroundTask
+    window = make_window([("d1", TEXT, [])])
+    shown, go = threading.Event(), threading.Event()
+
+    def work(task):
+        assert shown.wait(60)
+        for step in range(1, 201):
+            task.progress.emit(step, 200, f"step {step}")  # every step, unthrottled
+        assert go.wait(60)
+        return "done"
+
+    task = BackgroundTask(window, "Steps", work, show_after_ms=0)
+    window._start(task)
+    qtbot.waitUntil(task.dialog.isVisible, timeout=10_000)
+    qtbot.wait(50)
+    shown.set()
+    try:
+        qtbot.waitUntil(lambda: task.dialog.value() == 200 and task.dialog.labelText() == "step 200", timeout=10_000)
+        qtbot.wait(200)  # nothing older comes after it
+        assert (task.dialog.value(), task.dialog.labelText()) == (200, "step 200")
+    finally:
+        go.set()
+    _finish(qtbot, window)
