@@ -42,7 +42,7 @@ class ModelChooser(QDialog):
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
         self.list.currentItemChanged.connect(lambda *_: self._update())
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Pre-annotator:"))
+        layout.addWidget(QLabel("Pipeline to evaluate:" if held_out else "Pre-annotator:"))
         layout.addWidget(self.list)
         row = QHBoxLayout()
         row.addWidget(folder)
