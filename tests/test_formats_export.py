@@ -48,6 +48,32 @@ def test_native_fast_path_writes_the_same_records_as_the_domain_objects(tmp_path
             json.loads(json.dumps([r for r in slow if r["status"] == "done"]))
 
 
+def test_native_fast_path_entities_with_every_optional_field_and_awkward_scores(tmp_path):
+    """The fast path's entities with attrs, replaces, a group and scores needing 15, 16 and 17
+    digits read back as the domain objects write them; a score no JSON can hold is refused."""
+    from annotate.formats import native_jsonl
+    from store import Store
+    from store.export import native_lines
+    db = _native(tmp_path, 4)
+    with Store.open(str(db), "tester", create=False) as store:
+        conn = store.conn
+        conn.execute("UPDATE spans SET attrs = '{\"k\":[1,\"é\"]}', replaces = 'e9' WHERE id = 'e1'")
+        conn.execute("UPDATE spans SET score = ? WHERE id = 'e2' AND doc_id = 'd0'", [0.1 + 0.2])
+        conn.execute("UPDATE spans SET score = ? WHERE id = 'e2' AND doc_id = 'd1'", [1e-7])
+        conn.execute("UPDATE spans SET score = ? WHERE id = 'e2' AND doc_id = 'd2'", [0.8734567165374756])
+        conn.execute("INSERT INTO clusters (doc_id, id, origin, decision, annotator, score, created_at, updated_at) "
+                     "VALUES ('d3', 'g1', 'tester', 'manual', 'tester', NULL, 't', 't')")
+        conn.execute("UPDATE spans SET cluster = 'g1' WHERE doc_id = 'd3' AND id IN ('e1', 'e2')")
+        slow = [native_jsonl.to_record(item) for item in store.iter_annotated()]
+        fast = [json.loads(line) for _, line in native_lines(store)]
+        assert fast == json.loads(json.dumps(slow))
+        assert fast[0]["entities"][0]["attrs"] == {"k": [1, "é"]} and fast[3]["entities"][0]["cluster"] == "g1"
+        assert [r["entities"][1]["score"] for r in fast[:3]] == [0.1 + 0.2, 1e-7, 0.8734567165374756]
+        conn.execute("UPDATE spans SET score = 9e999 WHERE id = 'e3' AND doc_id = 'd2'")
+        with pytest.raises(Exception, match="cannot be written as JSON"):
+            list(native_lines(store))
+
+
 def test_split_is_deterministic_and_complete(tmp_path):
     db = _native(tmp_path, 20)
     outs = []
