@@ -58,7 +58,7 @@ class Session(QObject):
             else:
                 QMessageBox.critical(parent, "Cannot open the database", str(exc))
             return False
-        name = acting_on_a_screen(db_path, self.given, store.annotators())
+        name = acting_on_a_screen(db_path, self.given, store.annotators)
         if name is None:
             if headless():
                 name = login_name()
