@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from annotate.arguments import decimal, integer
 from annotate.errors import MarginaliaError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--split", metavar="NAME=FRACTION,...",
                      help="write one file per split, e.g. train=0.8,dev=0.1,test=0.1 gives OUT.train.jsonl, "
                           "OUT.dev.jsonl, OUT.test.jsonl (a deterministic shuffle with --seed)")
-    exp.add_argument("--seed", type=int, default=0, help="seed of the --split shuffle (default 0)")
+    exp.add_argument("--seed", type=integer, default=0, help="seed of the --split shuffle (default 0)")
     exp.add_argument("--force", action="store_true", help="overwrite an existing output file")
     exp.add_argument("--annotator", metavar="NAME", default=None, help=(
         "export only this annotator's version (what they decided, their status for --only-done); without "
@@ -132,20 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--model", default="builtin",
                      help="builtin (the rules, no download; builtin.v2 names a version), a pipeline folder, "
                           "or an installed spaCy package such as en_core_web_sm (default: builtin)")
-    pre.add_argument("--batch-size", type=int, default=64, help="documents per batch and per transaction (default 64)")
-    pre.add_argument("--n-process", type=int, default=1, help="processes for nlp.pipe (default 1)")
+    pre.add_argument("--batch-size", type=integer, default=64, help="documents per batch and per transaction (default 64)")
+    pre.add_argument("--n-process", type=integer, default=1, help="processes for nlp.pipe (default 1)")
     pre.add_argument("--scheduler", metavar="ADDRESS",
                      help="run the pipeline on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
                           "this process writes what the workers return (needs marginalia[cluster])")
-    pre.add_argument("--workers", type=int, metavar="N",
+    pre.add_argument("--workers", type=integer, metavar="N",
                      help="run the pipeline on a local Dask cluster of N worker processes (needs marginalia[cluster])")
     pre.add_argument("--json", action="store_true", help="print the result as JSON")
 
     trn = command("train", "train a spaCy pipeline (entities, and claims as spans) from the gold of done documents")
     trn.add_argument("--out", type=Path, required=True, help="folder for the trained pipeline (spacy.load reads it)")
-    trn.add_argument("--dev-fraction", type=float, default=0.2, help="share of documents held out (default 0.2)")
-    trn.add_argument("--seed", type=int, default=0, help="seed of the split and of training (default 0)")
-    trn.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (default: spaCy's)")
+    trn.add_argument("--dev-fraction", type=decimal, default=0.2, help="share of documents held out (default 0.2)")
+    trn.add_argument("--seed", type=integer, default=0, help="seed of the split and of training (default 0)")
+    trn.add_argument("--max-steps", type=integer, default=None, help="stop after this many steps (default: spaCy's)")
     trn.add_argument("--name", default="marginalia", help="the pipeline's name in suggestions' origin")
     trn.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -165,11 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     asg = command("assign", "hand out documents: one database per annotator holding only their documents")
     asg.add_argument("--annotators", required=True, help="comma-separated names, e.g. ana,ben,cem")
-    asg.add_argument("--overlap", type=float, default=0.2,
+    asg.add_argument("--overlap", type=decimal, default=0.2,
                      help="share of documents given to several annotators, for agreement (default 0.2)")
-    asg.add_argument("--copies", type=int, default=2, help="annotators per overlap document (default 2)")
+    asg.add_argument("--copies", type=integer, default=2, help="annotators per overlap document (default 2)")
     asg.add_argument("--out", type=Path, required=True, help="folder for the annotators' files (ANNOTATOR.db)")
-    asg.add_argument("--seed", type=int, default=0, help="seed of the deterministic shuffle (default 0)")
+    asg.add_argument("--seed", type=integer, default=0, help="seed of the deterministic shuffle (default 0)")
     asg.add_argument("--json", action="store_true", help="print JSON")
 
     sch = command("schema", "show the database's schema, or load a schema file as its new version", acting=True)
@@ -201,9 +202,26 @@ def main(argv: list[str] | None = None) -> int:
     except MarginaliaError as exc:
         print(f"marginalia: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as exc:
+        # A path the system refuses (too long, a folder where a file is wanted, no permission) names
+        # itself; every write lands whole or not at all, so nothing is left half done.
+        print(f"marginalia: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("marginalia: interrupted; every committed action is kept", file=sys.stderr)
         return 130
+
+
+def _os_error(exc: OSError) -> str:
+    def shown(name) -> str:
+        text = os.fsdecode(name) if isinstance(name, (bytes, os.PathLike)) else str(name)
+        return text if len(text) <= 200 else f"{text[:120]}...{text[-40:]} ({len(text):,} characters)"
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    if exc.filename2 is not None:
+        return f"{shown(exc.filename)} -> {shown(exc.filename2)}: {reason}"
+    return f"{shown(exc.filename)}: {reason}"
 
 
 def _refuse_database_paths(args) -> None:
@@ -223,9 +241,11 @@ def _open_store(args, *, create: bool = True, only_reads: bool = False, needs_on
     ``needs_one``: the command reads or writes someone's statuses, so with several annotators
     and no name given it stops and names them.
     """
-    from annotate.people import ENVIRONMENT, acting_annotator, login_name
+    from annotate.people import ENVIRONMENT, acting_annotator, checked_person, login_name
     from store import Store
-    given = given or args.user
+    given = given if given is not None else args.user
+    if given is not None:  # refused before any file is opened
+        given = checked_person(given, how_to_say.split()[0])
     # A new database has no annotators: the name it is created under is already the rule's answer.
     first = given or os.environ.get(ENVIRONMENT, "").strip() or login_name()
     store = Store.open(str(args.db), first, create=create and not only_reads, read_only=only_reads)
@@ -246,19 +266,23 @@ def _progress(total: int | None, what: str):
 
 
 def cmd_gui(args) -> int:
+    from annotate.people import checked_person
     from ui.app import run_gui
+    if args.user is not None:
+        args.user = checked_person(args.user, "--user")
     return run_gui(db_path=args.db, annotator=args.user, doc_id=getattr(args, "doc", None),
                    seed_if_new=args.db == default_db_path())
 
 
 def cmd_screenshot(args) -> int:
+    from annotate.arguments import size
     from annotate.errors import InputError
     from ui.app import screenshot
 
     try:
-        width, height = (int(v) for v in args.size.lower().split("x"))
-    except ValueError:
-        raise InputError(f"--size must look like 1400x860, not {args.size!r}") from None
+        width, height = size(args.size)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     with _open_store(args, create=False, needs_one=True) as store:
         out = screenshot(store, doc_id=args.doc, out=args.out, theme=args.theme, width=width, height=height,
                          arcs=args.arcs, select=args.select, tags=args.tags, tab=args.tab)

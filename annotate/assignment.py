@@ -11,16 +11,30 @@ import random
 from itertools import combinations
 
 from .errors import InputError
+from .formats.common import _DEVICE_NAMES as DEVICE_NAMES
+from .people import checked_person
 
 
 def plan_assignment(doc_ids: list[str], annotators: list[str], *, overlap: float, copies: int = 2,
                     seed: int = 0) -> dict[str, list[str]]:
     """annotator -> the document ids they get, in the order given."""
-    names = [a.strip() for a in annotators]
-    if not names or any(not a for a in names):
+    if not annotators or all(not a.strip() for a in annotators):
         raise InputError("name at least one annotator (--annotators ana,ben,...)")
-    if len(set(names)) != len(names):
-        raise InputError(f"an annotator is named twice: {', '.join(names)}")
+    names = [checked_person(a, "--annotators") for a in annotators]
+    # Each name becomes a file, NAME.db, that the team copies between machines: names one file
+    # system would take for one (ana and ANA on macOS and Windows) are one name.
+    seen: dict[str, str] = {}
+    for name in names:
+        if name in seen.values():
+            raise InputError(f"--annotators: {name!r} is named twice")
+        if name.casefold() in seen:
+            raise InputError(f"--annotators: {seen[name.casefold()]!r} and {name!r} are one name (the files "
+                             f"{seen[name.casefold()]}.db and {name}.db are one file on macOS and Windows)")
+        seen[name.casefold()] = name
+        if any(c in name for c in '/\\:*?"<>|') or name.startswith(".") or name.endswith((".", " ")) or \
+                name.split(".")[0].upper() in DEVICE_NAMES or len(name.encode("utf-8")) > 200:
+            raise InputError(f"--annotators: the name {name!r} cannot name a file ({name}.db) on every system: "
+                             "no / \\ : * ? \" < > |, no dot first or last, not a device name such as CON or NUL")
     if not 0 <= overlap <= 1:
         raise InputError(f"--overlap is a share of the documents, from 0 to 1 (0.2 for 20%), not {overlap}")
     if overlap > 0 and not 2 <= copies <= len(names):

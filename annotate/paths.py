@@ -106,7 +106,7 @@ def command_paths(args) -> tuple[list[tuple[str, Path]], list[Path], Path | None
             from .formats.registry import split_target
             for piece in str(args.split).split(","):
                 name = piece.partition("=")[0].strip()
-                if name:
+                if name and "/" not in name and "\0" not in name:  # a bad name is refused by the export
                     outputs.append(("--out (its --split file)", split_target(Path(args.out), name)))
     if command == "evaluate" and getattr(args, "plot", None) is not None:
         outputs.append(("--plot", args.plot))

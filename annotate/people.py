@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 from .model import HUMAN_DECISIONS, Annotations
+from .values import MAX_PERSON_LENGTH, name_border_problem
 
 ENVIRONMENT = "MARGINALIA_ANNOTATOR"
 
@@ -39,13 +40,25 @@ def login_name() -> str:
         return "annotator"
 
 
+def checked_person(name: str, where: str) -> str:
+    """A person's name as given (``--user``, ``--annotators``, the environment), its blanks around
+    dropped; InputError when it cannot name anyone: empty, control or bidi characters, too long."""
+    problem = name_border_problem(name, longest=MAX_PERSON_LENGTH)
+    if problem is None:
+        problem = name_border_problem(name.strip(), longest=MAX_PERSON_LENGTH)
+    if problem:
+        shown = repr(name) if len(name) <= 60 else repr(name[:40]) + "..."
+        raise InputError(f"{where}: the name {shown} {problem}")
+    return name.strip()
+
+
 def acting_annotator(given: str | None, existing: list[str], *, needs_one: bool,
                      how_to_say: str = "--user NAME", source: str | None = None) -> Acting:
-    if given and given.strip():
-        return Acting(given.strip(), "given")
-    environment = os.environ.get(ENVIRONMENT, "").strip()
+    if given is not None:
+        return Acting(checked_person(given, how_to_say.split()[0]), "given")
+    environment = os.environ.get(ENVIRONMENT, "")
     if environment:
-        return Acting(environment, "environment")
+        return Acting(checked_person(environment, f"${ENVIRONMENT}"), "environment")
     if len(existing) == 1:
         return Acting(existing[0], "only annotator")
     if len(existing) > 1 and needs_one:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import SchemaError
+from .errors import InputError, SchemaError
 from .model import POLARITIES
 
 # Letters of any script (imported label sets are often not English: 支持, Ortsname).
-_LABEL = re.compile(r"[^\W\d_][\w\-]*")  # used with fullmatch: "$" would let "ORG\n" through
+# used with fullmatch: "$" would let "ORG\n" through; 64 characters at most (a tag above an entity, a brat type)
+_LABEL = re.compile(r"[^\W\d_][\w\-]{0,63}")
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -114,10 +115,13 @@ def load_schema(path: str | Path) -> Schema:
         raw = path.read_bytes()
     except OSError as exc:
         raise SchemaError(f"cannot read schema: {exc.strerror}", source=str(path)) from None
+    from .formats.reading import decode  # one rule for bytes to text: UTF-8, or UTF-16/32 named by their mark
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SchemaError(f"not UTF-8 (byte {exc.start})", source=str(path)) from None
+        text = decode(raw, path).text
+    except InputError as exc:
+        raise SchemaError(exc.reason, source=exc.source, line=exc.line) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None)  # Python 3.14+; before, only the message has it
         if line is None:
@@ -174,7 +178,7 @@ def _hotkey(section: str, value: Any) -> str | None:
 
 def _label(section: str, value: Any) -> str:
     if not isinstance(value, str) or not _LABEL.fullmatch(value):
-        raise SchemaError(f"{section}: label {value!r} must start with a letter and use letters, digits, _ or -")
+        raise SchemaError(f"{section}: label {value!r} must start with a letter and use letters, digits, _ or - (64 at most)")
     return value
 
 

@@ -11,12 +11,42 @@ whatever format brought them (JSON, a .spacy file's ``user_data``, a model's sco
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .errors import ValidationError
 from .model import Annotations, Document
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+#: Characters no name may hold: C0/C1 controls (a tab or newline breaks every line- and column-based
+#: format and log) and the invisible bidi and format controls that make a name read otherwise than
+#: it is stored ("ana\u202e" shows reversed). Zero-width (non-)joiners stay: Persian and Indic names use them.
+_NOT_IN_NAMES = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+                           "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+#: The longest id and the longest person's or model's name: past these a name is a pasted text, and
+#: file names derived from it (brat files, an annotator's database) hit the system's 255 bytes.
+MAX_ID_LENGTH = 1000
+MAX_PERSON_LENGTH = 100
+
+
+def name_border_problem(value: str, *, longest: int) -> str | None:
+    """Why a string cannot be a name (an id, an annotator, an origin), or None: empty or only blanks,
+    holding control or bidi characters, or longer than ``longest`` characters."""
+    if not value.strip():
+        return "is empty" if not value else "is only blank characters"
+    bad = _NOT_IN_NAMES.search(value)
+    if bad:
+        return f"holds the control character U+{ord(bad.group()):04X} at position {bad.start()}"
+    if len(value) > longest:
+        return f"is {len(value):,} characters long (at most {longest:,})"
+    return None
+
+
+def plain_name(value: str, *, longest: int) -> bool:
+    """The usual name, checked without making a message (see ``_plainly_storable``)."""
+    return 0 < len(value) <= longest and _NOT_IN_NAMES.search(value) is None and not value.isspace()
 
 
 def number_problem(value: Any) -> str | None:
@@ -70,19 +100,29 @@ def score_problem(score: Any) -> str | None:
     return None
 
 
-def _name(value: Any, what: str, *, optional: bool, empty: bool = True) -> None:
+def _name(value: Any, what: str, *, optional: bool, empty: bool = True, longest: int | None = None) -> None:
     if value is None and optional:
         return
     if not isinstance(value, str):
         kind = "null" if value is None else f"{type(value).__name__} {value!r}"[:80]
         raise ValidationError(f"{what} must be a name (a string), not {kind}")
-    if not value and not empty:
-        raise ValidationError(f"{what} is empty")
+    if not value:
+        if not empty:
+            raise ValidationError(f"{what} is empty")
+        return
+    if longest is not None:
+        problem = name_border_problem(value, longest=longest)
+        if problem:
+            raise ValidationError(f"{what} {_shown(value)} {problem}")
+
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 60 else repr(value[:40]) + f"... ({len(value):,} characters)"
 
 
 def check_storable(document: Document, annotations: Annotations) -> None:
     """Raise ValidationError unless every value can be stored, audited and exported exactly."""
-    _name(document.id, "the document id", optional=False, empty=False)
+    _name(document.id, "the document id", optional=False, empty=False, longest=MAX_ID_LENGTH)
     if not isinstance(document.text, str) or not document.text:
         raise ValidationError(f"document {document.id!r} has no text")
     if not isinstance(document.meta, dict):
@@ -111,6 +151,13 @@ def _plainly_storable(item: Any) -> bool:
     fields = getattr(item, "__dict__", None)
     if fields is None or not fields.get("id"):
         return False
+    item_id, annotator, origin = fields.get("id"), fields.get("annotator"), fields.get("origin")
+    if type(item_id) is not str or not plain_name(item_id, longest=MAX_ID_LENGTH):
+        return False
+    if annotator is not None and (type(annotator) is not str or not plain_name(annotator, longest=MAX_PERSON_LENGTH)):
+        return False
+    if type(origin) is not str or (origin and not plain_name(origin, longest=MAX_ID_LENGTH)):
+        return False
     for name in _NAMES:
         value = fields.get(name, "")
         if type(value) is not str:
@@ -130,10 +177,11 @@ def _plainly_storable(item: Any) -> bool:
 def _check_item(document: Document, kind: str, item: Any) -> None:
     if _plainly_storable(item):
         return
-    _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False, empty=False)
-    what = f"{getattr(item, 'layer', kind)} {item.id!r}"
-    _name(item.origin, f"{what}: origin", optional=False)
-    _name(item.annotator, f"{what}: annotator", optional=True)
+    _name(item.id, f"the id of a {kind} of document {document.id!r}", optional=False, empty=False,
+          longest=MAX_ID_LENGTH)
+    what = f"{getattr(item, 'layer', kind)} {_shown(item.id)}"
+    _name(item.origin, f"{what}: origin", optional=False, longest=MAX_ID_LENGTH)
+    _name(item.annotator, f"{what}: annotator", optional=True, empty=False, longest=MAX_PERSON_LENGTH)
     problem = score_problem(getattr(item, "score", None))
     if problem:
         raise ValidationError(f"{what}: {problem}")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from argparse import ArgumentTypeError
 import math
 import os
 import sys
@@ -9,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
+from annotate.arguments import decimal
 from annotate.errors import InputError
 
 from .comments import BRAT_NOTE, note_line, with_comments_as_notes
@@ -49,10 +52,11 @@ def parse_split(spec: str) -> list[tuple[str, float]]:
         name, sep, value = piece.partition("=")
         name = name.strip()
         try:
-            fraction = float(value)
-        except ValueError:
+            fraction = decimal(value.strip())  # the digits 0-9: float() reads "１" and "nan" too
+        except ArgumentTypeError:
             fraction = -1.0
-        if not sep or not name or not name.replace("-", "").replace("_", "").isalnum() or not 0 < fraction <= 1:
+        # The name goes into a file name (out.NAME.jsonl): ASCII letters, digits, - and _.
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name) or not 0 < fraction <= 1:
             raise InputError(f"--split: {piece.strip()!r} is not NAME=FRACTION (e.g. train=0.8,dev=0.1,test=0.1)")
         if name in {n for n, _ in parts}:
             raise InputError(f"--split: {name!r} is given twice")

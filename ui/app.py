@@ -5,6 +5,8 @@ import os
 import sys
 from pathlib import Path
 
+from annotate.errors import InputError
+
 ORGANIZATION, APPLICATION = "Marginalia", "Marginalia"
 
 
@@ -85,6 +87,14 @@ def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", wi
     """Render the window for one document to a PNG, with no screen needed; ``tab``: the
     inspector's tab to show, by its text ("Actors")."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if doc_id is not None:
+        store.document(doc_id)  # a document that is not there is refused by name, not drawn as another
+    if select:  # refused before the window opens the document (opening it is an action the file records)
+        shown = doc_id or store.next_unfinished() or (store.document_ids()[:1] or [None])[0]
+        ann = store.annotations(shown) if shown is not None else None
+        if ann is None or select not in {item.id for group in (ann.spans, ann.stances, ann.relations)
+                                         for item in group}:
+            raise InputError(f"--select: no annotation {select!r} in document {shown!r}")
     app = _application()
     window = open_window(store, doc_id=doc_id, theme=theme)
     window.resize(width, height)

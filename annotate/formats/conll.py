@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..model import ENTITY, AnnotatedDocument, Annotations, Document, Span
-from .common import Notes, SourcedDocument, ascii_number, fail, first_line_title, gold, non_overlapping, tokenize
+from .common import (Notes, SourcedDocument, ascii_number, fail, first_line_title, gold, non_overlapping, tokenize,
+                     unique_id)
 from .output import TextFileWriter
 from .reading import read_text_file
 
@@ -201,12 +202,16 @@ def read_conllu(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
     comments: dict[str, tuple[str, int]] = {}
     words: list[str] = []
     skip_until = 0
+    next_word = 1
     block_line = None
 
     def end_sentence(number: int):
-        nonlocal words, comments, block_line, skip_until
+        nonlocal words, comments, block_line, skip_until, next_word
         if block_line is None:
             return
+        if skip_until >= next_word:
+            raise fail(f"the sentence ends inside a multiword token: its words up to {skip_until} are missing",
+                       path, number)
         rebuilt = "".join(words).rstrip(" ")
         if "text" in comments:
             stated, where = comments["text"]
@@ -218,7 +223,7 @@ def read_conllu(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
             sentences.append(rebuilt)
         if "sent_id" in comments:
             sent_ids.append(comments["sent_id"][0])
-        words, comments, block_line, skip_until = [], {}, None, 0
+        words, comments, block_line, skip_until, next_word = [], {}, None, 0, 1
 
     lines = text.split("\n")
     for number, raw in enumerate(lines, 1):
@@ -243,32 +248,57 @@ def read_conllu(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
             raise fail(f"a CoNLL-U word line has 10 TAB-separated columns, this one has {len(cols)}", path, number)
         token_id, form, misc = cols[0], cols[1], cols[9]
         space = "" if "SpaceAfter=No" in misc.split("|") else " "
+        # Word ids count 1, 2, 3... in each sentence; a range a-b (a multiword token) comes just
+        # before its words a..b; an empty node i.j follows word i. Any other order is a damaged file
+        # whose text could only be guessed.
         if "-" in token_id:
             first, _, last = token_id.partition("-")
-            if ascii_number(first) is None or ascii_number(last) is None:
+            a, b = ascii_number(first), ascii_number(last)
+            if a is None or b is None:
                 raise fail(f"bad multiword token range {_short(token_id)!r} (word ids are written in the digits "
                            "0-9)", path, number)
+            if a != next_word or b <= a or skip_until >= next_word:
+                raise fail(f"the multiword token range {token_id} is out of place: the next word is "
+                           f"{next_word}, and a range a-b starts there with b > a", path, number)
             words.append(form + space)
-            skip_until = ascii_number(last)
+            skip_until = b
         elif "." in token_id:
+            head, _, tail = token_id.partition(".")
+            if ascii_number(head) != next_word - 1 or ascii_number(tail) is None or ascii_number(tail) == 0:
+                raise fail(f"bad empty node id {_short(token_id)!r} (after word {next_word - 1} comes "
+                           f"{next_word - 1}.1, {next_word - 1}.2..., in the digits 0-9)", path, number)
             continue  # an empty node: not in the text
         elif ascii_number(token_id) is None:
             raise fail(f"bad word id {_short(token_id)!r} (word ids are written in the digits 0-9)", path, number)
-        elif ascii_number(token_id) <= skip_until:
+        elif ascii_number(token_id) != next_word or token_id != str(next_word):
+            raise fail(f"word id {_short(token_id)!r} where {next_word} comes next (word ids count 1, 2, 3... in "
+                       "each sentence)", path, number)
+        elif next_word <= skip_until:
+            next_word += 1
             continue
         else:
+            next_word += 1
             words.append(form + space)
     end_sentence(len(lines))
     if sentences:
         docs.append((doc_id, sentences, sent_ids, first_line))
     if not docs:
         raise fail("the file has no sentences", path)
-    taken: set[str] = set()
+    # Real files repeat a newdoc id (the UD PUD samples start n01001 twice): each is a document of
+    # its own, named apart and said so, and no name of ours takes an id the file gives.
+    taken: set[str] = {newdoc for newdoc, _, _, _ in docs if newdoc is not None}
+    first_given: dict[str, int] = {}
     for index, (newdoc, sents, ids, line) in enumerate(docs, 1):
         doc_text = "\n".join(sents)
-        base = newdoc or (path.stem if len(docs) == 1 else f"{path.stem}-{index}")
-        did = base if base not in taken else f"{base}-{index}"
-        taken.add(did)
+        if newdoc is not None and newdoc not in first_given:
+            did = newdoc
+            first_given[newdoc] = line
+        elif newdoc is not None:
+            did = unique_id(f"{newdoc}-{index}", taken)
+            notes.add(f"the document id {newdoc!r} (# newdoc id) is given again (first on line "
+                      f"{first_given[newdoc]}); this document is imported as {did!r}", source=str(path), line=line)
+        else:  # a name of our own, clear of the file's ids
+            did = unique_id(path.stem if len(docs) == 1 else f"{path.stem}-{index}", taken)
         meta = {"title": first_line_title(doc_text), "source": path.name, "sent_ids": ids}
         yield SourcedDocument(Document(did, doc_text, meta), Annotations(), source=str(path), line=line)
 

@@ -25,6 +25,7 @@ from .common import Notes, SourcedDocument, fail, first_line_title, gold_view, n
 from .folders import list_files
 from .landing import temp_beside
 from .output import FolderWriter, Writer
+from .reading import refuse_devices
 
 SHARD_SIZE = 1000
 #: the language whose tokenizer cuts the text (news in English); the config.cfg beside the export says the same
@@ -57,6 +58,7 @@ def read(path: Path, notes: Notes) -> Iterator[SourcedDocument]:
 
 def _read_file(path: Path) -> Iterator[SourcedDocument]:
     from spacy.tokens import DocBin
+    refuse_devices(path)
     try:
         data = path.read_bytes()
         bin_ = DocBin(store_user_data=True).from_bytes(data)

@@ -170,6 +170,7 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
         add(None, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), f"annotations[{i}]",
             annotator=None if user is None else f"doccano-user-{user}")
     relations = []
+    relation_ids: dict[str, Any] = {}
     for i, rel in enumerate(_list(record, "relations")):
         what = f"relation {rel.get('id', i) if isinstance(rel, dict) else i}"
         if not isinstance(rel, dict):
@@ -183,6 +184,12 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
         label = rel.get("type", rel.get("label"))
         if not isinstance(label, str) or not label:
             raise InputError(f"{what} has no type")
+        if "id" in rel:
+            raw = as_id(rel["id"], what + " id")
+            if raw in relation_ids:
+                raise InputError(f"{what}: the relation id {rel['id']!r} is used twice in this record "
+                                 f"(first as {relation_ids[raw]!r})")
+            relation_ids[raw] = rel["id"]
         rel_id = unique_id(f"r{as_id(rel['id'], what + ' id')}" if "id" in rel else f"r{i + 1}", taken)
         relations.append(Relation(rel_id, ends[0], ends[1], label))
     stances, relations, labels, status, coref = _claims_and_stances(record.get(OWN_KEY), spans, relations, u16)

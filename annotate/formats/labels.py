@@ -45,7 +45,7 @@ def extend_schema(items: list[SourcedDocument], schema: Schema, *, add: bool) ->
                                  "pass --add-labels to add the file's labels to the schema", source=source, line=line)
             if not _LABEL.fullmatch(label):
                 raise InputError(f"{kind} {ann_id!r}: the label {label!r} cannot be added to the schema: a label starts with a "
-                                 "letter and has only letters, digits, _ or -", source=source, line=line)
+                                 "letter and has only letters, digits, _ or - (64 at most)", source=source, line=line)
     # Colours that keep every label fill apart from the others, for every reader (annotate.palette).
     colors = next_colors([e.color for e in schema.entities], len(entities))
     new_entities = tuple(EntityLabel(label, color, None, "added by import") for label, color in zip(entities, colors))

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,8 +82,32 @@ def _looks_like_utf16(data: bytes) -> bool:
     return max(even, odd) >= 0.3 * pairs and min(even, odd) == 0
 
 
+def special_file(path: Path) -> str | None:
+    """What a path that is neither a regular file nor a folder is ("a named pipe", "a device"), or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # the read that follows names the problem
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
+
+
+def refuse_devices(path: Path) -> None:
+    """A device or socket is never read (/dev/zero never ends, /dev/random blocks); a named pipe
+    is read once, as sent (``import <(zcat file.gz) --format jsonl``)."""
+    kind = special_file(path)
+    if kind is not None and kind != "a named pipe":
+        raise InputError(f"is {kind}, not a file; nothing was imported", source=str(path))
+
+
 def read_decoded(path: Path) -> Decoded:
     """The file's text exactly as written (no newline translation), or InputError."""
+    refuse_devices(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

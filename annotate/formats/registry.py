@@ -12,7 +12,7 @@ from .common import Notes, SourcedDocument, fail
 from .folders import list_files, missing
 from .names import EXPORT_FORMATS, IMPORT_FORMATS, SUFFIX  # noqa: F401 (the names live there, re-exported)
 from .output import LineWriter, Writer, json_record
-from .reading import decode_leniently
+from .reading import decode_leniently, refuse_devices, special_file
 
 _NATIVE_KEYS = {"id", "text", "meta", "entities", "claims", "stances", "relations", "labels", "status",
                 "status_reason", "clusters"}
@@ -32,6 +32,12 @@ def detect(path: Path) -> str:
         if list_files(path, (".spacy",)).files:
             return "spacy"
         return "txt"
+    kind = special_file(path)
+    if kind is not None:
+        # Recognising the format reads the start, which a pipe gives only once.
+        refuse_devices(path)
+        raise fail(f"is {kind}: its content can be read only once, so its format cannot be recognised first; "
+                   "give --format", path)
     suffix = path.suffix.lower()
     if suffix == ".spacy":
         return "spacy"

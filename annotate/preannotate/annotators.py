@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
+from ..values import MAX_PERSON_LENGTH, name_border_problem
 from ..model import CLAIM, ENTITY, SUGGESTED, Cluster, Relation, Span, Stance
 from ..schema import Schema
 from . import claims as claim_rules
@@ -293,16 +294,30 @@ def load_annotator(model: str, schema: Schema) -> Annotator:
     path = Path(model).expanduser()
     try:
         nlp = spacy.load(path if path.exists() else model)
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 - any folder may be given: its meta.json, config or weights can hold anything
         known = ", ".join(["builtin", *available(), *installed_pipelines()])
         named = not path.exists() and "/" not in model and "\\" not in model
         what_to_do = (f"install it with `python -m spacy download {model}` (this needs the network once), "
                       "or give a pipeline folder" if named else "give a pipeline folder or an installed package name")
-        raise InputError(f"cannot load the spaCy pipeline ({exc.__class__.__name__}: {str(exc).splitlines()[0]}); "
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise InputError(f"cannot load the spaCy pipeline ({exc.__class__.__name__}: {first_line}); "
                          f"{what_to_do}; or one of: {known}", source=model) from None
-    meta = nlp.meta or {}
-    name = meta.get("name") or path.name or "pipeline"
-    lang = meta.get("lang")
+    meta = nlp.meta if isinstance(nlp.meta, dict) else {}
+    name = _meta_name(meta.get("name"), model) or path.name or "pipeline"
+    lang = _meta_name(meta.get("lang"), model)
     if lang and not name.startswith(f"{lang}_") and not path.exists():
         name = f"{lang}_{name}"
-    return Annotator(nlp, name, meta.get("version") or "0", schema)
+    return Annotator(nlp, name, _meta_name(meta.get("version"), model) or "0", schema)
+
+
+def _meta_name(value, model: str) -> str | None:
+    """A name or version from a pipeline's meta.json, which becomes part of its suggestions' origin."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InputError(f"meta.json: the pipeline's name, lang and version must be text, not {value!r}"[:200],
+                         source=model)
+    problem = name_border_problem(str(value), longest=MAX_PERSON_LENGTH)
+    if problem:
+        raise InputError(f"meta.json: {str(value)[:60]!r} {problem}", source=model)
+    return str(value)

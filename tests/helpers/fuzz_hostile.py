@@ -2,7 +2,8 @@
 
 Values that JSON writers cannot produce but files hold anyway (NaN, Infinity, 1e400, integers of
 401 or 5,000 digits or past 64 bits), digits other than 0-9, ids that become one after a
-conversion (1 and "1", "01" and "1", e01 and e1), encodings (UTF-16 and UTF-32 with and without
+conversion (1 and "1", "01" and "1", e01 and e1), names at the border (blank, control and bidi
+characters, past the longest name), encodings (UTF-16 and UTF-32 with and without
 their mark), and files that are not what they seem: a SQLite file where text is expected, a
 symlink to nothing, to itself, to a sibling, or to the database being imported into.
 """
@@ -27,9 +28,14 @@ def raw_number_marker(index: int) -> str:
     return f"__RAW_{index}__"
 
 
+#: Names at the border: nothing, only blanks, control and bidi characters, pasted texts.
+BORDER_NAMES = ["", " ", "\t", "\u3000", "a\x00b", "a\nb", "a\rb", "a\x1bb", "a\x85b", "a\u202eb", "\u2066a",
+                "a\u200bb", "\ufeffa", "a\u00adb", "x" * 1001, "x" * 101, "L" * 65]
+
+
 def hostile_leaf() -> st.SearchStrategy:
     return st.one_of(st.integers(min_value=0, max_value=len(RAW_NUMBERS) - 1).map(raw_number_marker),
-                     st.sampled_from(UNICODE_DIGITS))
+                     st.sampled_from(UNICODE_DIGITS), st.sampled_from(BORDER_NAMES))
 
 
 def write_raw_numbers(text: str) -> str:
