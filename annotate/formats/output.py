@@ -28,6 +28,10 @@ def json_record(record: Any, doc_id: str) -> str:
 def check_target(target: Path, *, force: bool, folder: bool = False) -> None:
     if str(target) == "-":
         return
+    if folder and target.is_symlink() and os.path.isdir(target):
+        # A folder output is replaced whole: through a link that would be the user's own folder.
+        raise InputError(f"is a symlink to the folder {os.readlink(target)}; give a new folder name (or the "
+                         "folder itself with --force); nothing was written", source=str(target))
     if target.exists() and not force:
         raise InputError("already exists; pass --force to overwrite it", source=str(target))
     if target.exists() and folder and target.is_dir():

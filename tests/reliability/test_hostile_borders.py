@@ -259,3 +259,20 @@ def test_a_schema_file_in_utf16_is_read_and_without_its_mark_named(db_path, tmp_
     assert "UTF-8" not in err  # it was read: what it lacks is a label, not an encoding
     schema.write_bytes("[schema]\nname = \"x\"\n".encode("utf-16-le"))
     refused(["schema", "--db", db_path, "--load", schema], db_path, schema, "UTF-16")
+
+
+@pytest.mark.parametrize("fmt", ["brat", "spacy"])
+def test_a_folder_output_that_is_a_symlink_is_refused_and_the_linked_folder_kept(fmt, db_path, tmp_path):
+    # Before: --force tried to put the new folder in the link's place, failed with an OSError traceback
+    # ('Not a directory') and left a hidden .out.*.part folder behind.
+    succeeded(["import", write(tmp_path / "in.jsonl", native()), "--db", db_path])
+    mine = tmp_path / "thesis"
+    mine.mkdir()
+    (mine / "chapter.txt").write_text("precious", encoding="utf-8")
+    link = tmp_path / "out"
+    link.symlink_to(mine, target_is_directory=True)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for force in ([], ["--force"]):
+        refused(["export", "--db", db_path, "--format", fmt, "--out", link, *force], db_path, str(link), "symlink")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert [p.name for p in mine.iterdir()] == ["chapter.txt"] and link.is_symlink()
