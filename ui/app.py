@@ -108,7 +108,6 @@ def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", wi
     if tab:
         names = [window.inspector.tabText(k).replace("&", "") for k in range(window.inspector.count())]
         if tab not in names:
-            from annotate.errors import InputError
             raise InputError(f"--tab: no inspector tab {tab!r} (there are {', '.join(names)})")
         window.inspector.setCurrentIndex(names.index(tab))
     if select:
