@@ -161,7 +161,7 @@ class SchemaActions:
         if not label:
             return "give the label a name"
         if not _LABEL.fullmatch(label):
-            return "a label starts with a letter and holds letters, digits, - or _"
+            return "a label starts with a letter and holds letters, digits, - or _ (64 at most)"
         if self.schema.entity(label):
             return f"{label} is already a label"
         if key:

@@ -93,21 +93,32 @@ def acting_on_a_screen(db_path: Path, given: str | None, existing: Callable[[], 
 
 def ask_name(db_path: Path, existing: list[str]) -> str | None:
     """The name dialog: the database's annotators to pick from (when several), or a new name."""
-    from PySide6.QtWidgets import QInputDialog
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
 
     from annotate.people import login_name
+    from annotate.values import MAX_PERSON_LENGTH, name_border_problem
 
     from .settings import last_annotator
     proposal = last_annotator() or login_name()
-    if existing:
-        items = existing + ([proposal] if proposal not in existing else [])
-        name, ok = QInputDialog.getItem(
-            None, "Who is annotating?",
-            f"{db_path.name} has several annotators ({', '.join(existing)}).\n"
-            "Pick your name, or type a new one; it is recorded on every annotation you make:",
-            items, 0, True)
-    else:
-        name, ok = QInputDialog.getText(None, "Welcome to Marginalia",
-                                        f"Your name, recorded on every annotation you make in {db_path.name}:",
-                                        text=proposal)
-    return name.strip() if ok and name.strip() else None
+    while True:
+        if existing:
+            items = existing + ([proposal] if proposal not in existing else [])
+            name, ok = QInputDialog.getItem(
+                None, "Who is annotating?",
+                f"{db_path.name} has several annotators ({', '.join(existing)}).\n"
+                "Pick your name, or type a new one; it is recorded on every annotation you make:",
+                items, 0, True)
+        else:
+            name, ok = QInputDialog.getText(None, "Welcome to Marginalia",
+                                            f"Your name, recorded on every annotation you make in {db_path.name}:",
+                                            text=proposal)
+        if not ok or not name.strip():
+            return None
+        # The rule every command applies to --user: a pasted name with a newline or a bidi control
+        # would be recorded on every annotation and read otherwise than it is stored.
+        problem = name_border_problem(name.strip(), longest=MAX_PERSON_LENGTH)
+        if problem is None:
+            return name.strip()
+        shown = repr(name.strip()) if len(name.strip()) <= 60 else repr(name.strip()[:40]) + "..."
+        QMessageBox.warning(None, "Marginalia", f"The name {shown} {problem}. Type it again.")
+        proposal = ""
