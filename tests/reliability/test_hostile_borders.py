@@ -276,3 +276,12 @@ def test_a_folder_output_that_is_a_symlink_is_refused_and_the_linked_folder_kept
         refused(["export", "--db", db_path, "--format", fmt, "--out", link, *force], db_path, str(link), "symlink")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert [p.name for p in mine.iterdir()] == ["chapter.txt"] and link.is_symlink()
+
+
+@pytest.mark.parametrize("name,words", [(" ", "only blank"), ("ana\u202e", "U+202E"), ("a\nb", "U+000A")])
+def test_an_annotator_from_the_environment_follows_the_same_rule(name, words, monkeypatch, tmp_path):
+    # Before, a bidi control or a newline from $MARGINALIA_ANNOTATOR went onto every annotation.
+    monkeypatch.setenv("MARGINALIA_ANNOTATOR", name)
+    fresh = tmp_path / "new.db"
+    refused(["import", write(tmp_path / "in.jsonl", native()), "--db", fresh], fresh, "$MARGINALIA_ANNOTATOR", words)
+    assert not fresh.exists()
