@@ -326,9 +326,11 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
     # ---- running actions --------------------------------------------------------------------
 
     def run(self, action) -> Changes | None:
-        """Run one store action: on success refresh what it changed, on failure say why."""
+        """Run one store action: on success refresh what it changed, on failure say why. While
+        another program holds the file's write lock the action waits, kept (ui/busy_wait.py)."""
+        from .busy_wait import run_keeping_the_action
         try:
-            changes = action()
+            changes = run_keeping_the_action(self, self.store.conn, action)
         except ConflictError as exc:
             self.error(str(exc))
             QMessageBox.warning(self, "Changed elsewhere", str(exc))

@@ -8,8 +8,9 @@ window's keys as a reviewer would: J / K (next, previous suggestion), A (accept)
 Ctrl+Shift+A (accept all), Ctrl+Z and Ctrl+Shift+Z (undo, redo), Ctrl+PgDown / Ctrl+PgUp (next,
 previous document), a double-click on a word and P, G or O (label it; so there is always
 something to do once every suggestion is decided) and Ctrl+Shift+P (pre-annotate the corpus in
-the background: the dialog that asks for the model is answered with its first choice, builtin). Any other dialog is
-cancelled.
+the background: the dialog that asks for the model is answered with its first choice, builtin).
+The dialog of an action waiting for a command's write is left to end on its own; any other
+dialog is cancelled.
 
 Output like window_driver.py: "ready N" once the window shows; a JSON line for each event the
 window's annotator wrote, as soon as the key that made it has returned (the window then shows
@@ -79,6 +80,8 @@ class Reviewer:
             modal.accept()
         elif type(modal).__name__ == "ModelChooser":  # Model → Pre-annotate with…: builtin comes first
             modal.accept()
+        elif modal.windowTitle() == "Waiting for another program":
+            pass  # an action kept while a command writes (ui/busy_wait.py): wait, as a reviewer would
         else:
             modal.reject()
 
