@@ -256,7 +256,13 @@ def _open_store(args, *, create: bool = True, only_reads: bool = False, needs_on
         store.close()
         raise
     store.annotator = acting.name
+    store.on_busy = _say_waiting
     return store
+
+
+def _say_waiting(text: str) -> None:
+    """A command waits for another program's write (a long import) rather than fail busy."""
+    print(f"marginalia: {text}", file=sys.stderr, flush=True)
 
 
 def _progress(total: int | None, what: str):
@@ -503,7 +509,8 @@ def cmd_merge(args) -> int:
     from store.merge import describe, merge_databases
 
     from annotate.people import ENVIRONMENT, login_name
-    result = merge_databases(args.sources, args.into, args.user or os.environ.get(ENVIRONMENT, "").strip() or login_name())
+    result = merge_databases(args.sources, args.into, args.user or os.environ.get(ENVIRONMENT, "").strip() or login_name(),
+                             on_busy=_say_waiting)
     if args.json:
         print(json.dumps({"sources": [s.to_json() for s in result.sources], "schema_extended": result.schema_extended,
                           "notes": result.notes}, ensure_ascii=False))

@@ -122,11 +122,13 @@ def read_source(path: str) -> Source:
     return read_leaving_nothing(path, read)
 
 
-def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, actor: str) -> MergeResult:
+def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, actor: str,
+                    on_busy=None) -> MergeResult:
     """Merge ``sources`` into the database ``into`` (created when missing), all or nothing.
 
     Raises InputError (nothing written) when a document id has different texts, a source does
-    not verify, or a source's annotations do not fit the merged schema.
+    not verify, or a source's annotations do not fit the merged schema. ``on_busy``: see
+    ``Store.on_busy`` (a command waits for another program's write to ``into``).
     """
     into = os.fspath(into)
     paths = [os.fspath(p) for p in sources]
@@ -143,6 +145,7 @@ def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, a
         finally:
             rehearsal.close()
     store = Store(open_database(into), actor, into)
+    store.on_busy = on_busy
     try:
         return _merge(store, read, into)
     finally:

@@ -80,6 +80,10 @@ class Store:
         # shows), for the documents read most recently.
         self._seen: dict[str, dict[tuple, dict]] = {}
         self._tracking_write = False
+        #: When another program holds the write lock past the busy timeout: None raises
+        #: BusyError (the window asks the user, ui/busy_wait.py); a callable is told once and the
+        #: store goes on waiting (a command in a terminal has nobody to ask: Ctrl+C stops it).
+        self.on_busy: Callable[[str], None] | None = None
         self.documents = Documents(self)
         self.spans = Spans(self)
         self.decisions = Decisions(self)
@@ -129,21 +133,34 @@ class Store:
             with self._transaction() as conn:
                 yield conn
 
+    def _refuse_begin(self, exc: sqlite3.OperationalError) -> None:
+        if "locked" in str(exc) or "busy" in str(exc):
+            waited = self.conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+            raise BusyError(f"the database is busy: another program is writing to it (an import, a merge or a "
+                            f"pre-annotation) and did not finish within {waited:g} s; nothing was changed; try "
+                            "again") from None
+        raise StoreError(f"the database is busy or cannot be written ({exc}); nothing was changed") from None
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.db.pending_check is not None:
             self.db.pending_check.wait()  # StoreError when the file is damaged: nothing is written
             self.db.pending_check = None
         conn = self.conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                waited = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
-                raise BusyError(f"the database is busy: another program is writing to it (an import, a merge or a "
-                                f"pre-annotation) and did not finish within {waited:g} s; nothing was changed; try "
-                                "again") from None
-            raise StoreError(f"the database is busy or cannot be written ({exc}); nothing was changed") from None
+        told = False
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if busy and self.on_busy is not None:
+                    if not told:
+                        told = True
+                        self.on_busy(f"{self.path or 'the database'}: waiting for another program writing to it "
+                                     "(an import, a merge or a pre-annotation) to finish…")
+                    continue
+                self._refuse_begin(exc)
         try:
             # References inside one action may be written in any order (a claim before its
             # claimant); they are checked when the action commits.

@@ -22,13 +22,16 @@ import os
 import random
 import sys
 import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotate.model import AnnotatedDocument, Annotations, Document, Span  # noqa: E402
+from annotate.errors import BusyError  # noqa: E402
 from store import Store, queries  # noqa: E402
+from store.database import BUSY_TIMEOUT_MS  # noqa: E402
 from tests.helpers.crash_driver import CLAIMS, LABELS, TEXT, WORDS, emit, random_action  # noqa: E402
 from tests.helpers.reopen_driver import deleted_companions  # noqa: E402
 
@@ -81,7 +84,18 @@ def main() -> None:
     for _ in range(limit):
         choice = rng.random()
         if choice < 0.80:
-            changes = random_action(store, rng, docs, new_document)
+            waited_since = None
+            while True:
+                try:
+                    changes = random_action(store, rng, docs, new_document)
+                    break
+                except BusyError:
+                    # As the window does (ui/busy_wait.py): an action that meets another
+                    # program's write longer than the busy timeout changed nothing; it waits
+                    # and is tried again.
+                    waited_since = waited_since or time.monotonic() - BUSY_TIMEOUT_MS / 1000
+            if waited_since is not None:
+                say(f"waited {time.monotonic() - waited_since:.1f}")
             if changes is not None:
                 emit(store, changes)
         elif choice < 0.90:
