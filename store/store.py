@@ -81,8 +81,9 @@ class Store:
         self._seen: dict[str, dict[tuple, dict]] = {}
         self._tracking_write = False
         #: When another program holds the write lock past the busy timeout: None raises
-        #: BusyError (the window asks the user, ui/busy_wait.py); a callable is told once and the
-        #: store goes on waiting (a command in a terminal has nobody to ask: Ctrl+C stops it).
+        #: BusyError (the window asks the user, ui/busy_wait.py); a callable is told each time the
+        #: timeout passes and the store goes on waiting (a command in a terminal, a background
+        #: job: nobody to ask); it may raise to stop waiting (nothing is written then).
         self.on_busy: Callable[[str], None] | None = None
         self.documents = Documents(self)
         self.spans = Spans(self)
@@ -147,7 +148,6 @@ class Store:
             self.db.pending_check.wait()  # StoreError when the file is damaged: nothing is written
             self.db.pending_check = None
         conn = self.conn
-        told = False
         while True:
             try:
                 conn.execute("BEGIN IMMEDIATE")
@@ -155,10 +155,8 @@ class Store:
             except sqlite3.OperationalError as exc:
                 busy = "locked" in str(exc) or "busy" in str(exc)
                 if busy and self.on_busy is not None:
-                    if not told:
-                        told = True
-                        self.on_busy(f"{self.path or 'the database'}: waiting for another program writing to it "
-                                     "(an import, a merge or a pre-annotation) to finish…")
+                    self.on_busy(f"{self.path or 'the database'}: waiting for another program writing to it "
+                                 "(an import, a merge or a pre-annotation) to finish…")
                     continue
                 self._refuse_begin(exc)
         try:

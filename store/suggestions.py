@@ -363,6 +363,7 @@ class _Writer:
 
         from .database import open_database
         self.store = Store(open_database(store.path), store.annotator, store.path)
+        self.store.on_busy = store.on_busy  # told from this thread: see Store.on_busy
         self.origin = origin
         self.result = result
         self.queue: "queue.Queue" = queue.Queue(maxsize=2)

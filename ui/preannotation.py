@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QProgressDialog
 
 class PreannotationWorker(QObject):
     progress = Signal(int, int)
+    waiting = Signal(str)  # another program holds the write lock (a long import): what it waits for
     finished = Signal(object)  # RunResult
     failed = Signal(str)
 
@@ -40,6 +41,9 @@ class PreannotationWorker(QObject):
 
         try:
             with Store.open(self.db_path, self.annotator, create=False) as store:
+                # A batch that meets another program's long write waits for it (nobody to ask on
+                # this thread); Cancel stops the wait, with every finished batch kept.
+                store.on_busy = self._wait_for_writer
                 annotator = load_annotator(self.model, store.schema)
                 result = run_preannotation(store, annotator, batch_size=32, cancelled=self.cancel_flag.is_set,
                                            on_progress=on_progress)
@@ -50,6 +54,13 @@ class PreannotationWorker(QObject):
             self.failed.emit(f"pre-annotation failed: {type(exc).__name__}: {exc}")
             return
         self.finished.emit(result)
+
+    def _wait_for_writer(self, text: str) -> None:
+        from annotate.errors import MarginaliaError
+        if self.cancel_flag.is_set():
+            raise MarginaliaError("pre-annotation cancelled while another program was writing to the database; "
+                                  "every finished batch is kept")
+        self.waiting.emit(text)
 
 
 class PreannotationRun(QObject):
@@ -70,6 +81,7 @@ class PreannotationRun(QObject):
         self.dialog.canceled.connect(self.cancel)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
+        self.worker.waiting.connect(lambda text: None if self._ended else self.dialog.setLabelText(text))
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self._ended = False
