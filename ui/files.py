@@ -166,6 +166,9 @@ class FileActions:
         from annotate.paths import refuse_database_paths
         try:
             refuse_database_paths(self.store.path, [("the export's target", t) for t in targets])
+            from annotate.formats.output import check_target
+            for target in targets:  # a folder where a file goes: refused now, not offered for replacing
+                check_target(target, force=True, folder=registry.writes_folder(choices["format"], target))
         except MarginaliaError as exc:
             self._report("Export refused", f"{exc}\n\nNothing was written.")
             return None

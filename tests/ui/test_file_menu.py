@@ -223,3 +223,39 @@ def test_an_export_or_import_onto_the_database_itself_is_refused(qtbot, make_win
     _finish(qtbot, window)
     assert window.report_box.windowTitle() == "Import refused" and "cannot also be read" in window.report_box.text()
     assert _counts(store) == before and store.verify().ok and store.conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+
+
+def test_opening_a_file_that_is_no_database_says_so_and_keeps_the_window(qtbot, make_window, store, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    window = make_window([("d1", TEXT, [])])
+    notes = _jsonl(tmp_path / "notes.jsonl", [{"id": "x1", "text": "Not a database."}])
+    before = notes.read_bytes()
+    shown = []
+    monkeypatch.setattr("ui.session.headless", lambda: False)  # as on a screen: the message is a dialog
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append((title, text)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(notes), ""))
+    window.actions_by_id["file.open"].trigger()
+    assert shown and shown[0][0] == "Cannot open the database"
+    assert str(notes) in shown[0][1] and "not a SQLite database" in shown[0][1], shown
+    assert window.session.window is window and window.isVisible() and window.state.id == "d1"
+    assert notes.read_bytes() == before and not Path(f"{notes}-wal").exists()
+
+
+def test_an_export_onto_a_folder_is_refused_naming_it_and_writes_nothing(qtbot, make_window, store, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    window = make_window([("d1", TEXT, [])])
+    folder = tmp_path / "already-a-folder.jsonl"
+    folder.mkdir()
+    asked = []  # replacing a folder by a file is not a question to ask
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
+    dialog = window.export_dataset()
+    dialog.target.setText(str(folder))
+    _ok(dialog)
+    _finish(qtbot, window)
+    assert not asked
+    assert window.report_box.windowTitle() == "Export refused" and str(folder) in window.report_box.text()
+    assert "is a folder" in window.report_box.text()
+    assert "Nothing was written" in window.report_box.text()
+    assert list(folder.iterdir()) == [] and [p.name for p in tmp_path.iterdir() if "already" in p.name] == [folder.name]
