@@ -153,6 +153,10 @@ class Decisions:
         new_start = before["start"] if start is None else start
         new_end = before["end"] if end is None else end
         check_offsets(spans.text(conn, doc_id), new_start, new_end, f"correction of {span_id!r}")
+        if label is not None and label != before["label"] and before["layer"] == ENTITY:
+            # What points at the suggestion points at the correction: a relation whose ends it
+            # no longer fits would be kept in a file that import and merge then refuse whole.
+            spans.check_relations_still_fit(conn, doc_id, span_id, label)
         if claim_fields.get("claimant"):
             spans.require_entity(conn, doc_id, claim_fields["claimant"], "claimant")
         fields = {"claimant": before["claimant"], "claimant_text": before["claimant_text"],

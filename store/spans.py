@@ -164,13 +164,13 @@ class Spans:
         def edit(row, conn):
             if row["layer"] != ENTITY:
                 raise ValidationError(f"{span_id!r} is a claim; claims have a type, not a label")
-            self._check_relations_still_fit(conn, doc_id, span_id, label)
+            self.check_relations_still_fit(conn, doc_id, span_id, label)
             row.update(label=label, annotator=self.store.annotator)
             return row
 
         return self._update_span("relabel", doc_id, span_id, edit)
 
-    def _check_relations_still_fit(self, conn, doc_id: str, span_id: str, new_label: str) -> None:
+    def check_relations_still_fit(self, conn, doc_id: str, span_id: str, new_label: str) -> None:
         for rel in dict_rows(conn, "SELECT * FROM relations WHERE doc_id = ? AND (head = ? OR tail = ?)",
                              [doc_id, span_id, span_id]):
             head = new_label if rel["head"] == span_id else self.row(conn, doc_id, rel["head"])["label"]

@@ -206,6 +206,25 @@ def test_the_store_refuses_what_validation_refuses(store, trap_doc):
     assert {s.id for s in store.annotations(trap_doc).spans} == {person, date, claim}
 
 
+def test_correcting_a_suggestion_s_label_keeps_its_relations_fitting_the_schema(store):
+    """Relabelling a suggested entity corrects it, and what pointed at the suggestion points at the
+    correction: a relation it would no longer fit is refused, as on a gold entity, instead of
+    leaving a file that import and merge refuse whole."""
+    text = "Haftar leads the LNA."
+    store.import_documents([AnnotatedDocument(Document("d", text), Annotations([
+        Span("p", 0, 6, "PERSON"), Span("o", 17, 20, "ORG")]))], as_suggestions=True, origin="model:test@1")
+    role = store.add_relation("d", "p", "o", "ROLE_IN").created[0]
+    before = store.annotations("d")
+    with pytest.raises(ValidationError, match=f"relation '{role}': ROLE_IN goes from PERSON .* not from GPE to ORG"):
+        store.relabel("d", "p", "GPE")
+    assert store.annotations("d") == before
+    # A label the relation still fits is taken: the relation now runs from the correction.
+    corrected = store.relabel("d", "o", "GPE").created[0]
+    assert {(r.head, r.tail) for r in store.annotations("d").relations} == {("p", corrected)}
+    # What the database holds passes the rule import and merge apply.
+    assert validate(store.document("d"), store.annotations("d"), store.schema) is None
+
+
 # ---- changing the schema of a database ----------------------------------------------------------
 
 
