@@ -112,6 +112,9 @@ def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", wi
         window.inspector.setCurrentIndex(names.index(tab))
     if select:
         window.select_annotation(select)
+        for _ in range(3):
+            app.processEvents()
+        window.view.centerCursor()  # the selection with the lines around it, not at an edge
     for _ in range(5):
         app.processEvents()
     out.parent.mkdir(parents=True, exist_ok=True)
