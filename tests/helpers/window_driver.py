@@ -53,6 +53,7 @@ def main() -> None:
     say(f"ready {store.conn.execute('SELECT count(*) FROM audit').fetchone()[0]}")
     counter = 0
     worker: threading.Thread | None = None
+    jobs: list = []
 
     def new_document() -> str:
         nonlocal counter
@@ -71,14 +72,22 @@ def main() -> None:
         say(json.dumps({"seq": seq, "action": "import", "hash": digest, "rows": rows, "doc": [doc_id]}))
         return doc_id
 
-    def preannotate_in_background() -> None:
+    def preannotation_job():
+        # Made here, on the main thread, and run on another, as the window makes its worker and
+        # moves it to a QThread. A QObject made on a plain Python thread belongs to the thread
+        # Qt adopts for it, whose data Qt frees when the thread ends: the object freed after it
+        # aborted this process ("double free or corruption", in libQt6Core's thread-exit
+        # destructor), which no window ever does.
         from ui.preannotation import PreannotationWorker
         job = PreannotationWorker(db, name, "builtin")
         failures: list[str] = []
         job.failed.connect(failures.append)
-        job.run()
-        if failures:
-            say(json.dumps({"worker_failed": failures}))
+
+        def run() -> None:
+            job.run()
+            if failures:
+                say(json.dumps({"worker_failed": failures}))
+        return job, run
 
     docs = [new_document()]
     for _ in range(limit):
@@ -110,7 +119,9 @@ def main() -> None:
             Store.open(db, rng.choice(["gold", name]), create=False).close()
         elif choice < 0.98:
             if worker is None or not worker.is_alive():
-                worker = threading.Thread(target=preannotate_in_background, name="preannotation", daemon=True)
+                job, run = preannotation_job()
+                jobs.append(job)  # kept past its thread: freed by this thread, at exit
+                worker = threading.Thread(target=run, name="preannotation", daemon=True)
                 worker.start()
         else:
             store.close()
