@@ -136,6 +136,7 @@ def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, a
     for path in paths:
         if os.path.exists(into) and os.path.realpath(path) == target_real:
             raise InputError(f"{path}: is the target of the merge itself; nothing was written")
+    _refuse_repeated_sources(paths)
     read = [read_source(path) for path in paths]
     if not os.path.exists(into):
         # Rehearse on an empty database in memory: a refused merge must not leave a new file behind.
@@ -150,6 +151,23 @@ def merge_databases(sources: list[str | os.PathLike], into: str | os.PathLike, a
         return _merge(store, read, into)
     finally:
         store.close()
+
+
+def _refuse_repeated_sources(paths: list[str]) -> None:
+    """One file named twice (again, through a symlink, a hard link or another spelling) would be
+    read twice and its annotators' work counted twice in the summary: refused, naming both names."""
+    seen: dict[tuple[int, int], str] = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue  # read_source names a missing or unreadable file
+        first = seen.get((info.st_dev, info.st_ino))
+        seen.setdefault((info.st_dev, info.st_ino), path)
+        if first is not None:
+            how = "twice" if first == path else f"twice (as {first!r} and {path!r})"
+            raise InputError(f"{path}: the same database file is given {how}; give each annotator's file "
+                             "once; nothing was written")
 
 
 def _merge(store: Store, sources: list[Source], target_name: str) -> MergeResult:

@@ -378,3 +378,25 @@ def test_labels_a_source_adds_extend_the_target_schema(team, tmp_path):
         assert lead.schema.entity("WEAPON") is not None
         assert lead.schema.entity("PERSON").hotkey == "p"  # the target's own labels are untouched
     assert run(["audit", "--db", str(target), "--verify"]) == 0
+
+
+def test_one_source_given_twice_is_refused(team, tmp_path, capsys):
+    """The same file twice (as written, through a symlink, another spelling or a hard link) is
+    refused before anything is read or written: no target is created."""
+    ana = team["ana"]
+    link = tmp_path / "ana-link.db"
+    link.symlink_to(ana)
+    hard = tmp_path / "ana-hard.db"
+    hard.hardlink_to(ana)
+    spelled = ana.parent / "." / ana.name
+    for second in (ana, link, spelled, hard):
+        assert run(["merge", str(ana), str(team["ben"]), str(second), "--into", str(team["target"])]) == 1
+        err = capsys.readouterr().err
+        assert "same database file" in err and str(second) in err and "nothing was written" in err
+        assert not team["target"].exists()
+    # An existing target is left as it was.
+    merge_databases([team["ben"]], team["target"], "lead")
+    snapshot = dump(team["target"])
+    assert run(["merge", str(link), str(ana), "--into", str(team["target"])]) == 1
+    assert "same database file" in capsys.readouterr().err
+    assert dump(team["target"]) == snapshot
