@@ -9,6 +9,7 @@ symlink to nothing, to itself, to a sibling, or to the database being imported i
 """
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import tempfile
@@ -166,3 +167,27 @@ def hostile_files(draw, names: list[str]) -> dict[str, Any]:
         elif kind == "sqlite":
             extra["other.db"] = _SQLITE
     return extra
+
+
+#: Every JSON string token, and whether a colon follows it (then it is a key). Matching whole
+#: tokens keeps the scan aligned: outside strings JSON has no quotes.
+_STRING_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?', re.S)
+
+
+@st.composite
+def repeated_key(draw, text: str, *, lines: bool) -> tuple[str, str]:
+    """(``text`` with one key written a second time in its object, the key), or (text, "") when it
+    has no key; ``lines``: JSON lines, where a new line may not be added. The copy goes just before a random key, spelled plainly or with an escape, with a
+    value of its own."""
+    keys = [m for m in _STRING_TOKENS.finditer(text) if m.group(1)]
+    if not keys:
+        return text, ""
+    chosen = draw(st.sampled_from(keys))
+    spelled = chosen.group(0)[:-len(chosen.group(1))]
+    key = json.loads(spelled)
+    if draw(st.booleans()) and key:  # the same key written differently: "\u0069d" is "id"
+        spelled = '"' + "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c for c in key) + '"'
+    value = draw(st.sampled_from(["null", "0", '"x"', "[]", "{}", json.dumps(key)]))
+    spacing = draw(st.sampled_from([": ", ":", " : ", "\t:"] + ([] if lines else ["\n  :"])))
+    at = chosen.start()
+    return text[:at] + spelled + spacing + value + ", " + text[at:], key

@@ -5,13 +5,17 @@ importer); tests/stress runs thousands. Each test prints how many cases ran and 
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import fuzz_schema, fuzzing
+from tests.helpers import fuzz_hostile, fuzz_schema, fuzzing
 
 EXAMPLES = int(os.environ.get("MARGINALIA_FUZZ_EXAMPLES", "40"))
 FORMATS = ["jsonl", "prodigy", "doccano", "labelstudio", "brat", "conll", "conllu", "spacy", "txt"]
@@ -54,6 +58,49 @@ def run_importer_fuzz(fmt: str, base_db, examples: int, capsys=None, aftermath_e
 def test_importer_never_crashes_and_never_imports_half(fmt, base_db, capsys):
     outcomes = run_importer_fuzz(fmt, base_db, EXAMPLES, capsys)
     assert outcomes["imported"] + outcomes["refused"] >= min(EXAMPLES, 10)
+
+
+JSON_BASES = {"jsonl": (fuzzing.native_base, "a.jsonl"), "prodigy": (fuzzing.prodigy_base, "p.jsonl"),
+              "doccano": (fuzzing.doccano_base, "d.jsonl"), "labelstudio": (fuzzing.labelstudio_base, "tasks.json")}
+
+
+def run_repeated_key_fuzz(fmt: str, base_db, examples: int, capsys=None) -> int:
+    """A valid file of ``fmt`` with one key written twice in one of its objects (any object, any
+    key, spelled plainly or with escapes, pretty-printed or not) is always refused for that key,
+    naming the file and the line of the object, and changes nothing."""
+    from tests.helpers.cli import refused
+    make_records, name = JSON_BASES[fmt]
+    cases = [0]
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(data=st.data(), ascii_only=st.booleans(), indent=st.sampled_from([None, 2]), give_format=st.booleans())
+    def check(data, ascii_only, indent, give_format):
+        records = make_records(3)
+        if fmt == "labelstudio":
+            text = json.dumps(records, ensure_ascii=ascii_only, indent=indent) + "\n"
+        else:
+            text = "".join(json.dumps(r, ensure_ascii=ascii_only) + "\n" for r in records)
+        text, key = data.draw(fuzz_hostile.repeated_key(text, lines=fmt != "labelstudio"))
+        folder = Path(tempfile.mkdtemp(prefix="fuzz-dup-"))
+        try:
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            refused(["import", path, "--db", base_db] + (["--format", fmt] if give_format else []), base_db,
+                    path, f"the key {json.dumps(key, ensure_ascii=False)} appears twice", ", line ")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        cases[0] += 1
+
+    check()
+    if capsys is not None:
+        with capsys.disabled():
+            print(f"\nfuzzed repeated keys in {fmt}: {cases[0]} cases, all refused")
+    return cases[0]
+
+
+@pytest.mark.parametrize("fmt", sorted(JSON_BASES))
+def test_a_key_written_twice_is_always_refused(fmt, base_db, capsys):
+    assert run_repeated_key_fuzz(fmt, base_db, max(EXAMPLES // 2, 10), capsys) >= 10
 
 
 def run_schema_fuzz(examples: int, capsys=None) -> fuzzing.Counter:
