@@ -85,20 +85,43 @@ def _joins_previous(text: str, index: int) -> bool:
 BIDI_MARKS = {**dict.fromkeys("\u202b\u202e\u2067\u200f\u061c", "\u25c2"),   # right-to-left: ◂
               **dict.fromkeys("\u202a\u202d\u2066\u2068\u200e", "\u25b8"),   # left-to-right, first strong: ▸
               **dict.fromkeys("\u202c\u2069", "\u205e")}                    # end of the above: ⁞
-_BIDI = re.compile("[" + "".join(BIDI_MARKS) + "]")
-_BIDI_TABLE = str.maketrans(BIDI_MARKS)
+
+# Characters that draw nothing or act unseen are shown the same way, so an annotator sees that the
+# text holds something between two letters (a NUL or an ESC from a broken feed, a zero-width space
+# splitting a name so that search and the model miss it): the C0 controls but tab and the line
+# ends, each as its Control Pictures symbol (NUL as ␀, ESC as ␛), DEL as ␡, the C1 controls as ⍰
+# (there are no pictures for them), and the invisible format characters (zero-width space, word
+# joiner, a byte-order mark inside the text, invisible operators, deprecated format controls,
+# interlinear annotation marks) as ‸. Kept as they are: ZWJ and ZWNJ, which Persian and the Indic
+# scripts (and emoji sequences) need to join or part letters, the soft hyphen (a hyphen where a line
+# breaks) and the Arabic number signs, which are drawn. All are in the BMP and so are their marks:
+# one UTF-16 unit for one, offsets do not move. Copy gives the stored text (ArticleView).
+CONTROL_MARKS = {**{chr(code): chr(0x2400 + code) for code in range(0x20) if chr(code) not in "\t\n\r"},
+                 "\x7f": "\u2421",
+                 **dict.fromkeys(map(chr, range(0x80, 0xA0)), "\u2370"),
+                 **dict.fromkeys("\u180e\u200b\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e"
+                                 "\u206f\ufeff\ufff9\ufffa\ufffb", "\u2038")}
+#: Every character the view shows as a visible mark, and its mark.
+SHOWN_MARKS = {**BIDI_MARKS, **CONTROL_MARKS}
+_MARKED = re.compile("[" + re.escape("".join(SHOWN_MARKS)) + "]")
+_MARKS_TABLE = str.maketrans(SHOWN_MARKS)
 
 
-def _bidi_controls_shown(shown: str) -> str:
-    return shown.translate(_BIDI_TABLE) if _BIDI.search(shown) else shown
+def _unseen_characters_shown(text: str) -> str:
+    """Marks for the characters of SHOWN_MARKS. On the stored text, before the view adds its own
+    invisible breaks (U+200B, which must stay invisible)."""
+    return text.translate(_MARKS_TABLE) if _MARKED.search(text) else text
 
 
 class OffsetMap:
     def __init__(self, text: str):
         self.length = len(text)
-        breaks = _break_offsets(text)
-        #: The text as handed to Qt: the stored text, plus the invisible breaks, with bidi controls shown.
-        self.shown = _bidi_controls_shown(_with_breaks(text, breaks))
+        # Runs are measured on the marks Qt gets: "\x1c" or "\x85" is white space to Python, its mark is not.
+        marked = _unseen_characters_shown(text)
+        breaks = _break_offsets(marked)
+        #: The text as handed to Qt: the stored text with bidi controls and unseen characters shown as
+        #: marks (one for one), plus the invisible breaks.
+        self.shown = _with_breaks(marked, breaks)
         # Points where the difference (qt - code point) changes, and by how much.
         changes: dict[int, int] = {}
         for offset in breaks:

@@ -40,10 +40,11 @@ def qt_characters(document) -> str:
 
 def expected_in_qt(text: str) -> str:
     """The text as Qt holds it: each line break (CRLF, LF or CR) becomes one paragraph separator
-    U+2029; each bidi control is shown as a visible mark of its own (ui.offsets.BIDI_MARKS), so it
-    cannot reorder what the annotator reads; every other character, controls included, is kept."""
-    from ui.offsets import BIDI_MARKS
-    text = text.translate(str.maketrans(BIDI_MARKS))
+    U+2029; each bidi control, control and invisible format character is shown as a visible mark of
+    its own (ui.offsets.SHOWN_MARKS), so it cannot reorder what the annotator reads or hide in it;
+    every other character is kept."""
+    from ui.offsets import SHOWN_MARKS
+    text = text.translate(str.maketrans(SHOWN_MARKS))
     return text.replace("\r\n", "\u2029").replace("\n", "\u2029").replace("\r", "\u2029")
 
 
@@ -71,8 +72,8 @@ def check_shown_literally(qtbot, store, text: str, *, title: str = "t", spans=()
     assert stored == expected_in_qt(text), "the view does not hold the text character for character"
     # toPlainText gives line breaks back as "\n" (U+2028 too).
     if not added:
-        from ui.offsets import BIDI_MARKS
-        assert view.toPlainText() == (text.translate(str.maketrans(BIDI_MARKS)).replace("\r\n", "\n")
+        from ui.offsets import SHOWN_MARKS
+        assert view.toPlainText() == (text.translate(str.maketrans(SHOWN_MARKS)).replace("\r\n", "\n")
                                       .replace("\r", "\n").replace("\u2028", "\n"))
     # The article view is plain text: no rich text, no resources.
     assert not view.document().allFormats() or all(not f.isImageFormat() for f in view.document().allFormats())
