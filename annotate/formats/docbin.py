@@ -90,6 +90,9 @@ def _from_doc(doc, default_id: str) -> SourcedDocument:
     text = doc.text
     if not text:
         raise InputError("the Doc has no text")
+    if "\x00" in text:
+        raise InputError(f"its text holds a NUL character (U+0000) at offset {text.index(chr(0))}, which no "
+                         "text contains (a damaged feed); remove it")
     doc_id = str(own.get("id") or default_id)
     meta = own.get("meta") if isinstance(own.get("meta"), dict) else {"title": first_line_title(text)}
     ids = {tuple(k[:4]): k[4] for k in own.get("span_ids") or [] if isinstance(k, (list, tuple)) and len(k) == 5

@@ -175,7 +175,49 @@ def loads(text: str, source: Path | str, line: int | None = None) -> Any:
         raise _refusal(_NUMBER_LIMIT, where, source, line) from None
     except _DuplicateKey as exc:
         raise _duplicate_refusal(text, exc, source, line) from None
+    if _NUL_ESCAPE in text:
+        _refuse_nul(text, value, source, line)
     return value
+
+
+# ---- NUL ------------------------------------------------------------------------------------
+# A NUL byte in a text file is refused as binary data (decode); in JSON it can only come as the
+# escape \u0000, which is refused too: no script writes with it (it is always a damaged feed), and
+# the text formats we export (brat, CoNLL, plain text) would write a NUL byte that no reader takes
+# back, ours included. The other controls (ESC, form feed, C1) are kept and shown as marks.
+
+_NUL_ESCAPE = "\\u0000"
+NUL_REFUSED = ("holds a NUL character (U+0000, written \\u0000), which no text contains: a damaged feed or "
+               "a binary value; remove it")
+
+
+def holds_nul(value: Any) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if type(item) is str:
+            if "\x00" in item:
+                return True
+        elif type(item) is dict:
+            pending.extend(item)
+            pending.extend(item.values())
+        elif type(item) is list:
+            pending.extend(item)
+    return False
+
+
+def _refuse_nul(text: str, value: Any, source: Path | str, line: int | None) -> None:
+    if not holds_nul(value):
+        return  # the six characters \u0000 written as text ("\\u0000")
+    at = next(m.start(1) for m in _ESCAPED_NUL.finditer(text))
+    inner_line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    raise InputError(f"a string {NUL_REFUSED} (column {column})", source=str(source),
+                     line=inner_line if line is None else line + inner_line - 1)
+
+
+#: \u0000 preceded by an even run of backslashes: an escape, not the text "\u0000".
+_ESCAPED_NUL = re.compile(r'(?<!\\)(?:\\\\)*(\\u0000)')
 
 
 # ---- duplicate keys -------------------------------------------------------------------------
