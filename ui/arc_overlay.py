@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotate.arcs import ENTERING, LEAVING, RELATION, STANCE
 
-from .arc_blocks import AFTER, BEFORE, EMPTY, BlockArcs, locate, plan_block
+from .arc_blocks import AFTER, BEFORE, EMPTY, BlockArcs, arcs_on_lines, line_window, locate, plan_block
 from .line_painter import first_line_below
 from .offsets import OffsetMap
 from .spaced_layout import NoRoom, SpacedLayout, install_spaced_layout
@@ -97,6 +97,11 @@ def specs_from(spans: dict, relations, stances) -> list[ArcSpec]:
 class ArcOverlay(QWidget):
     FOOT = 4.0       # px between the text line box (or the tags above it) and the lowest level's labels
     ARROW = 5.0      # arrowhead length
+    #: A block with more lines is laid out by window (a 1 MB paragraph has 10,000 lines; the
+    #: sample's longest paragraph about 10).
+    WINDOWED_LINES = 400
+    #: Lines laid out above and below the screen's, so that scrolling a page lays nothing out.
+    WINDOW_MARGIN = 120
 
     def __init__(self, view: QPlainTextEdit, levels: int = 6):
         super().__init__(view.viewport())
@@ -127,6 +132,8 @@ class ArcOverlay(QWidget):
         self._metrics = QFontMetricsF(self._label_font)
         self._step = 12.0
         self.last_paint: dict = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
+        #: Arcs handed to the layout so far (work, for tests and the bench).
+        self.planned_arcs = 0
         #: (text, box) of the labels drawn by the last paint, in viewport coordinates.
         self.last_labels: list[tuple[str, QRectF]] = []
         #: (arc id, box) of the same labels, for clicks.
@@ -261,6 +268,8 @@ class ArcOverlay(QWidget):
         # viewport still sends events here, and asking the view for anything then crashes.
         if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.setGeometry(watched.rect())
+            if self._enabled and self._window_left():
+                self._invalidate()
         return False
 
     def _on_update_request(self, rect, dy: int) -> None:
@@ -275,6 +284,8 @@ class ArcOverlay(QWidget):
 
     def _on_scroll(self, _value: int) -> None:
         if self._enabled:
+            if self._window_left():
+                self._invalidate()  # the lines now on screen were not laid out
             self.update()
 
     def _reindex(self) -> None:
@@ -309,14 +320,31 @@ class ArcOverlay(QWidget):
         high = bisect_left(self._ends, (position + block.length(), -1))
         return [self._arcs[i] for i in sorted({index for _, index in self._ends[low:high]})]
 
+    def _arcs_between(self, qt_from: int, qt_to: int) -> set[int]:
+        """The indexes of the arcs with an end starting in [qt_from, qt_to)."""
+        low = bisect_left(self._ends, (qt_from, -1))
+        high = bisect_left(self._ends, (qt_to, -1))
+        return {index for _, index in self._ends[low:high]}
+
     def _plan(self, block, layout) -> BlockArcs:
         """The SpacedLayout's ``extra``: this block's arcs and the room they need (with arcs of the
-        selection only, also the room the selection's arcs need among themselves: all of them)."""
+        selection only, also the room the selection's arcs need among themselves: all of them).
+        A block of more than ``WINDOWED_LINES`` lines is laid out over a window of its lines
+        around the viewport (``arc_blocks.line_window``), laid out again when the viewport leaves it."""
         if not self._enabled or not self._arcs:
             return EMPTY
-        arcs = self._arcs_in(block)
+        window = None
+        if layout.lineCount() > self.WINDOWED_LINES:
+            window = line_window(block, layout, self._view.verticalScrollBar().value(), self._viewport.height(),
+                                 self.WINDOW_MARGIN)
+            found = arcs_on_lines(block, layout, window, self._arcs_between,
+                                  lambda i: (self._arcs[i].head, self._arcs[i].tail), self._offsets.to_qt)
+            arcs = [self._arcs[i] for i in found]
+        else:
+            arcs = self._arcs_in(block)
         if not arcs:
-            return EMPTY
+            return EMPTY if window is None else BlockArcs(window=window)
+        self.planned_arcs += len(arcs)
         number = block.blockNumber()
         opened = {start for n, start in self._opened if n == number}
 
@@ -326,16 +354,40 @@ class ArcOverlay(QWidget):
         def width(arc) -> float:
             return self._label_width(self._label_text(arc)) + 4
 
+        self._update_font()
+        foot, step = self.FOOT, self._step
+
+        def room_of(levels: int) -> float:  # room_for without its font check, once a line
+            return foot + levels * step + 2
+
         to_qt, to_qt_end = self._offsets.to_qt, self._offsets.to_qt_end
-        plan = plan_block(block, layout, arcs, to_qt, to_qt_end, width, cap_of, self.room_for)
+        plan = plan_block(block, layout, arcs, to_qt, to_qt_end, width, cap_of, room_of, window)
         only = self._only_for
         if only is not None:
             mine = [a for a in arcs if a.id == only or only in (a.head_id, a.tail_id)]
             plan.selected = plan_block(block, layout, mine, to_qt, to_qt_end, width, lambda line: float("inf"),
-                                       self.room_for)
+                                       room_of, window)
             for line, room in plan.selected.rooms.items():
                 plan.rooms[line] = max(room, plan.rooms.get(line, 0.0))
         return plan
+
+    def _window_left(self) -> bool:
+        """True when a block laid out by window has lines on screen outside its window."""
+        view, document = self._view, self._view.document()
+        top = view.verticalScrollBar().value()
+        bottom = top + ceil(self._viewport.height() / max(1.0, QFontMetricsF(view.font()).lineSpacing())) + 1
+        block = document.findBlockByLineNumber(top)
+        while block.isValid() and block.firstLineNumber() <= bottom:
+            plan = self._spaced.data(block)
+            window = plan.window if plan is not None else None
+            if window is not None:
+                first_line = block.firstLineNumber()
+                count = block.lineCount()
+                shown = (max(0, top - first_line), min(count, bottom - first_line))
+                if not any(first <= shown[0] and shown[1] <= end for first, end in window):
+                    return True
+            block = block.next()
+        return False
 
     def _levels_in(self, room: float) -> int:
         return max(0, int((room - self.FOOT - 2 + 0.5) // self._step))

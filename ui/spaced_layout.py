@@ -14,10 +14,12 @@ formats are untouched.
 """
 from __future__ import annotations
 
-from math import ceil
+from collections import deque
+from itertools import accumulate, repeat
+from operator import add
 
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QTextDocument, QTextLine
 from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit
 
 
@@ -35,7 +37,8 @@ class SpacedLayout(QPlainTextDocumentLayout):
         self.extra = None
         self.generation = 0
         self.spaced_blocks = 0  # how many block spacings were done (for tests and the bench)
-        # block number -> (generation, line count, last line's y once spaced, extra's data)
+        # block number -> (generation, line count, last line's y once spaced, extra's data,
+        # the lines' tops as Qt laid them out, or None when never moved)
         self._marks: dict[int, tuple] = {}
 
     def blockBoundingRect(self, block):  # noqa: N802 (Qt override)
@@ -47,27 +50,31 @@ class SpacedLayout(QPlainTextDocumentLayout):
         number = block.blockNumber()
         mark = self._marks.get(number)
         last = layout.lineAt(count - 1).y()
-        if mark is not None and mark[0] == self.generation and mark[1] == count and mark[2] == last:
+        laid_out_again = mark is None or mark[1] != count or mark[2] != last
+        if not laid_out_again and mark[0] == self.generation:
             return rect
         data = self.extra(block, layout) if self.extra is not None else None
         rooms = data.rooms if data is not None else {}
         if mark is None and not rooms and not self.room:
             # Never spaced and nothing to add: the lines are where Qt put them.
-            self._marks[number] = (self.generation, count, last, data)
+            self._marks[number] = (self.generation, count, last, data, None)
             return rect
-        # Qt stacks the lines from y = 0 (QPlainTextDocumentLayout::layoutBlock); each moves down
-        # by the room above it and above every line before it. Four calls a line (a 1 MB
-        # paragraph has 10,000 lines).
-        room, y, added = self.room, 0.0, 0.0
-        x = layout.lineAt(0).x()
-        get = rooms.get
-        for i in range(count):
-            line = layout.lineAt(i)
-            added += room + get(i, 0.0)
-            line.setPosition(QPointF(x, y + added))
-            leading = line.leading()
-            y += line.height() + (ceil(leading) if leading < 0 else 0)
-        self._marks[number] = (self.generation, count, layout.lineAt(count - 1).y(), data)
+        line_at = layout.lineAt
+        # Where Qt put each line (QPlainTextDocumentLayout::layoutBlock stacks them from y = 0):
+        # read once after each layout, since the lines are moved after.
+        tops = mark[4] if not laid_out_again and mark[4] is not None else None
+        if tops is None:
+            tops = [line.y() for line in map(line_at, range(count))]
+        # Each line moves down by the room above it and above every line before it. One Qt call
+        # a line, the loop in C (map): a 1 MB paragraph has 10,000 lines.
+        extras = [self.room] * count
+        for i, extra in rooms.items():
+            if 0 <= i < count:
+                extras[i] += extra
+        x = line_at(0).x()
+        points = map(QPointF, repeat(x), map(add, tops, accumulate(extras)))
+        deque(map(QTextLine.setPosition, map(line_at, range(count)), points), maxlen=0)
+        self._marks[number] = (self.generation, count, line_at(count - 1).y(), data, tops)
         self.spaced_blocks += 1
         return super().blockBoundingRect(block)
 
