@@ -12,12 +12,52 @@ import time
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 
 class Cancelled(Exception):
     """The user pressed Cancel; raised inside the work to unwind it."""
+
+
+class InputHold(QObject):
+    """While a job runs, its window takes no keys, shortcuts, clicks or drops.
+
+    The job's progress dialog is window-modal, but only once shown, and it shows only after a
+    moment so that quick runs never flash a dialog: until then an edit, a second import or
+    another database opened would race the job. Scrolling and painting pass: the window can be
+    read meanwhile. Other top-level windows (the dialog, the dashboard) are not held.
+    """
+
+    HELD = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+                      QEvent.Type.Shortcut, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                      QEvent.Type.MouseButtonDblClick, QEvent.Type.ContextMenu, QEvent.Type.DragEnter,
+                      QEvent.Type.DragMove, QEvent.Type.Drop, QEvent.Type.InputMethod})
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+        self.holding = False
+
+    def start(self) -> None:
+        if not self.holding:
+            self.holding = True
+            QApplication.instance().installEventFilter(self)
+
+    def end(self) -> None:
+        if self.holding:
+            self.holding = False
+            QApplication.instance().removeEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() not in self.HELD:
+            return False
+        owner = obj if isinstance(obj, QWidget) else obj.parent() if event.type() == QEvent.Type.Shortcut else None
+        if not isinstance(owner, QWidget) or owner.window() is not self.window:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # taken by the widget: no shortcut fires; the key press after it is held too
+        return True
 
 
 class _Worker(QObject):
@@ -95,12 +135,15 @@ class BackgroundTask(QObject):
         self.worker.finished.connect(self._finished)
         self.worker.failed.connect(self._failed)
         self.worker.cancelled_signal.connect(self._cancelled)
+        self.hold = InputHold(parent.window()) if isinstance(parent, QWidget) else None
         self.running = False
         self._latest: tuple[int, int, str] | None = None
         self._showing = False
 
     def start(self) -> "BackgroundTask":
         self.running = True
+        if self.hold is not None:
+            self.hold.start()
         self.dialog.setValue(0)
         self.thread.start()
         return self
@@ -147,6 +190,7 @@ class BackgroundTask(QObject):
         self.thread.wait()
         if self.running:
             self.running = False
+            self._release()
             self.dialog.hide()
 
     def _end(self, signal, *args) -> None:
@@ -155,9 +199,14 @@ class BackgroundTask(QObject):
         self.running = False
         self.thread.quit()
         self.thread.wait()
+        self._release()
         self.dialog.hide()
         self.dialog.deleteLater()
         signal.emit(*args)
+
+    def _release(self) -> None:
+        if self.hold is not None:
+            self.hold.end()
 
     def wait(self, timeout_ms: int = 600_000) -> bool:
         """For tests and shutdown: block until the thread has ended."""

@@ -13,6 +13,8 @@ import time
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
+from .background import InputHold
+
 
 class PreannotationWorker(QObject):
     progress = Signal(int, int)
@@ -76,8 +78,12 @@ class PreannotationRun(QObject):
         self.dialog = QProgressDialog(f"Pre-annotating with {model}…", "Cancel", 0, max(total, 1), parent)
         self.dialog.setWindowTitle("Pre-annotation")
         self.dialog.setMinimumDuration(600)  # quick runs never flash a dialog
-        # Modeless for the first run's sample: the window is there to be read meanwhile.
+        # Modeless for the first run's sample: the window is there to be read and used meanwhile.
+        # Its edits do not race the run: each batch reads the documents' annotations and writes its
+        # suggestions in one transaction, around the window's own (the multi-process suite's window
+        # reviews while another process pre-annotates).
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal if modal else Qt.WindowModality.NonModal)
+        self.hold = InputHold(parent.window()) if modal else None
         self.dialog.canceled.connect(self.cancel)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
@@ -87,6 +93,8 @@ class PreannotationRun(QObject):
         self._ended = False
 
     def start(self) -> None:
+        if self.hold is not None:
+            self.hold.start()
         self.dialog.setValue(0)
         self.thread.start()
 
@@ -113,6 +121,8 @@ class PreannotationRun(QObject):
     def _stop_thread(self) -> None:
         self.thread.quit()
         self.thread.wait()
+        if self.hold is not None:
+            self.hold.end()
         self.dialog.reset()
         self.dialog.hide()
 

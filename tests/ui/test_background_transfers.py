@@ -197,3 +197,104 @@ def test_the_progress_dialog_ends_on_the_last_step_reported(qtbot, make_window):
     finally:
         go.set()
     _finish(qtbot, window)
+
+
+# ---- the window is held while a job runs ----------------------------------------------------------
+
+SUGGESTED = [Span("turkey", 0, 6, "GPE", score=0.9), Span("russia", 11, 17, "GPE", score=0.4)]
+
+
+def _state(store) -> tuple:
+    """Everything an action of the window could change: the audit log, the suggestion's decision, the status."""
+    turkey = next(s.decision for s in store.annotations("s1").spans if s.id == "turkey")
+    return _audit_count(store), turkey, store.document_count()
+
+
+def _press_like_a_user(window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key through the window system, as a user types it (Qt's modality applies; a key sent
+    straight to a widget would pass it)."""
+    from PySide6.QtTest import QTest
+    QTest.keyClick(window.windowHandle(), key, modifier)
+
+
+def _try_to_change_data(qtbot, window) -> None:
+    _press_like_a_user(window, Qt.Key.Key_A)                                          # accept the suggestion
+    _press_like_a_user(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next
+    _press_like_a_user(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)      # a second import
+    qtbot.wait(50)
+
+
+def _start_job(job: str, window, store, tmp_path):
+    """(task, what it would leave behind if it were left half-done, its gate's step and total)."""
+    if job == "import":
+        big = _jsonl(tmp_path / "big.jsonl", [{"id": f"n{i}", "text": f"Doc {i} from Cairo."} for i in range(300)])
+        return (lambda: window.run_import([big])), (lambda: store.document_count()), (100, 300)
+    if job == "export":
+        out = tmp_path / "out.jsonl"
+        return (lambda: window.run_export({"format": "doccano", "out": str(out), "only_done": False, "annotator": None,
+                                           "split": None, "seed": 0})), (lambda: out.exists()), (3, store.document_count())
+    out = tmp_path / "models" / "cancelled"
+    return (lambda: window.run_training({"out": str(out), "dev_fraction": 0.34, "seed": 0, "max_steps": 40})), \
+        (lambda: out.exists()), (3, 40)
+
+
+@pytest.mark.parametrize("job", ["import", "export", "training"])
+def test_while_a_job_runs_the_window_changes_no_data_and_its_cancel_leaves_nothing(qtbot, make_window, store,
+                                                                                  tmp_path, gate, job):
+    """From the first moment (the dialog shows only after a while) to the end: keys that accept,
+    mark done or start another import do nothing; the dialog is window-modal, so another window
+    still takes keys; Cancel leaves nothing behind; then the same keys work again."""
+    from PySide6.QtWidgets import QLineEdit
+    from tests.test_training import _make_gold
+    if job == "training":
+        _make_gold(store, 6, done=6)
+    window = make_window([("s1", TEXT, SUGGESTED)] + [(f"e{i}", f"{i}: {TEXT}", []) for i in range(6)], open_id="s1")
+    window.select_annotation("turkey")
+    start, left_behind, (at, total) = _start_job(job, window, store, tmp_path)
+    before, nothing = _state(store), left_behind()
+    held = gate(at=at, total=total)
+    task = start()
+    assert not task.dialog.isVisible()  # quick jobs never flash a dialog: this moment is the one to hold
+    _try_to_change_data(qtbot, window)
+    assert _state(store) == before and window.import_dialog is None
+
+    held.wait(qtbot)
+    qtbot.waitUntil(task.dialog.isVisible, timeout=10_000)
+    assert task.dialog.windowModality() == Qt.WindowModality.WindowModal
+    _try_to_change_data(qtbot, window)
+    assert _state(store) == before and window.import_dialog is None
+    other = QLineEdit()  # not application-modal: a window of another hierarchy is not blocked
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    other.setFocus()
+    _press_like_a_user(other, Qt.Key.Key_O)
+    _press_like_a_user(other, Qt.Key.Key_K)
+    assert other.text() == "ok"
+    other.close()
+
+    _press_cancel(qtbot, task)
+    held.release()
+    _finish(qtbot, window, timeout=300_000)
+    assert "cancelled" in window.message_label.text()
+    assert _state(store) == before and left_behind() == nothing and store.verify().ok
+
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.view.setFocus()
+    _press_like_a_user(window, Qt.Key.Key_A)  # the window is the user's again
+    assert _state(store)[1] == "accepted"
+
+
+def test_while_a_modal_preannotation_runs_the_window_changes_no_data(qtbot, make_window, store):
+    window = make_window([("s1", TEXT, SUGGESTED)] + [(f"p{i}", f"{i}: {TEXT}", []) for i in range(20)],
+                         open_id="s1")
+    window.select_annotation("turkey")
+    window.preannotate_corpus("builtin")
+    assert window.preannotation.dialog.windowModality() == Qt.WindowModality.WindowModal
+    _press_like_a_user(window, Qt.Key.Key_A)
+    assert _state(store)[1] == "suggested"
+    qtbot.waitUntil(lambda: "pre-annotation done" in window.message_label.text(), timeout=120_000)
+    window.select_annotation("turkey")
+    _press_like_a_user(window, Qt.Key.Key_A)
+    assert _state(store)[1] == "accepted"
