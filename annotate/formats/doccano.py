@@ -16,19 +16,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError
-from ..model import (CLAIM, ENTITY, NEW, POLARITIES, STATUSES, AnnotatedDocument, Annotations, Cluster, Document,
-                     Relation, Span, Stance)
-from .common import (DOCCANO_OFFSETS, Notes, SourcedDocument, Utf16, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
+from ..model import CLAIM, ENTITY, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span
+from .common import (DOCCANO_OFFSETS, Notes, SourcedDocument, as_id, fail, first_line_title, gold_view, json_id, numbered_ids,
                      unique_id)
 from .groups import COREF, assign as assign_groups, links as group_links
 from .output import LineWriter, json_record
+# OWN_KEY: the column with what doccano has no place for; doccano keeps unknown columns as the example's meta
+from .own_column import CLAIM_LABEL, CLAIMANT, OWN_KEY, read_own
 from .reading import TOO_DEEP, json_lines, loads, read_text_file
 
 TEXT_KEYS = ("text", "data", "column_data")
-CLAIM_LABEL = "CLAIM"
-CLAIMANT = "CLAIMANT"
-#: the column with what doccano has no place for; doccano keeps unknown columns as the example's meta
-OWN_KEY = "marginalia"
 #: what doccano adds to the records it exports
 _DOCCANO_EXPORT_KEYS = ("Comments",)
 SPAN_LIST_KEYS = ("label", "labels", "column_label")
@@ -192,60 +189,14 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
             relation_ids[raw] = rel["id"]
         rel_id = unique_id(f"r{as_id(rel['id'], what + ' id')}" if "id" in rel else f"r{i + 1}", taken)
         relations.append(Relation(rel_id, ends[0], ends[1], label))
-    stances, relations, labels, status, coref = _claims_and_stances(record.get(OWN_KEY), spans, relations, u16)
-    clusters = assign_groups(spans, coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken)))
+    own = read_own(record.get(OWN_KEY), spans, relations, lambda s: (u16.to_u16(s.start), u16.to_u16(s.end)))
+    stances, relations, labels, status = own.stances, own.relations, own.labels, own.status
+    clusters = assign_groups(spans, own.coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken)))
     doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status,
                                                                     clusters=clusters),
                           source=source, line=number)
     doc.lines = {s.id: number for s in spans} | {r.id: number for r in relations}
     return doc
-
-
-def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], u16: Utf16):
-    """CLAIM spans become claims, CLAIMANT and polarity-typed relations claimants and stances,
-    COREF relations between entities links of an entity group, and the ``marginalia`` column's
-    details (keyed by UTF-16 offsets) are put back."""
-    own = own if isinstance(own, dict) else {}
-    by_id = {s.id: s for s in spans}
-    at: dict[tuple[int, int], list[Span]] = {}
-    for span in spans:
-        if span.label == CLAIM_LABEL:
-            span.layer = CLAIM
-        at.setdefault((u16.to_u16(span.start), u16.to_u16(span.end)), []).append(span)
-    for item in own.get("claims") or []:
-        if isinstance(item, list) and len(item) == 5:
-            claim = next((s for s in at.get((item[0], item[1]), []) if s.layer == CLAIM), None) \
-                if all(isinstance(x, int) for x in item[:2]) else None
-            if claim is not None:
-                claim.claim_type = item[2] if isinstance(item[2], str) else None
-                claim.checkworthy = item[3] if isinstance(item[3], bool) else None
-                claim.claimant_text = item[4] if isinstance(item[4], str) else None
-    stances: list[Stance] = []
-    kept: list[Relation] = []
-    coref: list[tuple[str, str]] = []
-    for rel in relations:
-        head, tail = by_id[rel.head], by_id[rel.tail]
-        if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
-            head.claimant = tail.id
-        elif rel.label in POLARITIES:
-            stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label))
-        elif rel.label == COREF and head.layer == ENTITY and tail.layer == ENTITY:
-            coref.append((rel.head, rel.tail))
-        else:
-            kept.append(rel)
-    for item in own.get("stance_evidence") or []:
-        if not (isinstance(item, list) and len(item) == 7 and all(isinstance(x, int) for i, x in enumerate(item)
-                                                                   if i != 4)):
-            continue
-        holder, target, evidence = at.get((item[0], item[1]), []), at.get((item[2], item[3]), []), \
-            at.get((item[5], item[6]), [])
-        for stance in stances:
-            if stance.polarity == item[4] and by_id[stance.holder] in holder and by_id[stance.target] in target \
-                    and evidence:
-                stance.evidence = evidence[0].id
-    labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
-    status = own.get("status") if own.get("status") in STATUSES else NEW
-    return stances, kept, labels, status, coref
 
 
 # ---- writing ------------------------------------------------------------------------------

@@ -24,17 +24,15 @@ from pathlib import Path
 from typing import Any, Iterator, TextIO
 
 from ..errors import InputError
-from ..model import (CLAIM, DONE, ENTITY, HUMAN_DECISIONS, NEW, POLARITIES, REJECTED, SUGGESTED, AnnotatedDocument,
-                     Annotations, Cluster, Document, Relation, Span, Stance)
+from ..model import (CLAIM, DONE, ENTITY, HUMAN_DECISIONS, NEW, REJECTED, SUGGESTED, AnnotatedDocument,
+                     Annotations, Cluster, Document, Relation, Span)
 from .common import (Notes, SourcedDocument, as_id, check_span, decision_from_answer, fail, first_line_title, span_boundaries,
                      unique_id)
 from .groups import COREF, assign as assign_groups, links as group_links
 from .output import json_record
+from .own_column import CLAIM_LABEL, CLAIMANT, OWN_KEY, read_own
 from .reading import json_lines, read_text_file
 
-OWN_KEY = "marginalia"
-CLAIM_LABEL = "CLAIM"
-CLAIMANT = "CLAIMANT"
 _OWN_KEYS = {"id", "text", "meta", "spans", "tokens", "relations", "answer", OWN_KEY}
 _SPAN_KEYS = {"start", "end", "label", "text", "token_start", "token_end", "answer", "score", "source", "id"}
 
@@ -98,8 +96,9 @@ def parse_record(record: Any, default_id: str, notes: Notes, source: str, number
     for i, raw in enumerate(raw_relations):
         relations.append(_relation(raw, i, text, tokens, spans, decision, taken))
     status = NEW if answer is None else DONE
-    stances, relations, labels, coref = _claims_and_stances(record.get(OWN_KEY), spans, relations, decision)
-    clusters = assign_groups(spans, coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken),
+    own = read_own(record.get(OWN_KEY), spans, relations)
+    stances, relations, labels = own.stances, own.relations, own.labels
+    clusters = assign_groups(spans, own.coref, lambda mentions: Cluster(unique_id(f"g-{mentions[0].id}", taken),
                                                                     decision=decision))
     doc = SourcedDocument(Document(doc_id, text, meta), Annotations(spans, stances, relations, labels, status,
                                                                     clusters=clusters),
@@ -276,50 +275,6 @@ def _own(text: str, shown: list[Span], ann, spans_by_id: dict) -> dict:
     if ann.labels:
         own["labels"] = list(ann.labels)
     return own
-
-
-def _claims_and_stances(own: Any, spans: list[Span], relations: list[Relation], decision: str):
-    """CLAIM spans become claims, CLAIMANT and polarity-typed relations claimants and stances, and
-    the ``marginalia`` key's details (by offsets) are put back."""
-    own = own if isinstance(own, dict) else {}
-    by_id = {s.id: s for s in spans}
-    at: dict[tuple, list[Span]] = {}
-    for span in spans:
-        if span.label == CLAIM_LABEL:
-            span.layer = CLAIM
-        at.setdefault((span.start, span.end), []).append(span)
-    for item in own.get("claims") or []:
-        if isinstance(item, list) and len(item) == 5 and all(isinstance(x, int) for x in item[:2]):
-            claim = next((s for s in at.get((item[0], item[1]), []) if s.layer == CLAIM), None)
-            if claim is not None:
-                claim.claim_type = item[2] if isinstance(item[2], str) else None
-                claim.checkworthy = item[3] if isinstance(item[3], bool) else None
-                claim.claimant_text = item[4] if isinstance(item[4], str) else None
-    stances: list[Stance] = []
-    kept: list[Relation] = []
-    coref: list[tuple[str, str]] = []
-    for rel in relations:
-        head, tail = by_id[rel.head], by_id[rel.tail]
-        if rel.label == CLAIMANT and head.layer == CLAIM and tail.layer == ENTITY and head.claimant is None:
-            head.claimant = tail.id
-        elif rel.label in POLARITIES:
-            stances.append(Stance(f"s{len(stances) + 1}", rel.head, rel.tail, rel.label, decision=rel.decision))
-        elif rel.label == COREF and head.layer == ENTITY and tail.layer == ENTITY:
-            coref.append((rel.head, rel.tail))
-        else:
-            kept.append(rel)
-    for item in own.get("stance_evidence") or []:
-        if not (isinstance(item, list) and len(item) == 7
-                and all(isinstance(x, int) and not isinstance(x, bool) for i, x in enumerate(item) if i != 4)):
-            continue
-        holder, target, evidence = at.get((item[0], item[1]), []), at.get((item[2], item[3]), []), \
-            at.get((item[5], item[6]), [])
-        for stance in stances:
-            if stance.polarity == item[4] and by_id[stance.holder] in holder and by_id[stance.target] in target \
-                    and evidence:
-                stance.evidence = evidence[0].id
-    labels = [x for x in own.get("labels") or [] if isinstance(x, str)]
-    return stances, kept, labels, coref
 
 
 def write(items, out: TextIO) -> int:
