@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from annotate.folding import fold
 from annotate.model import Span
 
+from .list_keys import ListKeys
+
 FREE_TEXT = "__free_text__"
 NO_CLAIMANT = "__none__"
 
@@ -126,7 +128,7 @@ class ClaimDialog(QDialog):
         # What the dialog showed at first, so that OK writes only what the person changed.
         self._shown = self._fields()
         self.search.textChanged.connect(self._fill)
-        self.search.installEventFilter(self)
+        self.list_keys = ListKeys(self.search, self.choices)
         self.resize(560, 460)
         self.search.setFocus()
 
@@ -180,15 +182,6 @@ class ClaimDialog(QDialog):
     def _current_key(self) -> str | None:
         item = self.choices.currentItem() if hasattr(self, "choices") else None
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        # Up and Down in the search box move through the list, so the hands stay on the keys.
-        if watched is self.search and event.type() == event.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            row = self.choices.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.choices.setCurrentRow(max(0, min(self.choices.count() - 1, row)))
-            return True
-        return super().eventFilter(watched, event)
 
     # ---- the result ---------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 
 from annotate.folding import fold
 
+from .list_keys import ListKeys
+
 
 def rank(query: str, label: str, description: str = "") -> int | None:
     """How well ``query`` names ``label`` (lower is better), None when it does not."""
@@ -54,7 +56,7 @@ class LabelPalette(QDialog):
         self.search.textChanged.connect(self._fill)
         self.search.returnPressed.connect(self._choose)
         self.choices.itemActivated.connect(lambda _item: self._choose())
-        self.search.installEventFilter(self)
+        self.list_keys = ListKeys(self.search, self.choices)
         self._fill("")
         self.resize(380, 360)
         self.search.setFocus()
@@ -87,15 +89,6 @@ class LabelPalette(QDialog):
             return
         self.accept()
         self.apply(label)
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        # Up and Down in the search box move through the list: the hands stay on the keys.
-        if watched is self.search and event.type() == event.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            row = self.choices.currentRow() + (1 if event.key() == Qt.Key.Key_Down else -1)
-            self.choices.setCurrentRow(max(0, min(self.choices.count() - 1, row)))
-            return True
-        return super().eventFilter(watched, event)
 
 
 class LabelPaletteActions:

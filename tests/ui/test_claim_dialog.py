@@ -211,3 +211,24 @@ def test_a_claimant_no_longer_shown_is_kept_when_only_the_type_changes(qtbot, ma
     qtbot.keyClick(dialog.type, Qt.Key.Key_Return)
     [claim] = claims(store)
     assert (claim.claimant, claim.claim_type) == ("e-kalin", "prediction")
+
+
+def test_up_and_down_in_the_search_box_move_through_the_claimants_and_stop_at_the_ends(qtbot, window, store):
+    first = entity(qtbot, window, "Haftar", "Haftar’s forces")
+    second = entity(qtbot, window, "Çavuşoğlu", "Çavuşoğlu earlier told")
+    dialog = press_c_on(qtbot, window, POSITION)
+    names = [dialog.choices.item(row).text() for row in range(dialog.choices.count())]
+    dialog.choices.setCurrentRow(0)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Up)  # held at the top
+    assert dialog.choices.currentRow() == 0 and dialog.search.text() == ""
+    for row in range(1, len(names)):
+        qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
+        assert dialog.choices.currentRow() == row
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # held at the bottom
+    assert dialog.choices.currentRow() == len(names) - 1
+    dialog.choices.setCurrentRow(0)
+    assert names[0].startswith("Haftar") and names[1].startswith("Çavuşoğlu")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # the keys alone pick the claimant
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    [claim] = claims(store)
+    assert claim.claimant == second != first
