@@ -60,6 +60,14 @@ def test_dashboard_charts_every_pair_one_day_and_long_names(qtbot, tmp_path):
         # The long model name keeps its start and its version.
         (name,) = [c for c in categories(dashboard.chart("acceptance")) if "ALL" in c]
         assert name.startswith("en_core_web") and name.endswith("rc2 ALL") and "…" in name
+        # ... and is drawn whole, at the dashboard's size and in a narrow one (Qt Charts would
+        # otherwise elide a category that does not fit its column: the old fixed 150 px cut).
+        for width in (dashboard.width(), 420, dashboard.width()):
+            dashboard.resize(width, dashboard.height())
+            qtbot.wait(50)
+            for chart in ("acceptance", "agreement", "labels"):
+                axis = next(a for a in dashboard.chart(chart).axes() if isinstance(a, QBarCategoryAxis))
+                assert not axis.labelsTruncated(), (chart, width)
         assert short("x" * 10) == "x" * 10
         # The evaluation chart (evaluate --plot) shortens the same way, keeping the version.
         assert short("en_core_web_trf_finetuned_on_news@3.7.1-rc2 ALL", 24) == "en_core_web_…7.1-rc2 ALL"
