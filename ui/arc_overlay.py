@@ -23,80 +23,33 @@ view's own marks (label tags), below the arcs; ``prepare_room()``.
 ``last_paint`` (arcs on screen, segments drawn, arcs folded, lines visible), ``last_labels``
 (text, box) and ``last_badges`` (line, box, count) say what the last paint did; ``span_x`` and
 ``visible_line_tops``/``visible_line_rooms`` say where a range and the lines are on screen.
+
+The overlay holds the state and the wiring; the arcs it is given are ``ui.arc_spec``'s, found
+and planned a block at a time by ``ui.arc_planning``, drawn by ``ui.arc_painter`` in the look of
+``ui.arc_look`` (colours, label font, sprites) over the lines ``ui.screen_lines`` finds on screen.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass
-from math import ceil
-
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotate.arcs import ENTERING, LEAVING, RELATION, STANCE
-
-from .arc_blocks import AFTER, BEFORE, EMPTY, BlockArcs, arcs_on_lines, line_window, locate, plan_block
-from .line_painter import first_line_below
+from .arc_blocks import AFTER, BEFORE, EMPTY, BlockArcs, line_window, locate
+from .arc_look import AGAINST_COLOR, FAVOR_COLOR, FOOT, ArcLook
+from .arc_painter import ARROW, ArcPainter
+from .arc_planning import ArcIndex, plan_arcs, window_left
+from .arc_spec import ArcSpec, label_text, specs_from
 from .offsets import OffsetMap
+from .screen_lines import visible_lines
 from .spaced_layout import NoRoom, SpacedLayout, install_spaced_layout
-from .theme import DARK, LIGHT
 
 __all__ = ["AGAINST_COLOR", "FAVOR_COLOR", "ArcOverlay", "ArcSpec", "SpacedLayout", "specs_from"]
 
-FAVOR_COLOR = "#009E73"
-AGAINST_COLOR = "#D55E00"
-
-
-@dataclass(frozen=True)
-class ArcSpec:
-    """One arc to draw: ``head`` and ``tail`` are ``(start, end)`` code-point ranges.
-
-    ``kind`` is ``"relation"`` or ``"stance"``; a stance's ``polarity`` (FAVOR, AGAINST,
-    NEUTRAL) picks its colour and, when ``label`` is empty, its label. ``head_id``/``tail_id``
-    are the annotations at the ends (for ``set_only_for`` with a span id).
-    """
-
-    id: str
-    head: tuple[int, int]
-    tail: tuple[int, int]
-    label: str
-    kind: str = RELATION
-    polarity: str | None = None
-    head_id: str | None = None
-    tail_id: str | None = None
-
-
-def arc_is_plain(color: QColor) -> bool:
-    """Grey (relations, NEUTRAL): the label text takes the theme's text colour."""
-    return color.saturationF() < 0.1
-
-
-def specs_from(spans: dict, relations, stances) -> list[ArcSpec]:
-    """ArcSpecs for relations (head -label-> tail) and stances (holder -POLARITY-> target).
-
-    ``spans`` maps ids to ``annotate.model.Span``; relations and stances may be lists or dicts
-    of ``Relation``/``Stance``. One whose end is missing (rejected, deleted) is left out.
-    """
-    out: list[ArcSpec] = []
-    for relation in (relations.values() if isinstance(relations, dict) else relations):
-        head, tail = spans.get(relation.head), spans.get(relation.tail)
-        if head is not None and tail is not None:
-            out.append(ArcSpec(relation.id, (head.start, head.end), (tail.start, tail.end), relation.label,
-                               RELATION, None, relation.head, relation.tail))
-    for stance in (stances.values() if isinstance(stances, dict) else stances):
-        holder, target = spans.get(stance.holder), spans.get(stance.target)
-        if holder is not None and target is not None:
-            out.append(ArcSpec(stance.id, (holder.start, holder.end), (target.start, target.end), stance.polarity,
-                               STANCE, stance.polarity, stance.holder, stance.target))
-    return out
-
-
-# ---- the overlay -----------------------------------------------------------------------------
 
 class ArcOverlay(QWidget):
-    FOOT = 4.0       # px between the text line box (or the tags above it) and the lowest level's labels
-    ARROW = 5.0      # arrowhead length
+    #: The room's geometry, kept in ``arc_look`` and ``arc_painter``; named here as before.
+    FOOT = FOOT
+    ARROW = ARROW
     #: A block with more lines is laid out by window (a 1 MB paragraph has 10,000 lines; the
     #: sample's longest paragraph about 10).
     WINDOWED_LINES = 400
@@ -116,9 +69,8 @@ class ArcOverlay(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setGeometry(view.viewport().rect())
-        self._arcs: list[ArcSpec] = []
+        self._index = ArcIndex()
         self._by_id: dict[str, ArcSpec] = {}
-        self._ends: list[tuple[int, int]] = []  # (qt start of an end span, arc index), sorted
         self._offsets = OffsetMap("")
         self._only_for: str | None = None
         self._enabled = False
@@ -126,11 +78,7 @@ class ArcOverlay(QWidget):
         self._levels = max(1, int(levels))
         self._base_room = 0.0
         self._opened: set[tuple[int, int]] = set()  # (block number, line's text start) shown uncapped
-        self._label_widths: dict[str, float] = {}
-        self._sprites: dict[tuple, QPixmap] = {}
-        self._label_font = QFont()
-        self._metrics = QFontMetricsF(self._label_font)
-        self._step = 12.0
+        self._look = ArcLook()
         self.last_paint: dict = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
         #: Arcs handed to the layout so far (work, for tests and the bench).
         self.planned_arcs = 0
@@ -151,10 +99,10 @@ class ArcOverlay(QWidget):
 
     def set_arcs(self, arcs: list[ArcSpec]) -> None:
         arcs = list(arcs)
-        if arcs == self._arcs:
+        if arcs == self._index.arcs:
             return  # a label key elsewhere: nothing to lay out or space again
-        self._arcs = arcs
-        self._by_id = {a.id: a for a in self._arcs}
+        self._index.arcs = arcs
+        self._by_id = {a.id: a for a in arcs}
         self._reindex()
 
     def set_offsets(self, offsets: OffsetMap) -> None:
@@ -223,7 +171,7 @@ class ArcOverlay(QWidget):
     def room_for(self, levels: int) -> float:
         """The room above a line that ``levels`` arc levels need."""
         self._update_font()
-        return self.FOOT + levels * self._step + 2
+        return self._look.room_for(levels)
 
     def line_room(self) -> float:
         """The largest room above a visible line (tags and arcs)."""
@@ -289,114 +237,55 @@ class ArcOverlay(QWidget):
             self.update()
 
     def _reindex(self) -> None:
-        to_qt = self._offsets.to_qt
-        ends = []
-        for index, arc in enumerate(self._arcs):
-            ends.append((to_qt(arc.head[0]), index))
-            ends.append((to_qt(arc.tail[0]), index))
-        ends.sort()
-        self._ends = ends
+        self._index.index(self._index.arcs, self._offsets.to_qt)
         self._invalidate()
 
     def _update_font(self) -> None:
-        base = self._view.font()
-        font = QFont(base)
-        font.setFamilies(["Noto Sans", "DejaVu Sans"] + base.families())
-        size = base.pointSizeF() if base.pointSizeF() > 0 else 12.0
-        font.setPointSizeF(max(6.5, size * 0.62))
-        font.setWeight(QFont.Weight.DemiBold)
-        if font != self._label_font:
-            self._label_font = font
-            self._metrics = QFontMetricsF(font)
-            self._label_widths.clear()
-            self._sprites.clear()
-        self._step = float(round(self._metrics.height() + 1))
+        self._look.follow(self._view.font())
 
     # ---- laying out, a block at a time -------------------------------------------------------------
-
-    def _arcs_in(self, block) -> list[ArcSpec]:
-        position = block.position()
-        low = bisect_left(self._ends, (position, -1))
-        high = bisect_left(self._ends, (position + block.length(), -1))
-        return [self._arcs[i] for i in sorted({index for _, index in self._ends[low:high]})]
-
-    def _arcs_between(self, qt_from: int, qt_to: int) -> set[int]:
-        """The indexes of the arcs with an end starting in [qt_from, qt_to)."""
-        low = bisect_left(self._ends, (qt_from, -1))
-        high = bisect_left(self._ends, (qt_to, -1))
-        return {index for _, index in self._ends[low:high]}
 
     def _plan(self, block, layout) -> BlockArcs:
         """The SpacedLayout's ``extra``: this block's arcs and the room they need (with arcs of the
         selection only, also the room the selection's arcs need among themselves: all of them).
         A block of more than ``WINDOWED_LINES`` lines is laid out over a window of its lines
         around the viewport (``arc_blocks.line_window``), laid out again when the viewport leaves it."""
-        if not self._enabled or not self._arcs:
+        if not self._enabled or not self._index.arcs:
             return EMPTY
         window = None
         if layout.lineCount() > self.WINDOWED_LINES:
             window = line_window(block, layout, self._view.verticalScrollBar().value(), self._viewport.height(),
                                  self.WINDOW_MARGIN)
-            found = arcs_on_lines(block, layout, window, self._arcs_between,
-                                  lambda i: (self._arcs[i].head, self._arcs[i].tail), self._offsets.to_qt)
-            arcs = [self._arcs[i] for i in found]
+            arcs = self._index.on_lines(block, layout, window, self._offsets.to_qt)
         else:
-            arcs = self._arcs_in(block)
+            arcs = self._index.in_block(block)
         if not arcs:
             return EMPTY if window is None else BlockArcs(window=window)
         self.planned_arcs += len(arcs)
         number = block.blockNumber()
         opened = {start for n, start in self._opened if n == number}
-
-        def cap_of(line: int) -> int | float:
-            return float("inf") if opened and layout.lineAt(line).textStart() in opened else self._levels
+        look = self._look
 
         def width(arc) -> float:
-            return self._label_width(self._label_text(arc)) + 4
+            return look.width(label_text(arc)) + 4
 
         self._update_font()
-        foot, step = self.FOOT, self._step
+        foot, step = FOOT, look.step
 
         def room_of(levels: int) -> float:  # room_for without its font check, once a line
             return foot + levels * step + 2
 
-        to_qt, to_qt_end = self._offsets.to_qt, self._offsets.to_qt_end
-        plan = plan_block(block, layout, arcs, to_qt, to_qt_end, width, cap_of, room_of, window)
-        only = self._only_for
-        if only is not None:
-            mine = [a for a in arcs if a.id == only or only in (a.head_id, a.tail_id)]
-            plan.selected = plan_block(block, layout, mine, to_qt, to_qt_end, width, lambda line: float("inf"),
-                                       room_of, window)
-            for line, room in plan.selected.rooms.items():
-                plan.rooms[line] = max(room, plan.rooms.get(line, 0.0))
-        return plan
+        return plan_arcs(block, layout, arcs, self._offsets, width, self._levels, opened, room_of, self._only_for,
+                         window)
 
     def _window_left(self) -> bool:
-        """True when a block laid out by window has lines on screen outside its window."""
-        view, document = self._view, self._view.document()
-        top = view.verticalScrollBar().value()
-        bottom = top + ceil(self._viewport.height() / max(1.0, QFontMetricsF(view.font()).lineSpacing())) + 1
-        block = document.findBlockByLineNumber(top)
-        while block.isValid() and block.firstLineNumber() <= bottom:
-            plan = self._spaced.data(block)
-            window = plan.window if plan is not None else None
-            if window is not None:
-                first_line = block.firstLineNumber()
-                count = block.lineCount()
-                shown = (max(0, top - first_line), min(count, bottom - first_line))
-                if not any(first <= shown[0] and shown[1] <= end for first, end in window):
-                    return True
-            block = block.next()
-        return False
-
-    def _levels_in(self, room: float) -> int:
-        return max(0, int((room - self.FOOT - 2 + 0.5) // self._step))
+        return window_left(self._view, self._spaced)
 
     # ---- painting -------------------------------------------------------------------------------
 
     def paintEvent(self, event) -> None:  # noqa: N802
         self.last_labels, self.last_label_ids, self.last_badges = [], [], []
-        if not self._enabled or not self._arcs:
+        if not self._enabled or not self._index.arcs:
             self.last_paint = {"arcs": 0, "segments": 0, "folded": 0, "lines": 0}
             return
         self._update_font()
@@ -404,6 +293,7 @@ class ArcOverlay(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        drawing = ArcPainter(painter, self._look, self._base_room, self._dark, self.devicePixelRatioF() or 1.0)
         drawn, on_screen, folded_ids = 0, set(), set()
         labels = []
         for block, base, _top, first, end in blocks:
@@ -416,8 +306,7 @@ class ArcOverlay(QWidget):
             for segment in capped.segments:
                 if first <= segment.line < end:
                     line = lines[base + segment.line - first]
-                    labels.append((segment.arc_id, *self._draw_segment(painter, segment, plan.specs[segment.arc_id],
-                                                                      line)))
+                    labels.append((segment.arc_id, *drawing.segment(segment, plan.specs[segment.arc_id], line)))
                     drawn += 1
                     on_screen.add(segment.arc_id)
             for number, count in capped.folded.items():
@@ -427,53 +316,30 @@ class ArcOverlay(QWidget):
                     folded_ids |= arcs_here
                     opens = {line for a in arcs_here for line in lines_of.get(a, ())} | {number}
                     starts = tuple(layout.lineAt(line).textStart() for line in opens if 0 <= line < layout.lineCount())
-                    self._draw_badge(painter, block, number, lines[base + number - first], count, starts)
+                    self._draw_badge(drawing, block, number, lines[base + number - first], count, starts)
             if self._only_for is None:
                 for number in plan.needed:
                     opened = (block.blockNumber(), layout.lineAt(number).textStart()) in self._opened \
                         if 0 <= number < layout.lineCount() else False
                     if opened and first <= number < end and plan.needed[number] > self._levels:
-                        self._draw_badge(painter, block, number, lines[base + number - first], 0, ())
+                        self._draw_badge(drawing, block, number, lines[base + number - first], 0, ())
         for arc_id, x, y, text, color, left, right in labels:
-            box = self._draw_label(painter, x, y, text, color, left, right)
+            box = drawing.label(x, y, text, color, left, right)
             self.last_labels.append((text, box))
             self.last_label_ids.append((arc_id, box))
         painter.end()
         self.last_paint = {"arcs": len(on_screen | folded_ids), "segments": drawn, "folded": len(folded_ids - on_screen),
                            "lines": len(lines)}
 
+    def _draw_badge(self, drawing: ArcPainter, block, number: int, line, count: int, opens: tuple) -> None:
+        box = drawing.badge(line, count)
+        self.last_badges.append((block.blockNumber(), block.layout().lineAt(number).textStart(), box, count, opens))
+
     def _visible_lines(self):
-        """[(top y, left x, right x, room above)] of the visible visual lines (viewport
-        coordinates), and [(block, index in the lines of its first visible line, top y, first and
-        last visible line numbers + 1)] of their blocks. Only lines on screen: a 1 MB paragraph
-        has 10,000."""
-        view = self._view
-        offset = view.contentOffset()
-        self._offset_x = offset.x()
-        bottom = view.viewport().height() + self.room_for(self._levels) + self._base_room
-        lines: list[tuple[float, float, float, float]] = []
-        blocks = []
-        block = view.firstVisibleBlock()
-        while block.isValid():
-            geometry = view.blockBoundingGeometry(block).translated(offset)  # spaces it if need be
-            if geometry.top() > bottom:
-                break
-            if block.isVisible():
-                layout = block.layout()
-                top = geometry.top()
-                first = number = first_line_below(layout, -top)
-                above = layout.lineAt(number - 1) if number > 0 else None
-                previous_bottom = above.y() + above.height() if above is not None else 0.0
-                while number < layout.lineCount():
-                    line = layout.lineAt(number)
-                    if top + line.y() > bottom:
-                        break
-                    left = offset.x() + line.x()
-                    lines.append((top + line.y(), left, left + line.width(), line.y() - previous_bottom))
-                    previous_bottom = line.y() + line.height()
-                    number += 1
-                blocks.append((block, len(lines) - (number - first), top, first, number))
-            block = block.next()
+        """The visible lines and their blocks (``screen_lines.visible_lines``), down to the lowest
+        line whose arcs can reach onto the screen."""
+        bottom = self._view.viewport().height() + self.room_for(self._levels) + self._base_room
+        lines, blocks, self._offset_x = visible_lines(self._view, bottom)
         return lines, blocks
 
     def span_x(self, start: int, end: int) -> tuple[int, float, float] | None:
@@ -497,158 +363,3 @@ class ArcOverlay(QWidget):
     def visible_line_rooms(self) -> list[float]:
         """The room above each visible line (tags and arcs), in the order of ``span_x``."""
         return [room for _, _, _, room in self._visible_lines()[0]]
-
-    def _label_text(self, arc: ArcSpec) -> str:
-        return arc.label or (arc.polarity or "")
-
-    def _label_width(self, text: str) -> float:
-        width = self._label_widths.get(text)
-        if width is None:
-            width = self._label_widths[text] = self._metrics.horizontalAdvance(text) + 8
-        return width
-
-    def _level_y(self, line_top: float, level: int) -> float:
-        return line_top - self._base_room - self.FOOT - (level + 0.5) * self._step
-
-    def _color(self, arc: ArcSpec) -> QColor:
-        if arc.kind == STANCE:
-            if arc.polarity == "FAVOR":
-                return QColor(FAVOR_COLOR)
-            if arc.polarity == "AGAINST":
-                return QColor(AGAINST_COLOR)
-            return QColor("#9A9A9A" if self._dark else "#7A7A7A")
-        return QColor("#C8C8C8" if self._dark else "#4A4A4A")
-
-    def _draw_segment(self, painter: QPainter, segment, arc: ArcSpec, line) -> tuple:
-        top, left_edge, right_edge, _room = line
-        color = self._color(arc)
-        pen = QPen(color, 1.4)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        foot_y = top - self._base_room - 1.0  # on the tags' row: an arc points at its ends' tags
-        y = self._level_y(top, segment.level)
-        path = QPainterPath()
-        if segment.part == LEAVING:
-            x = segment.head_x if segment.head_x is not None else segment.tail_x
-            end_x = right_edge
-            self._leg_then_top(path, x, foot_y, y, end_x)
-            self._chevron(painter, end_x, y, color, pointing_right=True)
-            arrow_at = x if segment.tail_x is not None else None
-            label_x = (x + end_x) / 2
-        elif segment.part == ENTERING:
-            x = segment.head_x if segment.head_x is not None else segment.tail_x
-            start_x = left_edge
-            self._leg_then_top(path, x, foot_y, y, start_x)
-            self._chevron(painter, start_x, y, color, pointing_right=False)
-            arrow_at = x if segment.tail_x is not None else None
-            label_x = (x + start_x) / 2
-        else:
-            hx, tx = segment.head_x, segment.tail_x
-            self._leg_then_top(path, hx, foot_y, y, tx)
-            path.lineTo(tx, foot_y - self.ARROW + 1)
-            arrow_at = tx
-            label_x = (hx + tx) / 2
-        painter.drawPath(path)
-        if arrow_at is not None:
-            self._arrowhead(painter, arrow_at, foot_y, color)
-        return (label_x, y, self._label_text(arc), color, left_edge, right_edge)
-
-    def _leg_then_top(self, path: QPainterPath, x: float, foot_y: float, y: float, to_x: float) -> None:
-        """From the foot at x up to level y, round the corner, and along the top to to_x; for a
-        whole arc, round the far corner too (the caller draws the far leg down)."""
-        radius = min(6.0, abs(to_x - x) / 2, (foot_y - y) / 2)
-        direction = 1.0 if to_x >= x else -1.0
-        path.moveTo(x, foot_y)
-        path.lineTo(x, y + radius)
-        path.quadTo(x, y, x + direction * radius, y)
-        path.lineTo(to_x - direction * radius, y)
-        path.quadTo(to_x, y, to_x, y + radius)
-
-    def _arrowhead(self, painter: QPainter, x: float, foot_y: float, color: QColor) -> None:
-        half = 3.2
-        head = QPainterPath()
-        head.moveTo(x, foot_y + 0.5)
-        head.lineTo(x - half, foot_y - self.ARROW)
-        head.lineTo(x + half, foot_y - self.ARROW)
-        head.closeSubpath()
-        painter.save()
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawPath(head)
-        painter.restore()
-
-    def _chevron(self, painter: QPainter, x: float, y: float, color: QColor, *, pointing_right: bool) -> None:
-        d = 4.0 if pointing_right else -4.0
-        painter.save()
-        painter.setPen(QPen(color, 1.4))
-        painter.drawLine(QPointF(x - d, y - 3.5), QPointF(x, y))
-        painter.drawLine(QPointF(x - d, y + 3.5), QPointF(x, y))
-        painter.restore()
-
-    def _draw_label(self, painter: QPainter, x: float, y: float, text: str, color: QColor,
-                    left_edge: float, right_edge: float) -> QRectF:
-        if not text:
-            return QRectF()
-        sprite = self._sprite("label", text, color)
-        width, height = self._label_width(text), self._step - 1
-        # Inside the line, clear of the continuation chevrons at its edges; on whole pixels so
-        # the cached sprite is copied, not resampled.
-        left = round(min(max(x - width / 2, left_edge + 7), max(left_edge + 7, right_edge - 7 - width)))
-        top = round(y - height / 2)
-        painter.drawPixmap(QPointF(left, top), sprite)
-        return QRectF(left, top, width, height)
-
-    def _draw_badge(self, painter: QPainter, block, number: int, line, count: int, opens: tuple) -> None:
-        """"+N" at the right end of the top level above a line (N arcs folded there: a click
-        shows them), or "−" on a line opened so (a click folds them again)."""
-        top, _, right_edge, room = line
-        text = f"+{count}" if count else "−"
-        sprite = self._sprite("folded", text, QColor("#888888"))
-        width, height = self._label_width(text), self._step - 1
-        levels = max(1, self._levels_in(room - self._base_room))
-        y = self._level_y(top, levels - 1)
-        box = QRectF(round(right_edge + 14 - width), round(y - height / 2), width, height)
-        painter.drawPixmap(box.topLeft(), sprite)
-        self.last_badges.append((block.blockNumber(), block.layout().lineAt(number).textStart(), box, count, opens))
-
-    def _sprite(self, kind: str, text: str, color: QColor) -> QPixmap:
-        """A label box with its text, drawn once per look and copied at each paint."""
-        ratio = self.devicePixelRatioF() or 1.0
-        key = (kind, text, color.rgba(), self._dark, self._step, ratio)
-        sprite = self._sprites.get(key)
-        if sprite is not None:
-            return sprite
-        if len(self._sprites) > 1024:
-            self._sprites.clear()
-        width, height = self._label_width(text), self._step - 1
-        sprite = QPixmap(max(1, ceil(width * ratio)), max(1, ceil(height * ratio)))
-        sprite.setDevicePixelRatio(ratio)
-        sprite.fill(Qt.GlobalColor.transparent)
-        theme = DARK if self._dark else LIGHT
-        painter = QPainter(sprite)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        box = QRectF(0.5, 0.5, width - 1, height - 1)
-        if kind == "folded":
-            painter.setPen(QPen(color, 1.0, Qt.PenStyle.DashLine))
-            painter.setBrush(QColor(theme.window))
-            text_color = QColor(theme.text)
-        else:
-            background = QColor(theme.base)
-            background.setAlpha(240)
-            painter.setPen(QPen(color, 1.0))
-            painter.setBrush(background)
-            if arc_is_plain(color):
-                text_color = QColor(theme.text)
-            else:
-                text_color = color.lighter(115) if self._dark else color.darker(135)
-        painter.drawRoundedRect(box, 3.5, 3.5)
-        painter.setFont(self._label_font)
-        painter.setPen(text_color)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        painter.end()
-        self._sprites[key] = sprite
-        return sprite
-
