@@ -1,7 +1,9 @@
 """The window's start path imports only what its first paint needs.
 
 sqlite-utils imports numpy for its type adapters; the formats import their readers and spaCy's
-tokenizer; each was a measured share of the start-up (bench/README.md). A fresh process opens
+tokenizer; the panels and dialogs not on screen (the Notes and Actors tabs, the guidelines dock,
+the import, export, model and claim dialogs) import and build their widgets; each was a measured
+share of the start-up (bench/README.md). A fresh process opens
 the window the way `marginalia gui` does and lists what it imported by its first paint.
 """
 from __future__ import annotations
@@ -43,7 +45,7 @@ print(json.dumps(shown["modules"]))
 """
 
 
-def test_the_window_paints_before_sqlite_utils_numpy_spacy_or_any_format_is_imported(tmp_path, store, db_path):
+def test_the_window_paints_before_sqlite_utils_numpy_spacy_any_format_or_hidden_panel_is_imported(tmp_path, store, db_path):
     store.import_documents([AnnotatedDocument(Document("d1", "Turkey and Russia met in Libya."),
                                               Annotations([Span("e1", 0, 6, "GPE")]))])
     store.close()
@@ -56,3 +58,6 @@ def test_the_window_paints_before_sqlite_utils_numpy_spacy_or_any_format_is_impo
     assert "ui.main_window" in modules and "store.store" in modules  # the window was really made
     for heavy in ("sqlite_utils", "numpy", "spacy", "annotate.formats.registry", "annotate.formats.brat"):
         assert heavy not in modules, heavy
+    for hidden in ("ui.notes_panel", "ui.actor_tree", "ui.guidelines", "ui.transfer_dialogs", "ui.model_dialogs",
+                   "ui.claim_dialog", "ui.background", "ui.dashboard", "ui.adjudication", "ui.preferences"):
+        assert hidden not in modules, hidden

@@ -8,13 +8,16 @@ beside its target and moves into place only when complete (a cancelled one leave
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from . import settings
-from .background import BackgroundTask
-from .transfer_dialogs import ExportDialog, ImportDialog
+
+if TYPE_CHECKING:  # imported when first used: not needed for the window's first paint
+    from .background import BackgroundTask
+    from .transfer_dialogs import ExportDialog, ImportDialog
 
 DATABASE_FILTER = "Marginalia database (*.db *.sqlite *.marginalia);;All files (*)"
 DATABASE_SUFFIXES = (".db", ".sqlite", ".marginalia")
@@ -87,6 +90,7 @@ class FileActions:
     # ---- import -----------------------------------------------------------------------------------
 
     def import_files(self, paths: list[Path] | None = None) -> ImportDialog:
+        from .transfer_dialogs import ImportDialog
         dialog = ImportDialog(self, paths)
         dialog.accepted.connect(lambda: self.run_import(dialog.paths(), fmt=dialog.chosen_format(),
                                                         as_suggestions=dialog.as_suggestions.isChecked(),
@@ -117,6 +121,7 @@ class FileActions:
                 return import_items(store, items, paths, notes, as_suggestions=as_suggestions,
                                     add_labels=add_labels, on_progress=progress)
 
+        from .background import BackgroundTask
         task = BackgroundTask(self, "Import", work, label=f"Importing {', '.join(p.name for p in paths)[:80]}…")
         task.done.connect(self._import_done)
         task.failed.connect(lambda message: self._report("Import refused", message + "\n\nNothing was imported."))
@@ -142,6 +147,7 @@ class FileActions:
     # ---- export -----------------------------------------------------------------------------------
 
     def export_dataset(self) -> ExportDialog:
+        from .transfer_dialogs import ExportDialog
         last = settings.database_value(self.store.path or "", "export", {}) if self._has_file(quiet=True) else {}
         dialog = ExportDialog(self, annotators=self.store.annotators(), acting=self.store.annotator, last=last)
         dialog.accepted.connect(lambda: self.run_export(dialog.choices()))
@@ -203,6 +209,7 @@ class FileActions:
             anchor.write_manifest(out, head, fmt=choices["format"], written=written, database=db_path)
             return written
 
+        from .background import BackgroundTask
         task = BackgroundTask(self, "Export", work, label=f"Exporting to {out.name}…")
         task.done.connect(lambda written: self.message(
             "; ".join(f"exported {n} documents to {target}" for target, n in written.items())))

@@ -15,7 +15,6 @@ from annotate.model import CLAIM, DONE, SKIPPED, SUGGESTED
 from annotate.tokens import nudge, snap_to_tokens
 
 from . import actions
-from .actor_tree import ActorTree
 from .article_view import ArticleView
 from .bulk_review import BulkReview
 from .corpus_panel import CorpusPanel
@@ -27,10 +26,9 @@ from .keymap import KeyMap, native
 from .label_palette import LabelPaletteActions
 from .model_actions import ModelActions
 from .schema_actions import SchemaActions
+from .side_panels import SidePanels
 from .structure import StructureActions
 from .theme import THEMES, Theme, apply_theme
-from .guidelines import GuidelinesPanel
-from .notes_panel import NotesPanel
 from .work_clock import WorkClock
 
 def _tint(color: str) -> str:
@@ -40,8 +38,8 @@ def _tint(color: str) -> str:
     return QColor((c.red() + 255 * 2) // 3, (c.green() + 255 * 2) // 3, (c.blue() + 255 * 2) // 3).name()
 
 
-class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, SchemaActions, LabelPaletteActions,
-                 QMainWindow):
+class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelActions, SchemaActions,
+                 LabelPaletteActions, QMainWindow):
     def __init__(self, store, *, theme: str = "light"):
         super().__init__()
         self.store = store
@@ -84,12 +82,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.inspector.annotationActivated.connect(lambda annotation_id: (self.select_annotation(annotation_id),
                                                                           self.edit_current()))
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
-        self._build_notes_and_guidelines()
-        self.actors = ActorTree()
-        # Beside Entities (the mentions, folded under the entity they refer to), where a narrow
-        # window's tab bar still shows it.
-        self.inspector.insertTab(1, self.actors, "Actors")
-        self.actors.annotationSelected.connect(self.select_annotation)
+        self.init_side_panels()
         self.inspector.currentChanged.connect(lambda _index: self._refresh_actors())
         self.apply_theme(self.theme.name)
         # At 1400 px the inspector starts wide enough for all its tabs in this machine's font.
@@ -120,30 +113,12 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
 
     # ---- building ---------------------------------------------------------------------------
 
-    def _build_notes_and_guidelines(self) -> None:
-        self.notes = NotesPanel(self.store)
-        self.inspector.addTab(self.notes, "Notes")
-        self.notes.actionRequested.connect(self.run)
-        self.notes.documentRequested.connect(self.open_document)
-        self.notes.escaped.connect(self.view.setFocus)
-        self.guidelines = GuidelinesPanel(self.schema, self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines)
-        self.guidelines.hide()
-        self.guidelines.visibilityChanged.connect(self.guidelines_action.setChecked)
-
-    def toggle_guidelines(self) -> None:
-        self.guidelines.setVisible(not self.guidelines.isVisible())
-
     def assign_documents(self):
         from .assign_dialog import AssignDialog
         dialog = AssignDialog(self.store, self)
         dialog.finished.connect(lambda _r: dialog.result_text and self.message(dialog.result_text))
         dialog.open()
         return dialog
-
-    def write_comment(self) -> None:
-        self.inspector.setCurrentWidget(self.notes)
-        self.notes.editor.setFocus()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -270,7 +245,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         self.work_clock.switch(doc_id)
         self._refresh_actors()
         self._tick()
-        self.notes.show_document(doc_id, state.text, dict(state.spans))
+        self.side_panels_document_opened()
         title = state.document.meta.get("title") or doc_id
         self.setWindowTitle(f"{title} — Marginalia")
         self.view.setFocus()
@@ -363,15 +338,8 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
         for doc_id in changes.doc_ids:
             self.corpus.refresh_document(doc_id)
         if self.state is not None and (changes.comment_ids or changes.span_ids):
-            self.notes.spans = dict(self.state.spans)
-            self.notes.refresh()
+            self.side_panels_changed()
         self.update_undo_actions()
-
-    def _refresh_actors(self) -> None:
-        """The Actors tab is rebuilt only while it is shown."""
-        if self.state is not None and self.inspector.currentWidget() is self.actors:
-            self.actors.show_state(self.state)
-            self.actors.select(self.current)
 
     def _reload_current(self) -> None:
         if self.state is not None:
@@ -410,9 +378,7 @@ class MainWindow(StructureActions, BulkReview, FileActions, ModelActions, Schema
             self.view.arcs.set_only_for(annotation_id)
         self.view.set_selected(annotation_id if annotation_id in spans else None)
         self.inspector.select(annotation_id)
-        self.notes.select(annotation_id, dict(spans))
-        if self.inspector.currentWidget() is self.actors:
-            self.actors.select(annotation_id)
+        self.side_panels_selected(annotation_id, spans)
         if self.state and annotation_id in self.state.stances:
             stance = self.state.stances[annotation_id]
             self.view.set_marked([stance.holder, stance.target])

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import settings
-from .background import BackgroundTask
-from .model_dialogs import EvaluationDialog, ModelChooser, TrainDialog
+
+if TYPE_CHECKING:  # imported when first used: not needed for the window's first paint
+    from .background import BackgroundTask
+    from .model_dialogs import EvaluationDialog, ModelChooser, TrainDialog
 
 
 class ModelActions:
@@ -35,6 +38,7 @@ class ModelActions:
             return None
         db = Path(str(self.store.path))
         out = db.with_name(f"{db.stem}-models") / datetime.now().strftime("model-%Y%m%d-%H%M%S")
+        from .model_dialogs import TrainDialog
         dialog = TrainDialog(self, out=str(out), done=self.store.stats()["status"]["done"])
         dialog.accepted.connect(lambda: self.run_training(dialog.choices()))
         self.train_dialog = dialog
@@ -63,6 +67,7 @@ class ModelActions:
             return train_pipeline(gold, choices["out"], dev_fraction=choices["dev_fraction"], seed=choices["seed"],
                                   max_steps=steps, name=Path(db_path).stem or "marginalia", on_step=step)
 
+        from .background import BackgroundTask
         task = BackgroundTask(self, "Train", work, label="Training a spaCy pipeline on the gold…")
         task.done.connect(self._trained)
         task.failed.connect(lambda message: self._report("Training failed", message))
@@ -81,6 +86,7 @@ class ModelActions:
     # ---- pre-annotate --------------------------------------------------------------------------------
 
     def preannotate_with(self) -> ModelChooser:
+        from .model_dialogs import ModelChooser
         dialog = ModelChooser(self, title="Pre-annotate with", trained=self.trained_models(),
                               installed=self._installed_pipelines())
         dialog.accepted.connect(lambda: self.preannotate_corpus(dialog.choice()))
@@ -91,6 +97,7 @@ class ModelActions:
     # ---- evaluate -----------------------------------------------------------------------------------
 
     def evaluate_model(self) -> ModelChooser:
+        from .model_dialogs import ModelChooser
         dialog = ModelChooser(self, title="Evaluate", trained=self.trained_models(),
                               installed=self._installed_pipelines(), held_out=True)
         dialog.accepted.connect(lambda: self.run_evaluation(dialog.choice(), held_out=dialog.held_out.isChecked()))
@@ -112,6 +119,7 @@ class ModelActions:
             task.check()  # a Cancel pressed meanwhile: show nothing
             return report
 
+        from .background import BackgroundTask
         task = BackgroundTask(self, "Evaluate", work, label=f"Evaluating {model} against the gold…")
         task.done.connect(self._show_evaluation)
         task.failed.connect(lambda message: self._report("Evaluation failed", message))
@@ -119,6 +127,7 @@ class ModelActions:
         return self._start(task)
 
     def _show_evaluation(self, report: dict) -> None:
+        from .model_dialogs import EvaluationDialog
         dialog = EvaluationDialog(self, report)
         self.evaluation_dialog = dialog
         overall = report["entities"].get("ALL", {})

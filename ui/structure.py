@@ -7,6 +7,7 @@ Picking two annotations works with the mouse (click, then Ctrl-click) and from t
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QInputDialog, QMessageBox
@@ -15,7 +16,8 @@ from annotate.claims import default_claimant
 from annotate.model import CLAIM, ENTITY, SUGGESTED, Span
 from annotate.tokens import snap_to_tokens
 
-from .claim_dialog import ClaimDialog
+if TYPE_CHECKING:  # imported when first used: not needed for the window's first paint
+    from .claim_dialog import ClaimDialog
 
 
 class StructureActions:
@@ -188,6 +190,7 @@ class StructureActions:
         entities.sort(key=lambda s: (s.label not in ("PERSON", "ORG"), s.start))
         proposal = default_claimant(self.state.text, claim.start, claim.end, entities,
                                     [s for s in others if s.layer == CLAIM])
+        from .claim_dialog import ClaimDialog
         dialog = ClaimDialog(self, text=self.state.text, claim=claim, entities=entities,
                              claim_types=self.schema.claim_types, default_claimant=proposal)
         dialog.accepted.connect(lambda: (save(dialog), self.view.setFocus()))
