@@ -16,7 +16,6 @@ name their annotator gives that annotator the document's status and labels (``im
 """
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 
@@ -34,6 +33,7 @@ class Acting:
 
 
 def login_name() -> str:
+    import getpass  # here: not asked for when a name is given
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +119,7 @@ def load_schema(path: str | Path) -> Schema:
         text = decode(raw, path).text
     except InputError as exc:
         raise SchemaError(exc.reason, source=exc.source, line=exc.line) from None
+    import tomllib  # here: the window starts on the schema its database holds, never parsed from TOML
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

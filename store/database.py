@@ -6,7 +6,6 @@ import contextlib
 import os
 import sqlite3
 import stat
-import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -207,6 +206,7 @@ def _header_from_another_process(path: str) -> bytes:
     """The file's first 100 bytes, read by a child process: its descriptor's close drops only the
     child's locks, never ours (SQLite cannot hand us the header of a file it refuses to read).
     Only called for a file SQLite refused, so the cost of a process is rare."""
+    import subprocess  # here: rare, and not worth its import on every start
     reader = "import sys; f = open(sys.argv[1], 'rb'); sys.stdout.buffer.write(f.read(100))"
     try:
         done = subprocess.run([sys.executable, "-c", reader, path], capture_output=True, timeout=60)

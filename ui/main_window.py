@@ -49,6 +49,11 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self.theme: Theme = THEMES[theme]
         self.last_error = ""
         self.setWindowTitle("Marginalia")
+        # The style and palette before any child exists: set after, they re-polish and repaint
+        # every widget already made.
+        app = QApplication.instance()
+        if app is not None:
+            apply_theme(app, self.theme)
         # What the window starts that could outlive it; closeEvent ends each.
         self.preannotation = self.dashboard = self.adjudication = self.shortcuts_dialog = None
         self.closed = False  # once closed, nothing deferred starts work on the store
@@ -84,7 +89,7 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self.inspector.documentLabelsChanged.connect(self._set_document_labels)
         self.init_side_panels()
         self.inspector.currentChanged.connect(lambda _index: self._refresh_actors())
-        self.apply_theme(self.theme.name)
+        self.view.configure(self.theme, self.colors)
         # At 1400 px the inspector starts wide enough for all its tabs in this machine's font.
         bar = self.inspector.tabBar()
         tabs = sum(bar.tabSizeHint(k).width() for k in range(bar.count())) + 8

@@ -6,7 +6,6 @@ and said in one line.
 """
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -60,6 +59,7 @@ def display_problem() -> str | None:
         if number.isdigit() and not _x_server_answers(int(number)):
             return (f"no display: no X server answers at DISPLAY={display}; start it, or set DISPLAY to one "
                     "that runs")
+    import ctypes  # here: only the X11 check needs it
     try:
         ctypes.CDLL("libxcb-cursor.so.0")
     except OSError:
