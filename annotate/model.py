@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 ENTITY = "entity"
@@ -33,8 +34,10 @@ class Document:
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        # Asked several times per document on import (lookup, rows, recheck): hashed once. The
+        # text of a frozen document cannot change under it.
         return text_sha256(self.text)
 
 

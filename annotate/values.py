@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import attrgetter
 from typing import Any
 
 from .errors import ValidationError
@@ -143,35 +144,83 @@ _OPTIONAL_NAMES = ("annotator", "claimant", "claimant_text", "claim_type", "repl
 _NAMES = ("id", "origin", "label", "holder", "target", "head", "tail", "polarity")
 
 
+_STR, _STR_OR_NONE = {str}, {str, type(None)}
+#: Names found plain, up to the shortest limit (so plain under either): ids, labels, origins and
+#: annotators repeat from document to document, and the pattern search is most of the check.
+_PLAIN: set[str] = set()
+#: Per dataclass: (its required names, its optional names, score, checkworthy, attrs) getters.
+_GETTERS: dict[type, tuple] = {}
+
+
+def _getters(cls: type) -> tuple | None:
+    fields = getattr(cls, "__dataclass_fields__", None)
+    if fields is None or "id" not in fields or "origin" not in fields:
+        return None
+    names = ("id", "origin", *(n for n in _NAMES if n in fields and n not in ("id", "origin")))
+    optional = tuple(n for n in _OPTIONAL_NAMES if n in fields)
+    return (_tuple_getter(names), _tuple_getter(optional),
+            "score" in fields, "checkworthy" in fields, "attrs" in fields)
+
+
+def _tuple_getter(names: tuple[str, ...]):
+    """attrgetter, always giving a tuple (attrgetter of one name gives the value itself)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        return lambda item: (getattr(item, names[0]),)
+    return lambda item: ()
+
+
+def _known_plain(value: str, longest: int) -> bool:
+    if value in _PLAIN:
+        return True
+    if not plain_name(value, longest=longest):
+        return False
+    if len(value) <= MAX_PERSON_LENGTH:
+        if len(_PLAIN) > 100_000:
+            _PLAIN.clear()
+        _PLAIN.add(value)
+    return True
+
+
 def _plainly_storable(item: Any) -> bool:
     """The usual item, checked in one pass with no message made: every name a string, a score
     that is None or a finite float, checkworthy None or a bool, no attributes. (The checks below,
     which name the problem, then run only for the rest: an import of 10,000 spans spent a fifth
     of its time building messages it never showed.)"""
-    fields = getattr(item, "__dict__", None)
-    if fields is None or not fields.get("id"):
+    cls = type(item)
+    getters = _GETTERS.get(cls, False)
+    if getters is False:
+        getters = _GETTERS[cls] = _getters(cls)
+    if getters is None:
         return False
-    item_id, annotator, origin = fields.get("id"), fields.get("annotator"), fields.get("origin")
-    if type(item_id) is not str or not plain_name(item_id, longest=MAX_ID_LENGTH):
+    names_of, optional_of, has_score, has_checkworthy, has_attrs = getters
+    names = names_of(item)
+    if set(map(type, names)) != _STR:
         return False
-    if annotator is not None and (type(annotator) is not str or not plain_name(annotator, longest=MAX_PERSON_LENGTH)):
+    item_id, origin = names[0], names[1]
+    if not item_id or not _known_plain(item_id, MAX_ID_LENGTH):
         return False
-    if type(origin) is not str or (origin and not plain_name(origin, longest=MAX_ID_LENGTH)):
+    if origin and not _known_plain(origin, MAX_ID_LENGTH):
         return False
-    for name in _NAMES:
-        value = fields.get(name, "")
-        if type(value) is not str:
+    optional = optional_of(item)
+    if not set(map(type, optional)) <= _STR_OR_NONE:
+        return False
+    annotator = getattr(item, "annotator", None)
+    if annotator is not None and not _known_plain(annotator, MAX_PERSON_LENGTH):
+        return False
+    if has_score:
+        score = item.score
+        if score is not None and (type(score) is not float or not math.isfinite(score)):
             return False
-    for name in _OPTIONAL_NAMES:
-        value = fields.get(name)
-        if value is not None and type(value) is not str:
+    if has_checkworthy:
+        checkworthy = item.checkworthy
+        if checkworthy is not None and type(checkworthy) is not bool:
             return False
-    score = fields.get("score")
-    if score is not None and (type(score) is not float or not math.isfinite(score)):
-        return False
-    checkworthy = fields.get("checkworthy")
-    attrs = fields.get("attrs")
-    return (checkworthy is None or type(checkworthy) is bool) and (attrs is None or attrs == {})
+    if has_attrs:
+        attrs = item.attrs
+        return attrs is None or (type(attrs) is dict and not attrs)
+    return True
 
 
 def _check_item(document: Document, kind: str, item: Any) -> None:

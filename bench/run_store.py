@@ -204,6 +204,7 @@ def main() -> None:
 
 def measure(n_docs: int, n_actions: int, repeats: int, scratch_parent: Path) -> dict:
     """(a) and (b) above; the scratch databases go to a temporary folder in ``scratch_parent``."""
+    Path(scratch_parent).mkdir(parents=True, exist_ok=True)  # a fresh checkout has no bench/results yet
     scratch = Path(tempfile.mkdtemp(prefix="store-bench-", dir=scratch_parent))
     try:
         docs = make_documents(n_docs)
