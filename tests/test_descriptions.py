@@ -89,3 +89,27 @@ def test_an_entity_is_called_by_its_name_never_by_a_description():
     assert actor_name(text, [name, description, surname]) == "İbrahim Kalın"
     assert actor_name(text, [by_hand, surname]) == "Kalın"
     assert actor_name(text, [description]) == "the Turkish presidential spokesman"
+
+
+def test_listed_before_only_searches_after_a_comma_and_agrees_with_the_pattern():
+    """The shortcut (no search unless the name follows ", " or ", \\n") gives what the pattern
+    gives, "$" before a final newline included."""
+    import re
+
+    from annotate.preannotate.descriptions import _listed_before
+
+    def by_pattern(text, at):
+        match = re.search(r"(\S+)\s+(\w+)[’']?s?, $", text[max(0, at - 60):at])
+        return match is not None and match.group(2)[:1].isupper() and not match.group(1).endswith(
+            (".", "!", "?", "”", '"'))
+
+    texts = ["He met Erdoğan, Kalın, the spokesman", "said Erdoğan, \nKalın", "However, Kalın said",
+             "met Erdoğan’s, Kalın", "met Erdoğan,Kalın", "met Erdoğan , Kalın", "Erdoğan, Kalın"]
+    seen = set()
+    for text in texts:
+        for at in range(len(text) + 1):
+            result = _listed_before(text, at)
+            assert result == by_pattern(text, at), (text, at)
+            seen.add(result)
+    assert seen == {True, False}
+    assert _listed_before("said Erdoğan, \nKalın", len("said Erdoğan, \n"))
