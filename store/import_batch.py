@@ -16,6 +16,7 @@ serialise every document inside its transaction (29 s for 20,000 documents). Now
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from annotate.changes import RowChange
@@ -75,6 +76,11 @@ def prepare(store: "Store", items: Iterable[AnnotatedDocument], schema: Schema, 
     return plan
 
 
+def _file_origin(item: AnnotatedDocument) -> str | None:
+    source = getattr(item, "source", None)
+    return f"import:{PurePath(source).name}" if source else None
+
+
 def _prepare_one(store: "Store", item: AnnotatedDocument, schema: Schema, plan: Plan, present: "_Present",
                  detail: dict | None, *, as_suggestions: bool, origin: str | None) -> None:
     from .documents import _as_gold, _as_suggestions
@@ -83,6 +89,9 @@ def _prepare_one(store: "Store", item: AnnotatedDocument, schema: Schema, plan: 
     doc.id.encode("utf-8")  # before it is looked up: a lone surrogate is refused, not a crash
     # The status and labels belong to the annotator the file's decisions name, if one.
     owner = store.annotator if as_suggestions else import_owner(ann) or store.annotator
+    # Several files in one import: each file's annotations that name no origin of their own keep
+    # the file's name, as one file's do, so who proposed what stays traceable per file.
+    origin = origin or _file_origin(item)
     ann = _as_suggestions(ann, origin or "import") if as_suggestions else _as_gold(ann, store.annotator, origin)
     try:
         validate(doc, ann, schema)

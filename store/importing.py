@@ -58,7 +58,7 @@ def import_items(store, items: list[AnnotatedDocument], paths: list[Path], notes
     try:
         result = store.import_documents(
             documents(), as_suggestions=as_suggestions,
-            origin=f"import:{Path(sources[0]).name}" if len(sources) == 1 else "import",
+            origin=f"import:{Path(sources[0]).name}" if len(sources) == 1 else None,
             source=", ".join(sorted(sources))[:500], on_progress=on_progress, schema=new_schema)
     except InputError as exc:
         item = current[0]

@@ -306,3 +306,22 @@ def test_organisations_from_general_patterns(builtin):
     # Outside sport, "City" in a name is no cue for an organisation.
     plain = "Mayor Ana Ruiz visited Quezon City on Monday."
     assert ("Quezon City", "ORG") not in {(plain[s.start:s.end], s.label) for s in run(builtin, plain).spans}
+
+
+def test_several_files_of_suggestions_keep_each_files_name_as_their_origin(tmp_path, capsys):
+    """One file imported as suggestions is proposed by 'import:FILE'; several in one command were
+    all 'import', so whose output each suggestion was could no longer be told."""
+    import main
+    from store import Store
+    db = tmp_path / "two.db"
+    for name, doc_id in (("model_a.jsonl", "a1"), ("model_b.jsonl", "b1")):
+        (tmp_path / name).write_text(json.dumps(
+            {"id": doc_id, "text": "Kalın met Haftar in Rome.", "label": [[0, 5, "PERSON"]]}) + "\n", encoding="utf-8")
+    assert main.main(["import", str(tmp_path / "model_a.jsonl"), str(tmp_path / "model_b.jsonl"),
+                      "--db", str(db), "--as", "suggestions", "--format", "doccano", "--user", "ana"]) == 0
+    store = Store.open(str(db), "ana", create=False)
+    try:
+        origins = dict(store.conn.execute("SELECT doc_id, origin FROM spans WHERE decision = 'suggested'"))
+    finally:
+        store.close()
+    assert origins == {"a1": "import:model_a.jsonl", "b1": "import:model_b.jsonl"}
