@@ -37,7 +37,9 @@ def plan_assignment(doc_ids: list[str], annotators: list[str], *, overlap: float
                              "no / \\ : * ? \" < > |, no dot first or last, not a device name such as CON or NUL")
     if not 0 <= overlap <= 1:
         raise InputError(f"--overlap is a share of the documents, from 0 to 1 (0.2 for 20%), not {overlap}")
-    if overlap > 0 and not 2 <= copies <= len(names):
+    # One annotator gets every document: there is no one to overlap with, so the default overlap
+    # does not stand in the way (it was refused as '--copies must be from 2 to ... (1)').
+    if overlap > 0 and len(names) > 1 and not 2 <= copies <= len(names):
         raise InputError(f"--copies must be from 2 to the number of annotators ({len(names)}) for overlap, not {copies}")
     order = list(doc_ids)
     random.Random(seed).shuffle(order)

@@ -39,6 +39,11 @@ def test_plan_gives_the_overlap_to_every_pair_and_balances_the_rest():
     assert plan != plan_assignment(docs, ["ana", "ben", "cem"], overlap=0.3, seed=2)
 
 
+def test_one_annotator_gets_every_document_with_the_default_overlap():
+    # The command's default --overlap is 0.2: with one name there is no one to overlap with.
+    assert plan_assignment(["d1", "d2", "d3"], ["ana"], overlap=0.2) == {"ana": ["d1", "d2", "d3"]}
+
+
 @pytest.mark.parametrize("kwargs,message", [
     (dict(annotators=["ana", "ana"], overlap=0.2), "named twice"),
     (dict(annotators=["ana", "ben"], overlap=1.5), "from 0 to 1"),
