@@ -69,9 +69,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("edit.end_later", "Edit", "End one token later", "Alt+Shift+Right",
           "Move the annotation's end right by a token", lambda w: w.nudge("end", True)),
     # Review
-    _spec("review.accept", "Review", "&Accept suggestion", "A", "Accept the selected suggestion",
+    _spec("review.accept", "Review", "&Accept suggestion", "A", "Accept the selected suggestion and select the next one",
           lambda w: w.accept_selected(), toolbar=True, attr="accept_action"),
-    _spec("review.reject", "Review", "&Reject suggestion", "X", "Reject the selected suggestion",
+    _spec("review.reject", "Review", "&Reject suggestion", "X", "Reject the selected suggestion and select the next one",
           lambda w: w.reject_selected(), toolbar=True, attr="reject_action"),
     _spec("review.accept_all", "Review", "Accept &all remaining", "Ctrl+Shift+A",
           "Accept every suggestion left in this document (one undo step)", lambda w: w.accept_all(),
