@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pre = command("preannotate", "run a spaCy pipeline over the documents and store its suggestions")
     pre.add_argument("--model", default="builtin",
-                     help="builtin (the rules, no download; builtin.v2 names a version), a pipeline folder, "
+                     help="builtin (the rules, no download; builtin.v3 names a version), a pipeline folder, "
                           "or an installed spaCy package such as en_core_web_sm (default: builtin)")
     pre.add_argument("--batch-size", type=integer, default=64, help="documents per batch and per transaction (default 64)")
     pre.add_argument("--n-process", type=integer, default=1, help="processes for nlp.pipe (default 1)")

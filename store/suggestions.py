@@ -156,7 +156,7 @@ def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], refe
 
 
 def same_model(a: str, b: str) -> bool:
-    """The same model, any version ("model:builtin@1", "model:builtin@2"): a newer version's run
+    """The same model, any version ("model:builtin@1", "model:builtin@3"): a newer version's run
     replaces an older one's undecided suggestions instead of adding beside them."""
     return a == b or (a.startswith("model:") and b.startswith("model:") and a.rsplit("@", 1)[0] == b.rsplit("@", 1)[0])
 

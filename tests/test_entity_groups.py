@@ -263,7 +263,7 @@ def test_a_newer_builtin_replaces_an_older_versions_undecided_suggestions(store)
         [Span("old", 0, 5, "GPE", origin="model:builtin@1", decision="suggested")]))], as_suggestions=True)
     run_preannotation(store, load_annotator("builtin", store.schema), background_writes=False)
     origins = {s.origin for s in store.annotations("d").spans}
-    assert origins == {"model:builtin@2"}
+    assert origins == {"model:builtin@3"}
 
 
 def test_merge_brings_each_annotators_groups(tmp_path):

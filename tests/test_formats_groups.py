@@ -123,7 +123,7 @@ def test_label_studio_keeps_each_groups_id_and_who_proposed_and_decided_it(tmp_p
     """A model's group a person accepted (in the annotation) and a model's undecided group over its
     own suggestions (in the prediction) come back with their ids, origins, decisions and scores."""
     rec = record()
-    model = dict(origin="model:builtin@2")
+    model = dict(origin="model:builtin@3")
     for entity in rec["entities"]:
         entity.update(model, decision="accepted", annotator="ana")
     start, end = _at("Egypt")

@@ -31,9 +31,9 @@ def run(annotator, text, doc_id="d"):
 # ---- the registry ---------------------------------------------------------------------------
 
 def test_builtin_is_a_versioned_name_and_the_alias_takes_the_latest(builtin):
-    assert "builtin.v2" in available()
-    assert builtin.origin == "model:builtin@2"
-    assert load_annotator("builtin.v2", default_schema()).origin == "model:builtin@2"
+    assert "builtin.v3" in available()
+    assert builtin.origin == "model:builtin@3"
+    assert load_annotator("builtin.v3", default_schema()).origin == "model:builtin@3"
 
 
 def test_an_unknown_model_is_refused_with_a_message():
@@ -87,7 +87,17 @@ def test_claims_come_from_quotes_and_reporting_verbs_with_their_speaker(builtin)
     for claim in claims.values():
         claimant = by_id[claim.claimant]
         assert claimant.layer == "entity" and text[claimant.start:claimant.end] in ("İbrahim Kalın", "Kalın")
-        assert claim.origin == "model:builtin@2" and claim.decision == "suggested" and claim.score is not None
+        assert claim.origin == "model:builtin@3" and claim.decision == "suggested" and claim.score is not None
+
+
+def test_a_no_break_space_inside_a_name_is_read_as_a_space(builtin):
+    """Typeset news keeps "José García" on one line with U+00A0 (or U+202F): spaCy's tokenizer made
+    it a token of its own, so the name was two people and "New York" escaped the gazetteer."""
+    text = "President José\u00a0García met Angela\u202fMerkel in New\u00a0York on Monday."
+    result = run(builtin, text)
+    entities = {(text[s.start:s.end], s.label) for s in result.spans if s.layer == "entity"}
+    assert {("José\u00a0García", "PERSON"), ("Angela\u202fMerkel", "PERSON"), ("New\u00a0York", "GPE")} <= entities
+    assert ("José", "PERSON") not in entities and ("García", "PERSON") not in entities
 
 
 def test_offsets_are_exact_code_points_with_dotted_i_emoji_and_crlf(builtin):
@@ -183,7 +193,7 @@ def test_rerunning_is_idempotent_and_audited_per_document(store, sample_doc, bui
     assert _snapshot(store) == state
     assert store.conn.execute("SELECT count(*) FROM audit").fetchone()[0] == events
     [event] = [e for e in store.events(sample_doc) if e.action == "preannotate"]
-    assert event.actor == "model:builtin@2" and event.detail["added"] == first.stats.added
+    assert event.actor == "model:builtin@3" and event.detail["added"] == first.stats.added
     assert store.undo_status().can_undo is False
     assert store.verify().ok
 
@@ -262,7 +272,7 @@ def test_the_first_run_seeds_the_sample_with_suggestions(store):
     from store.seeding import seed_if_empty
     assert seed_if_empty(store) == len(sample_articles())
     origins = {r[0] for r in store.conn.execute("SELECT DISTINCT origin FROM spans")}
-    assert origins == {"model:builtin@2"}
+    assert origins == {"model:builtin@3"}
     assert seed_if_empty(store) == 0
 
 
@@ -271,7 +281,7 @@ def test_the_command_line_preannotates_and_reports(db_path, capsys):
     assert main.main(["import", str(SAMPLE), "--db", str(db_path)]) == 0
     assert main.main(["preannotate", "--db", str(db_path), "--model", "builtin", "--batch-size", "8", "--json"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert out["model"] == "model:builtin@2" and out["added"] > 100 and out["unmapped"] == {}
+    assert out["model"] == "model:builtin@3" and out["added"] > 100 and out["unmapped"] == {}
     assert main.main(["preannotate", "--db", str(db_path)]) == 0
     assert "0 suggestions added" in capsys.readouterr().out
     assert main.main(["preannotate", "--db", str(db_path), "--model", str(db_path.parent / "missing")]) == 1

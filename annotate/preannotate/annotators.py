@@ -1,6 +1,6 @@
 """Pre-annotators: a spaCy pipeline plus the conversion of its output into suggestions.
 
-Chosen by versioned name from :data:`REGISTRY` (``"builtin.v2"``), or loaded from any installed
+Chosen by versioned name from :data:`REGISTRY` (``"builtin.v3"``), or loaded from any installed
 spaCy package or pipeline folder with ``spacy.load``. Either way the result is an
 :class:`Annotator`, whose :meth:`Annotator.suggestions` turns a processed ``Doc`` into
 :class:`annotate.model.Span` suggestions:
@@ -263,14 +263,14 @@ def register(name: str):
     return decorate
 
 
-@register("builtin.v2")
+@register("builtin.v3")
 def _builtin_v2(schema: Schema) -> Annotator:
     from . import builtin
     return Annotator(builtin.build_nlp(), builtin.NAME, str(builtin.VERSION), schema, link_rules=True)
 
 
 def latest(family: str) -> str | None:
-    """The newest registered version of a family (``"builtin"`` -> ``"builtin.v2"``)."""
+    """The newest registered version of a family (``"builtin"`` -> ``"builtin.v3"``)."""
     versions = [n for n in REGISTRY if n.rsplit(".v", 1)[0] == family and n.rsplit(".v", 1)[-1].isdigit()]
     return max(versions, key=lambda n: int(n.rsplit(".v", 1)[1]), default=None)
 
@@ -286,7 +286,7 @@ def installed_pipelines() -> list[str]:
 
 
 def load_annotator(model: str, schema: Schema) -> Annotator:
-    """A registered name (``builtin``, ``builtin.v2``), a pipeline folder, or an installed package."""
+    """A registered name (``builtin``, ``builtin.v3``), a pipeline folder, or an installed package."""
     name = latest(model) or model
     if name in REGISTRY:
         return REGISTRY[name](schema)

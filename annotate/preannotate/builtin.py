@@ -19,7 +19,7 @@ from . import names as _names  # noqa: F401
 
 NAME = "builtin"
 #: 2: entity groups, stances and relations (issue 17); more organisations from general patterns.
-VERSION = 2
+VERSION = 3
 
 _YEAR = r"^(1[5-9]\d\d|20\d\d)$"
 _DAY = r"^([1-9]|[12]\d|3[01])(st|nd|rd|th)?$"
@@ -104,8 +104,29 @@ def gazetteer_patterns() -> list[dict]:
     return patterns
 
 
+#: Spaces that typesetters put inside names and numbers to keep them on one line.
+_AS_SPACE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+
+
+class _NoBreakSpacesAsSpaces:
+    """spaCy's tokenizer splits on " " alone: a no-break space becomes a token of its own, which cut
+    "José\u00a0García" into two people and hid "New\u00a0York" from the gazetteer. The rules read
+    such a space as a space: one code point for one, so every offset is the text's own."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):
+        return self.tokenizer(text.translate(_AS_SPACE))
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
+    nlp.tokenizer = _NoBreakSpacesAsSpaces(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
     with nlp.select_pipes(enable=[]):
