@@ -99,6 +99,10 @@ class TaskReader:
         text = self.text
         if not 0 <= start < end <= len(text) or (stated is not None and text[start:end] != stated):
             s16, e16 = _utf16_reading(self.u16, start, end, stated)
+            if s16 is None and stated is None:
+                # No value.text to check against: the offsets alone are wrong.
+                raise InputError(f"{what}: value.start {start} and value.end {end} are not a span of the "
+                                 f"text, which has {len(text)} characters; fix the offsets in the file")
             if s16 is None:
                 actual = text[start:end] if 0 <= start < end <= len(text) else None
                 raise InputError(f"{what}: value.text {stated!r} does not match the text at [{start}, {end})"
