@@ -33,7 +33,12 @@ def _suggestions_only(ann: Annotations) -> Annotations:
     stances = [s for s in ann.stances if s.decision == SUGGESTED and {s.holder, s.target} <= kept]
     stances = [s if s.evidence is None or s.evidence in kept else replace(s, evidence=None) for s in stances]
     relations = [r for r in ann.relations if r.decision == SUGGESTED and {r.head, r.tail} <= kept]
-    return Annotations(spans, stances, relations)
+    # A model's entity group goes with its mentions; a person's group, or one left with no
+    # mention, does not, and a kept mention must not point at a group that is not there.
+    clusters = [c for c in ann.clusters if c.decision == SUGGESTED and any(s.cluster == c.id for s in spans)]
+    grouped = {c.id for c in clusters}
+    spans = [s if s.cluster is None or s.cluster in grouped else replace(s, cluster=None) for s in spans]
+    return Annotations(spans, stances, relations, clusters=clusters)
 
 
 def record(store: Store, annotator: str, doc_ids: list[str]) -> None:

@@ -10,7 +10,7 @@ from annotate.adjudication import AGREED, LEFT_ONLY, RIGHT_ONLY, compare
 from annotate.assignment import plan_assignment
 from annotate.errors import InputError, ValidationError
 from annotate.fragments import resized_attrs
-from annotate.model import AnnotatedDocument, Annotations, Document, Span
+from annotate.model import AnnotatedDocument, Annotations, Cluster, Document, Span
 from annotate.worktime import ActiveTime
 from store import Store, comments, work_time
 from store.adjudication import labels_by_annotator, take
@@ -66,6 +66,28 @@ def test_assign_refuses_to_overwrite_and_writes_nothing(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ben.db"]
     with Store.open(str(lead), "lead") as store:
         assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+
+
+def test_assign_hands_out_a_models_entity_groups_with_their_mentions(tmp_path, capsys):
+    # The builtin proposes entity groups on every pre-annotated document (the sample included):
+    # assign refused them all ("entity group ... is not an id in this document").
+    lead = tmp_path / "lead.db"
+    model, person = "model:builtin@2", "lead"
+    spans = [Span("k", *at("Kalın"), "PERSON", origin=model, decision="suggested", cluster="gm"),
+             Span("h", *at("Haftar"), "PERSON", origin=model, decision="suggested", cluster="gm"),
+             Span("l", *at("Libya"), "GPE", origin=person, annotator=person, cluster="gp"),
+             Span("t", *at("Turkey"), "GPE", origin=person, annotator=person, cluster="gp")]
+    clusters = [Cluster("gm", model, "suggested"), Cluster("gp", person, "manual", person)]
+    with Store.open(str(lead), person) as store:
+        store.import_documents([AnnotatedDocument(Document("d1", TEXT), Annotations(spans, clusters=clusters))])
+    assert main.main(["assign", "--db", str(lead), "--annotators", "ana", "--overlap", "0",
+                      "--out", str(tmp_path / "out")]) == 0
+    with Store.open(str(tmp_path / "out" / "ana.db"), "ana") as mine:
+        ann = mine.annotations("d1")
+        assert [(c.id, c.origin, c.decision) for c in ann.clusters] == [("gm", model, "suggested")]
+        assert [s.id for s in ann.members("gm")] == ["k", "h"]
+        assert {s.id for s in ann.spans} == {"k", "h"}  # a person's decisions stay with the lead
+        assert mine.verify().ok
 
 
 # ---- time ----------------------------------------------------------------------------------
