@@ -132,6 +132,10 @@ def test_csv_rows_for_claims_stances_relations(tmp_path):
     assert (stance["holder_text"], stance["polarity"], stance["target_text"]) == ("Putin", "AGAINST", "“we will win”")
     assert (relation["head_text"], relation["label"], relation["tail_text"]) == ("Ahmed", "BACKED_BY", "Putin")
     assert (relation["head_id"], relation["tail_id"]) == ("e1", "e2") and "head" not in relation
+    # `export --help` says what the rows are: it left the entity rows out.
+    from annotate.formats.names import EXPORT_FORMATS
+    plural = {"entity": "entities", "claim": "claims", "stance": "stances", "relation": "relations"}
+    assert all(plural[r["kind"]] in EXPORT_FORMATS["csv"] for r in rows)
 
 
 def test_export_never_overwrites_without_force_and_leaves_nothing_half_written(tmp_path, capsys):

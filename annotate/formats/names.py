@@ -24,7 +24,7 @@ EXPORT_FORMATS = {
     "conll": "CoNLL-2003 TOKEN _ _ TAG, IOB2, gold entities (tokens, no offsets)",
     "doccano": "doccano JSONL entities/relations, gold (UTF-16 code units)",
     "labelstudio": "Label Studio JSON: gold as annotations, suggestions as predictions (code points)",
-    "csv": "CSV: claims, stances and relations as rows (code points)",
+    "csv": "CSV: entities, claims, stances, relations and active time as rows (code points)",
 }
 SUFFIX = {"jsonl": ".jsonl", "prodigy": ".jsonl", "spacy": ".spacy", "brat": "", "conll": ".conll",
           "doccano": ".jsonl", "labelstudio": ".json", "csv": ".csv"}

@@ -44,7 +44,7 @@ def detect(path: Path) -> str:
     if suffix == ".ann":
         return "brat"
     if suffix in (".csv", ".tsv"):
-        raise fail("CSV is an export format here (claims, stances and relations as rows); it cannot be "
+        raise fail("CSV is an export format here (entities, claims, stances and relations as rows); it cannot be "
                    "imported. Import the annotated documents in one of: " + ", ".join(IMPORT_FORMATS), path)
     if suffix in (".conf", ".md", ".xml", ".html", ".pdf", ".zip", ".gz"):
         raise fail(f"unsupported format ({suffix} files hold no documents to import); formats: "
