@@ -153,6 +153,13 @@ def _text_cases(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
     (no_text / "sub").mkdir(parents=True)
     (no_text / "notes.md").write_text("# not a .txt\n", encoding="utf-8")
     (no_text / "sub" / "data.csv").write_text("a,b\n", encoding="utf-8")
+    # A folder is read as plain text (or brat, or .spacy files): a folder of Prodigy files was
+    # refused only with "the folder has no .txt files", as if it were empty.
+    prodigy = tmp / "prodigy"
+    prodigy.mkdir()
+    for name in ("a.jsonl", "b.jsonl"):
+        (prodigy / name).write_text(json.dumps({"text": "Ankara.", "spans": [], "answer": "accept"}) + "\n",
+                                    encoding="utf-8")
     latin_jsonl = tmp / "latin.jsonl"
     latin_jsonl.write_bytes((json.dumps(record("n1")) + "\n").encode() + '{"id": "n2", "text": "Caf\u00e9"}\n'.encode("latin-1"))
     return {
@@ -163,12 +170,14 @@ def _text_cases(tmp: Path) -> dict[str, tuple[Path, list[str]]]:
         "an empty .jsonl file": (empty_jsonl, ["empty.jsonl", "empty"]),
         "a .jsonl file with only blank lines": (blank_jsonl, ["blank.jsonl", "no documents"]),
         "a folder with no text files": (no_text, ["no-text", "no .txt files"]),
+        "a folder of JSONL files": (prodigy, ["prodigy", "no .txt files", "2 file(s) of .jsonl",
+                                              str(prodigy / "*.jsonl")]),
     }
 
 
 TEXT_CASES = ["a folder with a file that is not UTF-8", "a JSONL file that is not UTF-8", "a binary file",
               "an empty .txt file", "an empty .jsonl file", "a .jsonl file with only blank lines",
-              "a folder with no text files"]
+              "a folder with no text files", "a folder of JSONL files"]
 
 
 @pytest.mark.parametrize("name", TEXT_CASES)

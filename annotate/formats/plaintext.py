@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from ..errors import InputError
@@ -22,11 +23,22 @@ def text_files(path: Path, notes=None) -> list[Path]:
             listing.note_other(notes, path, "text files (.txt, .text)")
         files = listing.files
         if not files:
-            raise InputError("the folder has no .txt files", source=str(path))
+            raise InputError("the folder has no .txt files" + _what_instead(path, listing.other), source=str(path))
         return files
     if not path.exists():
         raise InputError("no such file or folder", source=str(path))
     return [path]
+
+
+def _what_instead(folder: Path, other: list[Path]) -> str:
+    """A folder is read as plain text (or brat, or .spacy files): when it holds files of another
+    format, say which and how to import them, rather than only that no .txt file was found."""
+    counts = Counter(p.suffix.lower() for p in other if p.suffix and p.is_file())
+    if not counts:
+        return ""
+    most = counts.most_common(1)[0][0]
+    return (f" (a folder is read as plain text, brat or .spacy files; it holds {sum(counts.values())} file(s) "
+            f"of {', '.join(sorted(counts))}: give those files by name, such as {folder / ('*' + most)})")
 
 
 def document_id_for(path: Path, taken: set[str]) -> str:
