@@ -188,6 +188,28 @@ def test_detection(name, text, fmt, tmp_path):
     assert detect(_write(tmp_path, name, text)) == fmt
 
 
+def test_a_conll_txt_file_in_a_folder_is_read_as_conll_as_when_given_alone(tmp_path, capsys):
+    # g.txt above is detected as CoNLL; in a folder read as plain text it was stored as a document
+    # whose text was its tokens and tags ("Hi\tO\nBob\tB-PERSON"), without a word.
+    folder = tmp_path / "mixed"
+    _write(folder, "g.txt", "Hi\tO\nBob\tB-PERSON\n")
+    _write(folder, "h.txt", "Hi Bob.\n")
+    db = tmp_path / "x.db"
+    assert main.main(["import", str(folder), "--db", str(db)]) == 0
+    assert "g.txt: read as CoNLL/IOB" in capsys.readouterr().err
+    out = tmp_path / "x.jsonl"
+    assert main.main(["export", "--db", str(db), "--out", str(out)]) == 0
+    records = {r["text"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert set(records) == {"Hi Bob", "Hi Bob.\n"}
+    assert [(e["start"], e["end"], e["label"]) for e in records["Hi Bob"]["entities"]] == [(3, 6, "PERSON")]
+    # --format txt still means plain text, every file of the folder.
+    db2 = tmp_path / "y.db"
+    assert main.main(["import", str(folder), "--db", str(db2), "--format", "txt"]) == 0
+    assert main.main(["export", "--db", str(db2), "--out", str(tmp_path / "y.jsonl")]) == 0
+    texts = {json.loads(l)["text"] for l in (tmp_path / "y.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert texts == {"Hi\tO\nBob\tB-PERSON\n", "Hi Bob.\n"}
+
+
 @pytest.mark.parametrize("name,text,fmt,expected", [
     ("p.jsonl", '{"text": "Hi Bob", "spans": [{"start": 3, "end": 6, "label": "PERSON"}], "answer": "accept"}\n'
                 '{"text": "Hi", "spans": [{"start": 0, "end": 9, "label": "PERSON"}], "answer": "accept"}\n',

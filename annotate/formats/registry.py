@@ -151,6 +151,9 @@ def read_all(paths: list[Path], fmt: str | None, notes: Notes, *, check: Callabl
     a folder and a file in it, a link and its target, NAME.ann and NAME.txt) and a document id that two
     files both use are refused here, naming both places, before anything is stored."""
     plan: list[tuple[str, Path]] = []
+    # A .txt file is detected as CoNLL/IOB by its content; in a folder read as plain text it
+    # must be too (it was stored as a document whose text was its tags), unless --format says txt.
+    sniff = fmt is None
     seen_files: dict[tuple[int, int], Path] = {}
     for path in paths:
         path_format = fmt or detect(path)
@@ -165,7 +168,7 @@ def read_all(paths: list[Path], fmt: str | None, notes: Notes, *, check: Callabl
     items: list[SourcedDocument] = []
     first_seen: dict[str, SourcedDocument] = {}
     for path_format, path in plan:
-        for item in read(path_format, path, notes, taken, doccano_offsets=doccano_offsets):
+        for item in read(path_format, path, notes, taken, doccano_offsets=doccano_offsets, sniff=sniff):
             earlier = first_seen.setdefault(item.document.id, item)
             if earlier is not item:
                 where = earlier.source + (f", line {earlier.line}" if earlier.line is not None else "")
@@ -190,11 +193,11 @@ def files_read(fmt: str, path: Path) -> list[Path]:
     return [path]
 
 
-def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets: str = "utf16"
-         ) -> Iterator[SourcedDocument]:
+def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets: str = "utf16",
+         sniff: bool = False) -> Iterator[SourcedDocument]:
     """The documents of a file or folder, each checked for values the store cannot keep exactly (so that
     nothing after the reader, such as --add-labels, meets a label that is a number or a NaN score)."""
-    for item in _read(fmt, path, notes, taken, doccano_offsets):
+    for item in _read(fmt, path, notes, taken, doccano_offsets, sniff):
         try:
             check_storable(item.document, item.annotations)
         except InputError as exc:
@@ -203,9 +206,15 @@ def read(fmt: str, path: Path, notes: Notes, taken: set[str], *, doccano_offsets
         yield item
 
 
-def _read(fmt: str, path: Path, notes: Notes, taken: set[str], doccano_offsets: str) -> Iterator[SourcedDocument]:
+def _read(fmt: str, path: Path, notes: Notes, taken: set[str], doccano_offsets: str,
+          sniff: bool = False) -> Iterator[SourcedDocument]:
     if fmt == "txt":
         for file in plaintext.text_files(path, notes):
+            if sniff and path.is_dir() and conll.looks_like_iob(_head(file)):
+                notes.add("read as CoNLL/IOB (its lines are TOKEN ... TAG), as when it is imported alone",
+                          source=str(file))
+                yield from conll.read_iob(file, notes)
+                continue
             item = plaintext.read(file, taken)
             yield SourcedDocument(item.document, item.annotations, source=str(file))
         return
