@@ -17,6 +17,9 @@ LONG_BLOCK = 10_000
 #: The clip handed to Qt for a line stops this far short of its neighbours, so Qt picks that line
 #: (and the one above it) to draw: Qt's text positions are multiples of 1/64 px.
 _EDGE = 1 / 32
+#: Lines with no highlight, mark or selection are drawn a run at a time (False: each alone, the
+#: reference the tests compare the runs' pixels with).
+PLAIN_RUNS = True
 
 
 def paint(view, event, highlights, decorate=None) -> list[tuple[int, int, object]]:
@@ -75,8 +78,9 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         layout.setCacheEnabled(True)
     top = offset.y() + layout.position().y()
     position = block.position()
+    # The lines on screen, each with its ranges: (line, its top, Qt start, Qt end, ranges).
+    lines = []
     index = first_line_below(layout, clip.top() - top)
-    above = float("inf")  # the bottom of the line drawn before
     while index < count:
         line = layout.lineAt(index)
         line_top = top + line.y()
@@ -92,20 +96,53 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         for qt_start, qt_end, fmt in over:
             if qt_start < end and start < qt_end:
                 ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
+        lines.append((line, line_top, start, end, ranges))
+        index += 1
+    if not lines:
+        return
+    cached = layout.cacheEnabled()
+    # Shaped once for all of the block's draws: without the cache Qt itemizes the whole block
+    # again for each line drawn. Qt frees it after the last draw, as before, once turned off.
+    layout.setCacheEnabled(True)
+    above = float("inf")  # the bottom of the line drawn before
+    for first, last in _draws(lines):
+        if last == len(lines) - 1:
+            layout.setCacheEnabled(cached)
+        run_top, bottom = lines[first][1], lines[last][1] + lines[last][0].height()
         # Qt draws the lines a clip touches and the one above it: the painter's clip keeps
         # that one from being drawn twice (darker), and allows ink into the room above.
         painter.save()
-        painter.setClipRect(QRectF(clip.left(), min(line_top, above), clip.width(),
-                                   line_top + line.height() - min(line_top, above)),
+        painter.setClipRect(QRectF(clip.left(), min(run_top, above), clip.width(), bottom - min(run_top, above)),
                             Qt.ClipOperation.IntersectClip)
-        layout.draw(painter, offset, ranges,
-                    QRectF(clip.left(), line_top + _EDGE, clip.width(), line.height() - 2 * _EDGE))
+        layout.draw(painter, offset, lines[first][4],
+                    QRectF(clip.left(), run_top + _EDGE, clip.width(), bottom - run_top - 2 * _EDGE))
         painter.restore()
-        if painted_lines is not None:
-            origin = QPointF(offset.x() + layout.position().x(), top)
+        above = bottom
+    if painted_lines is not None:
+        origin = QPointF(offset.x() + layout.position().x(), top)
+        for line, line_top, start, end, _ranges in lines:
             painted_lines.append((layout, line, origin, line_top, start, end, position))
-        above = line_top + line.height()
-        index += 1
+
+
+def _draws(lines) -> list[tuple[int, int]]:
+    """The lines drawn by each Qt call, as (first, last) indices: a line with ranges alone (Qt
+    draws each range over every line it is handed, merging clip paths), and a run of lines
+    without any in one call, as Qt's own paint draws a block."""
+    if not PLAIN_RUNS:
+        return [(i, i) for i in range(len(lines))]
+    draws = []
+    first = None
+    for i, (_line, _top, _start, _end, ranges) in enumerate(lines):
+        if ranges:
+            if first is not None:
+                draws.append((first, i - 1))
+                first = None
+            draws.append((i, i))
+        elif first is None:
+            first = i
+    if first is not None:
+        draws.append((first, len(lines) - 1))
+    return draws
 
 
 def longest_paragraph(text: str) -> int:
