@@ -11,7 +11,8 @@ working alone should never have to know it. So the name a command or the window 
 5. else the login name.
 
 An annotator of a database is a name that has a status or a document label there, or that made
-or decided an annotation (a model's suggestions belong to no one). An import whose annotations
+or decided an annotation (a model's suggestions belong to no one), or to whom ``assign`` handed
+the database (so team/ana.db acts as ana). An import whose annotations
 name their annotator gives that annotator the document's status and labels (``import_owner``).
 """
 from __future__ import annotations

@@ -84,13 +84,17 @@ class Statuses:
         return store._act(f"mark {status}", doc_id, plan, touch_status=False)
 
     def annotators(self) -> list[str]:
-        """Everyone with a status or a document label here, or who made or decided an annotation."""
+        """Everyone with a status or a document label here, or who made or decided an annotation,
+        or to whom ``assign`` handed this file (its assignment recorded by that person: in the
+        lead's database the lead records it). A file just handed out holds no decision yet, and
+        acting as the login name there would record the work under a name the lead did not assign."""
         conn = self.store.conn
         decided = "annotator IS NOT NULL AND decision IN ('accepted', 'manual')"
         return [r[0] for r in conn.execute(
             "SELECT annotator FROM doc_status UNION SELECT annotator FROM doc_labels "
             f"UNION SELECT annotator FROM spans WHERE {decided} UNION SELECT annotator FROM stances WHERE {decided} "
-            f"UNION SELECT annotator FROM relations WHERE {decided} ORDER BY 1")]
+            f"UNION SELECT annotator FROM relations WHERE {decided} "
+            "UNION SELECT actor FROM audit WHERE action = 'assign to ' || actor ORDER BY 1")]
 
     def status_by_annotator(self) -> dict[str, dict[str, int]]:
         """{annotator: {status: documents}} for everyone who has marked a document."""

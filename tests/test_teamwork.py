@@ -90,6 +90,24 @@ def test_assign_hands_out_a_models_entity_groups_with_their_mentions(tmp_path, c
         assert mine.verify().ok
 
 
+def test_an_assigned_database_acts_as_its_annotator_and_the_leads_does_not(tmp_path, capsys, monkeypatch):
+    # Opened with no name given, team/ana.db acted as the login name: the work done there came
+    # back through merge under a name the lead never assigned, and stats showed none of it done.
+    monkeypatch.delenv("MARGINALIA_ANNOTATOR")
+    monkeypatch.setattr("getpass.getuser", lambda: "login")
+    lead = tmp_path / "lead.db"
+    with Store.open(str(lead), "lead") as store:
+        store.import_documents([AnnotatedDocument(Document(f"d{i}", f"Text {i}.")) for i in range(4)])
+    assert main.main(["assign", "--db", str(lead), "--annotators", "ana,ben", "--overlap", "0.5",
+                      "--out", str(tmp_path / "team"), "--user", "lead"]) == 0
+    capsys.readouterr()
+    for name in ("ana", "ben"):
+        assert main.main(["stats", "--db", str(tmp_path / "team" / f"{name}.db")]) == 0
+        assert f"(annotator: {name})" in capsys.readouterr().out
+    assert main.main(["stats", "--db", str(lead)]) == 0
+    assert "(annotator: login)" in capsys.readouterr().out
+
+
 # ---- time ----------------------------------------------------------------------------------
 
 def test_active_time_leaves_idle_gaps_out():
