@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QTableView, QVBoxLayout, QWidget)
@@ -177,6 +177,7 @@ class CorpusPanel(QWidget):
         self.order.currentIndexChanged.connect(lambda _: self._apply_filter())
         self.table.clicked.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self.table.activated.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
+        self.search_keys = _SearchKeys(self)
         self._total = 0
         # Documents imported since the search index was last brought up to date are folded in a
         # slice at a time while the window is idle (searches stay correct meanwhile).
@@ -241,7 +242,53 @@ class CorpusPanel(QWidget):
             self._search_sync.stop()
         # None (read-only, or another writer busy): the timer, if running, tries again.
 
+    def step_found(self, delta: int) -> None:
+        """Up or Down in the search box: the next or previous document found, held at the ends."""
+        self._apply_pending_search()
+        current = self.table.selectionModel().selectedRows()
+        row = (current[0].row() if current else -1) + delta
+        if row >= self.model.rowCount() and self.model.canFetchMore():
+            self.model.fetchMore()
+        row = max(0, min(self.model.rowCount() - 1, row))
+        if self.model.rowCount():
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def open_found(self) -> None:
+        """Enter in the search box: open the document chosen with the arrows, else the first found."""
+        self._apply_pending_search()
+        if not self.model.rowCount():
+            return
+        current = self.table.selectionModel().selectedRows()
+        self.documentActivated.emit(self.model.rows[current[0].row() if current else 0].id)
+
+    def _apply_pending_search(self) -> None:
+        if self._debounce.isActive():  # typed faster than the debounce: search what was typed
+            self._debounce.stop()
+            self._apply_filter()
+
     def show_current(self, doc_id: str) -> None:
         row = self.model.row_of(doc_id)
         if row is not None:
             self.table.selectRow(row)
+
+
+class _SearchKeys(QObject):
+    """Up, Down and Enter in the search box reach the list: it takes no keyboard focus itself,
+    so that the keys typed stay with the article."""
+
+    def __init__(self, panel: CorpusPanel):
+        super().__init__(panel)
+        self.panel = panel
+        panel.search.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.panel.step_found(1 if event.key() == Qt.Key.Key_Down else -1)
+            return True
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.panel.open_found()
+            return True
+        return False

@@ -79,7 +79,7 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self.init_files()
         self._build_actions()
         self.build_recent_menu()
-        self.corpus.documentActivated.connect(self.open_document)
+        self.corpus.documentActivated.connect(self._activate_document)
         self.view.annotationClicked.connect(self.on_annotation_clicked)
         self.view.arcClicked.connect(self.select_annotation)
         self.view.backgroundClicked.connect(lambda: self.select_annotation(None))
@@ -253,6 +253,12 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self.side_panels_document_opened()
         title = state.document.meta.get("title") or doc_id
         self.setWindowTitle(f"{title} — Marginalia")
+        self.view.setFocus()
+
+    def _activate_document(self, doc_id: str) -> None:
+        """A document chosen in the corpus list (a click, or Enter in its search box): the keys
+        go back to the article, also when it is the one already open."""
+        self.open_document(doc_id)
         self.view.setFocus()
 
     def done_and_next(self) -> None:
