@@ -28,6 +28,9 @@ class Row:
 
 
 class AnnotationModel(QAbstractTableModel):
+    #: Rows were removed or inserted by ``put``.
+    moved = Signal()
+
     def __init__(self, headers: list[str], describe: Callable[[str], Row], parent=None):
         super().__init__(parent)
         self.headers = headers
@@ -35,6 +38,9 @@ class AnnotationModel(QAbstractTableModel):
         self._keys: list[tuple] = []       # sort keys, in row order; each ends with the id
         self._key_of: dict[str, tuple] = {}
         self._rows: dict[str, Row] = {}    # described rows, kept until the annotation changes
+        #: True while rows are removed or inserted: Qt moves the view's selection off a row being
+        #: removed, which is no pick of the user's.
+        self.moving = False
 
     # ---- contents ----------------------------------------------------------------------------
 
@@ -67,18 +73,23 @@ class AnnotationModel(QAbstractTableModel):
             row = self.row_of(annotation_id)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
             return
-        if old is not None:
-            row = bisect_left(self._keys, old)
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._keys[row]
-            del self._key_of[annotation_id]
-            self.endRemoveRows()
-        if key is not None:
-            row = bisect_left(self._keys, key)
-            self.beginInsertRows(QModelIndex(), row, row)
-            insort(self._keys, key)
-            self._key_of[annotation_id] = key
-            self.endInsertRows()
+        self.moving = True
+        try:
+            if old is not None:
+                row = bisect_left(self._keys, old)
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._keys[row]
+                del self._key_of[annotation_id]
+                self.endRemoveRows()
+            if key is not None:
+                row = bisect_left(self._keys, key)
+                self.beginInsertRows(QModelIndex(), row, row)
+                insort(self._keys, key)
+                self._key_of[annotation_id] = key
+                self.endInsertRows()
+        finally:
+            self.moving = False
+        self.moved.emit()
 
     def refresh_all(self) -> None:
         """Describe every row again when next shown (what they show changed elsewhere)."""
@@ -165,13 +176,20 @@ class AnnotationList(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self._quiet = False
+        self._chosen: str | None = None  # the annotation whose row is selected, wherever it moves
+        self.model_.moved.connect(self._keep_selection)
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self.doubleClicked.connect(lambda index: self.activated.emit(index.data(ID_ROLE)))
 
     def _selection_changed(self, selected, _deselected) -> None:
         indexes = selected.indexes()
-        if not self._quiet and indexes:
-            self.picked.emit(indexes[0].data(ID_ROLE))
+        if not self._quiet and not self.model_.moving and indexes:
+            self._chosen = indexes[0].data(ID_ROLE)
+            self.picked.emit(self._chosen)
+
+    def _keep_selection(self) -> None:
+        if self.selected_id() != self._chosen:
+            self.select(self._chosen if self.model_.key_of(self._chosen or "") else None, scroll=False)
 
     def index_of(self, annotation_id: str, column: int = 0) -> QModelIndex:
         row = self.model_.row_of(annotation_id)
@@ -190,8 +208,9 @@ class AnnotationList(QTableView):
         rows = self.selectionModel().selectedRows()
         return rows[0].data(ID_ROLE) if rows else None
 
-    def select(self, annotation_id: str | None) -> None:
+    def select(self, annotation_id: str | None, *, scroll: bool = True) -> None:
         """Select (and scroll to) an annotation's row, or none, without telling ``picked``."""
+        self._chosen = annotation_id
         self._quiet = True
         try:
             index = self.index_of(annotation_id) if annotation_id else QModelIndex()
@@ -199,7 +218,8 @@ class AnnotationList(QTableView):
             if index.isValid():
                 selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
                                           | QItemSelectionModel.SelectionFlag.Rows)
-                self.scrollTo(index)
+                if scroll:
+                    self.scrollTo(index)
             else:
                 selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         finally:
