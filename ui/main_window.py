@@ -242,6 +242,7 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
             self.error(str(exc))
             return
         state = self.state
+        self.cancel_pair(quiet=True)  # a half-picked pair belongs to the document it was picked in
         self.view.show_document(state.text, state.visible_spans())
         self.inspector.show_document(state.text, dict(state.spans), state.stances, state.relations, state.labels,
                                      self.schema.document_labels)
@@ -334,6 +335,8 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
             self.message(changes.action)
         if self.state is not None and self.state.id in changes.doc_ids:
             spans, stances, relations = self.state.refresh(self.store, changes)
+            if any(self.state.spans.get(end) is None for end in self.pair):  # an end undone or deleted
+                self.cancel_pair(quiet=True)
             self.view.update_spans(spans)
             self.inspector.update_spans(spans)
             for key, value in stances.items():
