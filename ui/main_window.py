@@ -548,12 +548,20 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self._resize(self.selected, *snapped)
 
     def nudge(self, edge: str, forward: bool) -> None:
-        if self.state is None or self.selected is None:
+        if self.state is None:
+            return
+        if self.selected is None:
+            self.message("select an entity or claim first (J steps to the next suggestion)")
             return
         span = self.state.spans[self.selected]
         start, end = nudge(self.state.text, span.start, span.end, edge=edge, forward=forward)
         if (start, end) != (span.start, span.end):
             self._resize(span.id, start, end)
+            return
+        # A key that changes nothing says why, or it reads as a key that did not arrive.
+        shrinking = forward == (edge == "start")
+        self.message(f"{span.label} is one token: it cannot shrink" if shrinking
+                     else f"{span.label} has no token {'before' if edge == 'start' else 'after'} it to take in")
 
     def _resize(self, span_id: str, start: int, end: int) -> None:
         doc_id = self.state.id
