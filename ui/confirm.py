@@ -16,8 +16,11 @@ def confirm(parent: QWidget, title: str, text: str, *, yes: str, no: str, on_yes
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.button(QMessageBox.StandardButton.Yes).setText(yes)
-    box.button(QMessageBox.StandardButton.No).setText(no)
+    # Each answer's first letter answers it (QMessageBox takes a button's mnemonic without Alt):
+    # a keyboard user reached "Mark done" or "Delete" only by Tab, as No is the default.
+    yes_text, no_text = (f"&{yes}", f"&{no}") if yes[:1].casefold() != no[:1].casefold() else (yes, no)
+    box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
+    box.button(QMessageBox.StandardButton.No).setText(no_text)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setEscapeButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).clicked.connect(on_yes)

@@ -141,3 +141,37 @@ def test_done_with_undecided_suggestions_asks_and_says_how_many_and_where(qtbot,
     window.confirm_box = None
     qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)  # nothing undecided: no question
     assert window.confirm_box is None and store.status("d2")[0] == "done"
+
+
+def test_each_answer_of_a_question_is_its_first_letter(qtbot, make_window, store):
+    # No is the default (Enter, Escape): the other answer was reached only by Tab.
+    window = make_window([("d1", TEXT, _suggestions()), ("d2", "Nothing to see here.", [])])
+    view = window.view
+    click_char(qtbot, view, _at("Turkey")[0] + 1)
+    click_char(qtbot, view, _at("Haftar")[0] + 1, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_A)  # Turkey AGAINST Haftar
+    click_char(qtbot, view, _at("Haftar")[0] + 1)
+    qtbot.keyClick(view, Qt.Key.Key_X)
+    qtbot.keyClick(window.confirm_box, Qt.Key.Key_K)  # Keep
+    qtbot.waitUntil(lambda: not window.confirm_box.isVisible())
+    assert _spans(store)["m-haftar"].decision == "suggested" and len(store.annotations("d1").stances) == 1
+    qtbot.keyClick(view, Qt.Key.Key_X)
+    qtbot.keyClick(window.confirm_box, Qt.Key.Key_R)  # Reject
+    qtbot.waitUntil(lambda: _spans(store)["m-haftar"].decision == "rejected")
+    assert store.annotations("d1").stances == []
+    # The offscreen platform gives the focus back to no window when a box closes (a desktop's
+    # window manager gives it to the window): the window's shortcuts need it back.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    assert "suggestion(s)" in window.confirm_box.text()
+    qtbot.keyClick(window.confirm_box, Qt.Key.Key_R)  # Review them
+    qtbot.waitUntil(lambda: not window.confirm_box.isVisible())
+    assert store.status("d1")[0] != "done" and window.state.id == "d1"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)
+    assert window.confirm_box.isVisible()
+    qtbot.keyClick(window.confirm_box, Qt.Key.Key_M)  # Mark done
+    qtbot.waitUntil(lambda: store.status("d1")[0] == "done")
+    assert window.state.id == "d2"
