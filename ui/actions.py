@@ -135,7 +135,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("document.previous", "Document", "Previous document", "Ctrl+PgUp",
           "Open the previous document in the list", lambda w: w._neighbour_document(-1)),
     _spec("document.find", "Document", "Find document", "Ctrl+F", "Search the corpus",
-          lambda w: w.corpus.search.setFocus()),
+          lambda w: w.corpus.focus_search()),
     _spec("document.comment", "Document", "Co&mment…", "Ctrl+M",
           "Write a comment on the selected annotation, or on the document (Notes tab; Ctrl+Return adds it)",
           lambda w: w.write_comment()),

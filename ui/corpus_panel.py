@@ -242,6 +242,11 @@ class CorpusPanel(QWidget):
             self._search_sync.stop()
         # None (read-only, or another writer busy): the timer, if running, tries again.
 
+    def focus_search(self) -> None:
+        """Ctrl+F: the search box with its text selected, so what is typed replaces it."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
     def step_found(self, delta: int) -> None:
         """Up or Down in the search box: the next or previous document found, held at the ends."""
         self._apply_pending_search()

@@ -15,7 +15,8 @@ def find(qtbot, window, typed: str, expected: list[str]):
     qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL)
     search = window.corpus.search
     assert QApplication.focusWidget() is search
-    search.selectAll()
+    # Ctrl+F selects what was searched before, so what is typed replaces it (it was added to it).
+    assert search.selectedText() == search.text()
     qtbot.keyClicks(search, typed)
     qtbot.waitUntil(lambda: [r.id for r in window.corpus.model.rows] == expected, timeout=3000)
     return search
