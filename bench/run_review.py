@@ -93,13 +93,22 @@ class Replay:
     # ---- input events ---------------------------------------------------------------------------
 
     def settle(self) -> None:
+        import time
         for _ in range(3):
             self.app.processEvents()
-        if self.app.activeWindow() is None and self.app.activeModalWidget() is None:
-            # The offscreen platform has no window manager to hand activation back to the
-            # window when a dialog closes, as a desktop does; without it no shortcut fires.
+        if self.app.activeModalWidget() is not None:
+            return
+        # The offscreen platform has no window manager to hand activation back to the window
+        # when a dialog closes, as a desktop does, and on a loaded machine it arrives late (or the
+        # closed dialog stays the active window): a shortcut sent meanwhile reached no one, and a
+        # Ctrl+E that opened nothing let the next keys go to the dialog that had just closed.
+        deadline = time.monotonic() + 5
+        while self.app.activeWindow() is not self.window and time.monotonic() < deadline:
             self.window.activateWindow()
             self.app.processEvents()
+            time.sleep(0.005)
+        if self.app.activeWindow() is not self.window:
+            raise RuntimeError(f"the window did not become active again (active: {self.app.activeWindow()})")
 
     def count(self, what: str) -> None:
         self.inputs[self.layer] += 1
@@ -345,7 +354,10 @@ class Replay:
             if self.claim_ok(span, ref):
                 continue
             self.select(span.id)
+            before = self.window.claim_dialog
             self.key(self.keys_of("structure.edit"))
+            if self.window.claim_dialog is before or not self.window.claim_dialog.isVisible():
+                raise RuntimeError(f"{self.keys_of('structure.edit')} opened no claim dialog")
             self.fill_claim_dialog(ref)
 
     def fill_claim_dialog(self, ref: dict) -> None:
