@@ -21,6 +21,7 @@ import os
 import subprocess
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -43,14 +44,21 @@ def doccano(tmp_path_factory):
     subprocess.run([str(bin_ / "doccano"), "createuser", "--username", "admin", "--password", "marginalia-test"],
                    env=run_env, cwd=home, check=True, capture_output=True)
     port = free_port()
-    # doccano's health check asks the worker for a result, so the worker starts first.
-    worker = Server([str(bin_ / "celery"), "--app=config", f"--workdir={backend}", "worker", "--loglevel=info",
-                     "--concurrency=1", "--pool=solo"], env=env, cwd=backend, log=home / "worker.log", health=None)
+    # doccano's health check asks the worker for a result, so the worker starts first, and the web
+    # server only once the worker says it is ready: on a loaded CI machine the web server's health
+    # check once failed for 600 s on a worker that never took a task, and said nothing of the worker.
+    worker = _ready_worker([str(bin_ / "celery"), "--app=config", f"--workdir={backend}", "worker",
+                            "--loglevel=info", "--concurrency=1", "--pool=solo"], env, backend, home / "worker.log")
     web = None
     try:
-        web = Server([str(bin_ / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir",
-                      str(backend), "config.wsgi"], env=env, cwd=home, log=home / "web.log",
-                     health=f"http://127.0.0.1:{port}/v1/health/", timeout=600)
+        try:
+            web = Server([str(bin_ / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--chdir",
+                          str(backend), "config.wsgi"], env=env, cwd=home, log=home / "web.log",
+                         health=f"http://127.0.0.1:{port}/v1/health/", timeout=600)
+        except RuntimeError as exc:
+            state = "running" if worker.process.poll() is None else f"exited {worker.process.returncode}"
+            raise RuntimeError(f"{exc}\n\nthe celery worker ({state}); its log:\n"
+                               + worker.log.read_text(errors="replace")[-4000:]) from None
         login = Api(f"http://127.0.0.1:{port}", None).call("POST", "/v1/auth/login/",
                                                          {"username": "admin", "password": "marginalia-test"})
         yield Api(f"http://127.0.0.1:{port}", login["key"])
@@ -58,6 +66,22 @@ def doccano(tmp_path_factory):
         if web is not None:
             web.stop()
         worker.stop()
+
+
+def _ready_worker(argv: list[str], env: dict, cwd: Path, log: Path, *, attempts: int = 3,
+                  timeout: float = 300) -> Server:
+    """The celery worker, started again if it exits before it says it is ready (its broker is a
+    SQLite file that the web server's start-up may hold locked)."""
+    for _ in range(attempts):
+        worker = Server(argv, env=env, cwd=cwd, log=log, health=None)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and worker.process.poll() is None:
+            if " ready." in log.read_text(errors="replace"):
+                return worker
+            time.sleep(0.5)
+        worker.stop()
+    raise RuntimeError(f"the celery worker was not ready after {attempts} starts; its log:\n"
+                       + log.read_text(errors="replace")[-4000:])
 
 
 def _word(text: str, start: int, end: int, offsets: str) -> str:
