@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPixmap
 from annotate.arcs import STANCE
 
 from .arc_spec import ArcSpec
+from .label_font import label_font
 from .theme import DARK, LIGHT
 
 FAVOR_COLOR = "#009E73"
@@ -45,11 +46,7 @@ class ArcLook:
 
     def follow(self, base: QFont) -> None:
         """Take the labels' font from the view's ``base`` (a zoom changes both)."""
-        font = QFont(base)
-        font.setFamilies(["Noto Sans", "DejaVu Sans"] + base.families())
-        size = base.pointSizeF() if base.pointSizeF() > 0 else 12.0
-        font.setPointSizeF(max(6.5, size * 0.62))
-        font.setWeight(QFont.Weight.DemiBold)
+        font = label_font(base, 0.62)
         if font != self.font:
             self.font = font
             self._metrics = QFontMetricsF(font)

@@ -18,6 +18,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
 from annotate.model import CLAIM, SUGGESTED
 
+from .label_font import label_font
+
 #: Underlines: thickness, gap between them, and the first one's distance below the baseline.
 UNDERLINE = 2.0
 UNDERLINE_GAP = 1.0
@@ -38,11 +40,7 @@ class SpanMarks:
         self.drawn_underlines: list[tuple[str, int, float, float, float]] = []
 
     def set_font(self, article_font: QFont) -> None:
-        font = QFont(article_font)
-        font.setFamilies(["Noto Sans", "DejaVu Sans"] + article_font.families())
-        size = article_font.pointSizeF() if article_font.pointSizeF() > 0 else 12.0
-        font.setPointSizeF(max(6.5, size * 0.64))
-        font.setWeight(QFont.Weight.DemiBold)
+        font = label_font(article_font, 0.64)
         self.font, self.metrics = font, QFontMetricsF(font)
         self._widths.clear()
 
