@@ -30,6 +30,21 @@ class Database:
         self.pending_check: BackgroundCheck | None = None
 
 
+@contextlib.contextmanager
+def busy_timeout(conn: sqlite3.Connection, ms: int | None):
+    """How long ``conn`` waits for another connection's lock, for the ``with`` block only (None:
+    as it is): a key press waits briefly, a background sync not at all, a command the default."""
+    if ms is None:
+        yield
+        return
+    previous = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
 def _connect(path: str, *, read_only: bool = False, immutable: bool = False) -> sqlite3.Connection:
     if read_only:
         uri = "file:" + quote(Path(path).resolve().as_posix()) + ("?immutable=1" if immutable else "?mode=ro")

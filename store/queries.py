@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from annotate.folding import fold
 from annotate.model import Cluster, Relation, Span, Stance
 
+from .database import busy_timeout
 from .rows import cluster_from_row, relation_from_row, span_from_row, stance_from_row
 
 
@@ -250,42 +251,36 @@ def sync_search(conn, max_documents: int | None = None, *, busy_ms: int | None =
         return 0
     limit = -1 if max_documents is None else max_documents
     own = not conn.in_transaction
-    previous = None
-    if busy_ms is not None:
-        previous = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
-    try:
-        conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT sync_search")
+    with busy_timeout(conn, busy_ms):
         try:
-            last = conn.execute("SELECT max(doc_rowid) FROM (SELECT doc_rowid FROM documents_search_pending "
-                                "ORDER BY doc_rowid LIMIT ?)", [limit]).fetchone()[0]
-            # The index holds folded values (m008): a row is deleted with the values it was
-            # inserted with, folded again the same way.
-            conn.create_function("marginalia_fold", 1, _fold_sql, deterministic=True)
-            conn.execute(
-                "INSERT INTO documents_search (documents_search, rowid, id, title, text) "
-                f"SELECT 'delete', doc_rowid, marginalia_fold(id), marginalia_fold({_TITLE.format(meta='meta')}), "
-                "marginalia_fold(text) FROM documents_search_pending WHERE text IS NOT NULL AND doc_rowid <= ?", [last])
-            conn.execute(
-                "INSERT INTO documents_search (rowid, id, title, text) "
-                f"SELECT d.rowid, marginalia_fold(d.id), marginalia_fold({_TITLE.format(meta='d.meta')}), "
-                "marginalia_fold(d.text) "
-                "FROM documents_search_pending p JOIN documents d ON d.rowid = p.doc_rowid WHERE p.doc_rowid <= ?",
-                [last])
-            conn.execute("DELETE FROM documents_search_pending WHERE doc_rowid <= ?", [last])
-            left = conn.execute("SELECT count(*) FROM documents_search_pending").fetchone()[0]
-        except BaseException:
-            conn.execute("ROLLBACK" if own else "ROLLBACK TO sync_search")
-            if not own:
-                conn.execute("RELEASE sync_search")
-            raise
-        conn.execute("COMMIT" if own else "RELEASE sync_search")
-        return left
-    except sqlite3.OperationalError:  # read-only, or busy: try again later
-        return None
-    finally:
-        if previous is not None:
-            conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
+            conn.execute("BEGIN IMMEDIATE" if own else "SAVEPOINT sync_search")
+            try:
+                last = conn.execute("SELECT max(doc_rowid) FROM (SELECT doc_rowid FROM documents_search_pending "
+                                    "ORDER BY doc_rowid LIMIT ?)", [limit]).fetchone()[0]
+                # The index holds folded values (m008): a row is deleted with the values it was
+                # inserted with, folded again the same way.
+                conn.create_function("marginalia_fold", 1, _fold_sql, deterministic=True)
+                conn.execute(
+                    "INSERT INTO documents_search (documents_search, rowid, id, title, text) "
+                    f"SELECT 'delete', doc_rowid, marginalia_fold(id), marginalia_fold({_TITLE.format(meta='meta')}), "
+                    "marginalia_fold(text) FROM documents_search_pending WHERE text IS NOT NULL AND doc_rowid <= ?", [last])
+                conn.execute(
+                    "INSERT INTO documents_search (rowid, id, title, text) "
+                    f"SELECT d.rowid, marginalia_fold(d.id), marginalia_fold({_TITLE.format(meta='d.meta')}), "
+                    "marginalia_fold(d.text) "
+                    "FROM documents_search_pending p JOIN documents d ON d.rowid = p.doc_rowid WHERE p.doc_rowid <= ?",
+                    [last])
+                conn.execute("DELETE FROM documents_search_pending WHERE doc_rowid <= ?", [last])
+                left = conn.execute("SELECT count(*) FROM documents_search_pending").fetchone()[0]
+            except BaseException:
+                conn.execute("ROLLBACK" if own else "ROLLBACK TO sync_search")
+                if not own:
+                    conn.execute("RELEASE sync_search")
+                raise
+            conn.execute("COMMIT" if own else "RELEASE sync_search")
+            return left
+        except sqlite3.OperationalError:  # read-only, or busy: try again later
+            return None
 
 
 def progress(conn, annotator: str) -> tuple[int, int]:

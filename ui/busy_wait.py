@@ -11,15 +11,15 @@ is what waits), so trying it again is trying it for the first time.
 """
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import time
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, TypeVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotate.errors import BusyError, MarginaliaError
+from store.database import busy_timeout
 
 T = TypeVar("T")
 
@@ -36,16 +36,6 @@ WAITING = ("Another program is writing to this database (an import, a merge or a
 
 class WaitCancelled(MarginaliaError):
     """The user cancelled an action that was waiting for another program's write."""
-
-
-@contextlib.contextmanager
-def busy_timeout(conn: sqlite3.Connection, ms: int) -> Iterator[None]:
-    previous = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
-    try:
-        yield
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
 class WaitForWrite:
