@@ -9,6 +9,7 @@ import pytest
 
 import main
 from store import Store, comments
+from store.export import export_documents
 from store.native_export import native_lines
 from tests.helpers import native_lines_before
 
@@ -71,6 +72,9 @@ def database(tmp_path):
         # What no import writes but a database may hold: control characters, an empty meta,
         # attrs stored not compact, a score stored as an integer, scores on a plain entity.
         conn.execute("UPDATE documents SET text = text || ' \x01\x1f\x7f\b\f', meta = '' WHERE id = 'd4-é'")
+        # Each of Unicode's other line breaks alone in a document.
+        conn.execute("UPDATE documents SET text = replace(text, char(8232), char(8233)) WHERE id = 'd9-é'")
+        conn.execute("UPDATE documents SET text = replace(text, char(8232), char(133)) WHERE id = 'd10-é'")
         conn.execute("UPDATE spans SET attrs = '{ \"spaced\" : [1, 2] }' WHERE doc_id = 'd5-é' AND id = 'e1'")
         conn.execute("UPDATE spans SET score = 1 WHERE doc_id = 'd6-é' AND id = 'e4'")
         conn.execute("UPDATE spans SET score = 0.25, attrs = '' WHERE doc_id = 'd7-é' AND id = 'e0'")
@@ -128,3 +132,13 @@ def test_the_lines_are_one_state_while_another_connection_writes(database):
         read += list(lines)
         assert read == whole
         assert len(list(native_lines(store))) == len(whole) - 1
+
+
+def test_the_written_file_has_one_line_per_document_for_every_reader(database, tmp_path):
+    """Unicode's line breaks inside strings are escaped in the file (str.splitlines splits on them)."""
+    with Store.open(str(database), "tester", create=False) as store:
+        expected = [json.loads(line) for _, line in native_lines(store)]
+        export_documents(store, "jsonl", tmp_path / "out.jsonl")
+    written = (tmp_path / "out.jsonl").read_text(encoding="utf-8")
+    assert "\\u2028" in written and "\\u2029" in written and "\\u0085" in written
+    assert [json.loads(line) for line in written.splitlines()] == expected

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -105,9 +104,6 @@ class TextFileWriter(Writer):
             Path(self.tmp).unlink(missing_ok=True)
 
 
-_UNICODE_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
-
-
 class LineWriter(TextFileWriter):
     """One line per document, from a function that turns a document into its line."""
 
@@ -120,7 +116,9 @@ class LineWriter(TextFileWriter):
 
     def add_line(self, line: str) -> None:
         """A line already serialised (the native export's SQL fast path)."""
-        if _UNICODE_LINE_BREAKS.search(line):
+        # Three substring tests: a regex character class took 8x as long on the export's lines
+        # (0.24 of its 1.6 s for 50,000 documents).
+        if "\u2028" in line or "\u2029" in line or "\x85" in line:
             # Valid inside a JSON string, but a line break to str.splitlines and other readers that
             # split on Unicode's line breaks: escaped, so every reader sees one record per line.
             line = line.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
