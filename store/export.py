@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from argparse import ArgumentTypeError
+from contextlib import closing
 import os
 import sys
 import tempfile
@@ -186,13 +187,15 @@ def export_documents(store, fmt: str, out: Path, *, only_done: bool = False, ann
                         "SELECT annotator, seconds FROM work_time WHERE doc_id = ? ORDER BY annotator", [doc_id])
                     if annotator is None or who == annotator]
         if fmt == "jsonl" and annotator is None:
-            for doc_id, line in native_lines(store, only_done=only_done):
-                name = assignment.get(doc_id) if assignment is not None else ""
-                if name is None:
-                    continue
-                writers[name].add_line(line)
-                if on_progress:
-                    on_progress()
+            # Closed on an error too, before the caller's read transaction ends: its statement is open.
+            with closing(native_lines(store, only_done=only_done)) as lines:
+                for doc_id, line in lines:
+                    name = assignment.get(doc_id) if assignment is not None else ""
+                    if name is None:
+                        continue
+                    writers[name].add_line(line)
+                    if on_progress:
+                        on_progress()
         for item in (() if fmt == "jsonl" and annotator is None else store.iter_annotated(only_done=only_done)):
             if annotator is not None:
                 item = only_annotator(item, annotator)

@@ -16,13 +16,17 @@ the caller's read transaction, and rows are fetched a few at a time (constant me
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import sqlite3
 from typing import Iterator
 
 from annotate.errors import InputError
 
 from .comments import BRAT_NOTE, note_line
+
+_calls = itertools.count()
 
 # The end every object shares: origin, decision, annotator (and a score where the table has one).
 _TAIL = ("',\"origin\":' || json_quote(ifnull(origin, '')) || ',\"decision\":' || json_quote(decision) || "
@@ -142,11 +146,18 @@ def native_lines(store, *, only_done: bool = False, page: int = 200) -> Iterator
             failed.append(exc)
             return "{}"
 
+    # Names of this call's own: replacing a function fails while any statement of the connection
+    # is running (another export or a cursor not read to its end), and each call has its own
+    # ``failed``.
+    n = next(_calls)
+    score_fn, notes_fn = f"marginalia_score_{n}", f"marginalia_notes_{n}"
     conn = store.conn
-    conn.create_function("marginalia_score", 1, score, deterministic=True)
-    conn.create_function("marginalia_notes", 2, notes, deterministic=True)
-    rows = conn.execute(_documents_sql(only_done), {"who": store.annotator})
+    conn.create_function(score_fn, 1, score, deterministic=True)
+    conn.create_function(notes_fn, 2, notes, deterministic=True)
+    sql = _documents_sql(only_done).replace("marginalia_score(", score_fn + "(").replace("marginalia_notes(", notes_fn + "(")
+    rows = None
     try:
+        rows = conn.execute(sql, {"who": store.annotator})
         while True:
             chunk = rows.fetchmany(page)
             if failed:
@@ -158,4 +169,10 @@ def native_lines(store, *, only_done: bool = False, page: int = 200) -> Iterator
                     json_record(json.loads(meta), doc_id)  # refuses a NaN an earlier version stored
                 yield doc_id, line
     finally:
-        rows.close()
+        try:
+            if rows is not None:
+                rows.close()
+            for name, arity in ((score_fn, 1), (notes_fn, 2)):
+                conn.create_function(name, arity, None)
+        except sqlite3.Error:  # a statement still running (the function stays, unused), or closed
+            pass

@@ -134,6 +134,15 @@ def test_the_lines_are_one_state_while_another_connection_writes(database):
         assert len(list(native_lines(store))) == len(whole) - 1
 
 
+def test_two_exports_read_at_once_on_one_connection_each_get_every_line(database):
+    with Store.open(str(database), "tester", create=False) as store:
+        whole = list(native_lines(store))
+        first = native_lines(store, page=1)
+        read = [next(first)]
+        assert list(native_lines(store, page=2)) == whole
+        assert read + list(first) == whole
+
+
 def test_the_written_file_has_one_line_per_document_for_every_reader(database, tmp_path):
     """Unicode's line breaks inside strings are escaped in the file (str.splitlines splits on them)."""
     with Store.open(str(database), "tester", create=False) as store:
