@@ -167,14 +167,25 @@ class BackgroundCheck:
     """PRAGMA quick_check of a large database file on a thread of its own, with a read-only
     connection of its own (SQLite's: no descriptor of ours), while the window shows. The store
     waits for it before its first write, so a damaged file is still never written to: only the
-    refusal comes a moment later (the window says it, and closes)."""
+    refusal comes a moment later (the window says it, and closes).
+
+    Made idle: ``start`` begins it (the window does, once its first paint is over: on a loaded
+    machine the check's reading of a large file took CPU from the start-up), and the first write
+    starts it if nobody did."""
 
     def __init__(self, path: str):
         import threading
         self.path = path
         self.problem: str | None = None
         self._done = threading.Event()
-        threading.Thread(target=self._run, name="quick-check", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
+        self._starting = threading.Lock()
+
+    def start(self) -> None:
+        """Begin the check on its thread; once only, whoever asks first."""
+        with self._starting:
+            if self._thread.ident is None:
+                self._thread.start()
 
     def _run(self) -> None:
         conn = None
@@ -196,6 +207,7 @@ class BackgroundCheck:
 
     def wait(self) -> None:
         """Return once the file is found sound; StoreError (naming the damage) otherwise."""
+        self.start()
         self._done.wait()
         if self.problem:
             raise StoreError(self.problem)

@@ -99,7 +99,8 @@ class Store:
              read_only: bool = False, check_later: bool = False) -> "Store":
         """``read_only``: for commands that only read (any write then fails, changing nothing).
         ``check_later``: the window's start-up; a large file is checked for damage while it
-        shows, and the first write waits for that check (``store.database.BackgroundCheck``)."""
+        shows (begun by ``pending_check.start()``, or by the first write, which waits for that
+        check: ``store.database.BackgroundCheck``)."""
         store = cls(open_database(path, create=create and not read_only, read_only=read_only,
                                   check_later=check_later), annotator, path)
         if store.schema_version() is None and not read_only:

@@ -1,7 +1,8 @@
 """Telling the person when the database file the window opened turns out to be damaged.
 
-A large file is checked page by page while the window shows (store.database.BackgroundCheck);
-nothing is written to it until the check is over. Found damaged, the window says so (naming
+A large file is checked page by page while the window shows (store.database.BackgroundCheck),
+begun once the window's first paint is over (or a second after it was shown, for a window that
+does not paint, minimised); nothing is written to it until the check is over. Found damaged, the window says so (naming
 the damage, as the commands do) and closes, leaving the file as it was.
 """
 from __future__ import annotations
@@ -11,15 +12,20 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from .after_paint import after_first_paint
 from .startup import headless
 
 POLL_MS = 100
+#: A window that has not painted by then (shown minimised) has its file checked all the same.
+START_AT_LATEST_MS = 1000
 
 
 def watch(window, store) -> None:
     check = store.pending_check
     if check is None:
         return
+    after_first_paint(window, check.start)
+    QTimer.singleShot(START_AT_LATEST_MS, window, check.start)
     timer = QTimer(window, interval=POLL_MS)
 
     def look() -> None:

@@ -11,11 +11,13 @@ import sqlite3
 import time
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from annotate.errors import MarginaliaError
 from annotate.worktime import ActiveTime
 from store import work_time
+
+from .after_paint import after_first_paint
 
 # A key bound to an action reaches the application only as a ShortcutOverride (the shortcut
 # takes the press itself), so that counts as a sign of activity too.
@@ -36,7 +38,18 @@ class WorkClock(QObject):
         self._saver = QTimer(self, interval=SAVE_EVERY_MS)
         self._saver.timeout.connect(self.save)
         self._saver.start()
-        QApplication.instance().installEventFilter(self)
+        self._stopped = False
+        # An application-wide filter in Python sees every event of the start (thousands, before
+        # a key can be pressed): it listens once the window's first paint is over.
+        if isinstance(parent, QWidget):
+            after_first_paint(parent, self.listen)
+        else:
+            self.listen()
+
+    def listen(self) -> None:
+        """Count keys, clicks and scrolls from now on (until ``stop``)."""
+        if not self._stopped:
+            QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
         if event.type() in ACTIVITY:
@@ -67,6 +80,7 @@ class WorkClock(QObject):
             self.last_error = str(exc)
 
     def stop(self) -> None:
+        self._stopped = True
         self.save()
         self._saver.stop()
         app = QApplication.instance()

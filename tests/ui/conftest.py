@@ -9,6 +9,7 @@ from annotate.model import AnnotatedDocument, Annotations, Document, Span
 @pytest.fixture
 def make_window(qtbot, store):
     """Open the window on documents (text, suggestions) added to the test database."""
+    from ui.after_paint import first_paint_over
     from ui.main_window import MainWindow
 
     def make(docs: list[tuple[str, str, list[Span]]], open_id: str | None = None) -> MainWindow:
@@ -22,6 +23,8 @@ def make_window(qtbot, store):
         # Window shortcuts only fire in the active window.
         with qtbot.waitActive(window):
             window.activateWindow()
+        # As a person sees it: painted, and what waits for the first paint (the work clock) begun.
+        qtbot.waitUntil(lambda: first_paint_over(window))
         window.open_document(open_id or docs[0][0])
         window.view.setFocus()
         return window
