@@ -56,3 +56,23 @@ def test_the_window_says_a_damaged_file_is_damaged_and_closes(qtbot, damaged, ca
     assert "the database is damaged" in capsys.readouterr().err  # offscreen: said on stderr
     session.close()
     assert snapshot(damaged)[0] == before[0]
+
+
+def test_the_window_begins_the_check_once_its_first_paint_is_over(qtbot, tmp_path, real_db, monkeypatch):  # noqa: F811
+    """The check reads the whole file: begun before the first paint, it took CPU from the start."""
+    from ui.after_paint import first_paint_over
+    from ui.session import Session
+    monkeypatch.setattr(database, "CHECK_AT_OPEN_BELOW", 0)
+    path = tmp_path / "sound.db"
+    path.write_bytes(real_db.read_bytes())
+    session = Session(given="ana")
+    assert session.open(path)
+    try:
+        check = session.store.pending_check
+        assert check is not None and check._thread.ident is None  # shown, not painted yet: not begun
+        qtbot.waitUntil(lambda: first_paint_over(session.window), timeout=10_000)
+        assert check._thread.ident is not None
+        qtbot.waitUntil(lambda: session.store.known_sound(), timeout=20_000)
+        assert session.window.isVisible()
+    finally:
+        session.close()
