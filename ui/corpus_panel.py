@@ -34,7 +34,10 @@ class DocumentListModel(QAbstractTableModel):
 
     COLUMNS = ("Document", "Status", "Suggestions")
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, *, count_later: bool = False):
+        """``count_later``: the corpus is counted by ``count`` (the window calls it after its
+        first paint: a count over a large cold file is a read of a whole index), or when the
+        progress is first needed."""
         super().__init__(parent)
         self.store = store
         self.rows: list[queries.DocumentRow] = []
@@ -123,7 +126,10 @@ def _reload_one(store, doc_id: str) -> queries.DocumentRow | None:
 class CorpusPanel(QWidget):
     documentActivated = Signal(str)
 
-    def __init__(self, store, parent=None):
+    def __init__(self, store, parent=None, *, count_later: bool = False):
+        """``count_later``: the corpus is counted by ``count`` (the window calls it after its
+        first paint: a count over a large cold file is a read of a whole index), or when the
+        progress is first needed."""
         super().__init__(parent)
         self.store = store
         self.search = QLineEdit(placeholderText="Search text or title…")
@@ -178,13 +184,13 @@ class CorpusPanel(QWidget):
         self.table.clicked.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self.table.activated.connect(lambda index: self.documentActivated.emit(self.model.rows[index.row()].id))
         self.search_keys = _SearchKeys(self)
-        self._total = 0
+        self._total: int | None = None  # None: not counted yet
         # Documents imported since the search index was last brought up to date are folded in a
         # slice at a time while the window is idle (searches stay correct meanwhile).
         self._search_sync = QTimer(self, interval=20)
         self._search_sync.timeout.connect(self._sync_search_slice)
         self._ended = False
-        self.reload()
+        self.reload(count=not count_later)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.end()
@@ -207,17 +213,31 @@ class CorpusPanel(QWidget):
         self.model.order = self.order.currentData()
         self.reload()
 
-    def reload(self) -> None:
-        """Everything again (after an import, a pre-annotation run, a filter): the only place
-        the corpus is counted."""
+    def reload(self, *, count: bool = True) -> None:
+        """Everything again (after an import, a pre-annotation run, a filter): with ``count``,
+        the place the corpus is counted."""
         if self._ended:
             return
         self.model.reload()
-        done, self._total = queries.progress(self.store.conn, self.store.annotator)
-        self._show_progress(done)
+        if count:
+            self.count()
         self._sync_search_slice()
 
+    def count(self) -> None:
+        """Count the corpus and show the progress, "done / total"."""
+        if self._ended:
+            return
+        done, self._total = queries.progress(self.store.conn, self.store.annotator)
+        self._show_progress(done)
+
+    def count_if_not_yet(self) -> None:
+        if self._total is None:
+            self.count()
+
     def update_progress(self) -> None:
+        if self._total is None:
+            self.count()
+            return
         self._show_progress(queries.done_count(self.store.conn, self.store.annotator))
 
     def _show_progress(self, done: int) -> None:

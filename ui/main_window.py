@@ -15,6 +15,7 @@ from annotate.model import CLAIM, DONE, SKIPPED, SUGGESTED
 from annotate.tokens import nudge, snap_to_tokens
 
 from . import actions
+from .after_paint import after_first_paint
 from .article_view import ArticleView
 from .bulk_review import BulkReview
 from .corpus_panel import CorpusPanel
@@ -58,7 +59,9 @@ class MainWindow(SidePanels, StructureActions, BulkReview, FileActions, ModelAct
         self.preannotation = self.dashboard = self.adjudication = self.shortcuts_dialog = None
         self.closed = False  # once closed, nothing deferred starts work on the store
 
-        self.corpus = CorpusPanel(store)
+        # Counted once the first paint is over (ui/after_paint.py): the count reads a whole index.
+        self.corpus = CorpusPanel(store, count_later=True)
+        after_first_paint(self, self.corpus.count_if_not_yet)
         self.view = ArticleView()
         self.inspector = Inspector()
         splitter = QSplitter()
