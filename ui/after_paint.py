@@ -29,6 +29,9 @@ class _FirstPaint(QObject):
         return False
 
     def run(self) -> None:
+        if not self.window.isVisible():  # closed (or hidden) since that paint: wait for the next one
+            self.window.installEventFilter(self)
+            return
         self.painted = True
         calls, self.calls = self.calls, []
         for call in calls:
@@ -37,7 +40,7 @@ class _FirstPaint(QObject):
 
 def after_first_paint(window: QWidget, call: Callable[[], None]) -> None:
     """Call ``call`` once the window's first paint is over (at once, if it is over already). A
-    window deleted first calls nothing."""
+    window deleted or closed first calls nothing."""
     hook = getattr(window, "_first_paint_hook", None)
     if hook is None:
         hook = window._first_paint_hook = _FirstPaint(window)

@@ -97,28 +97,32 @@ def screenshot(store, *, doc_id: str | None, out: Path, theme: str = "light", wi
             raise InputError(f"--select: no annotation {select!r} in document {shown!r}")
     app = _application()
     window = open_window(store, doc_id=doc_id, theme=theme)
-    window.resize(width, height)
-    window.show()
-    if window.tags_action.isChecked() != tags:  # as asked, whatever the person last chose
-        window.tags_action.setChecked(tags)
-        window.view.set_tags(tags)
-    if arcs:
-        window.arcs_action.setChecked(True)
-        window.toggle_arcs()
-    if tab:
-        names = [window.inspector.tabText(k).replace("&", "") for k in range(window.inspector.count())]
-        if tab not in names:
-            raise InputError(f"--tab: no inspector tab {tab!r} (there are {', '.join(names)})")
-        window.inspector.setCurrentIndex(names.index(tab))
-    if select:
-        window.select_annotation(select)
-        for _ in range(3):
+    # Closed on every way out: a window left open on a refused --tab would outlive its store.
+    try:
+        window.resize(width, height)
+        window.show()
+        if window.tags_action.isChecked() != tags:  # as asked, whatever the person last chose
+            window.tags_action.setChecked(tags)
+            window.view.set_tags(tags)
+        if arcs:
+            window.arcs_action.setChecked(True)
+            window.toggle_arcs()
+        if tab:
+            names = [window.inspector.tabText(k).replace("&", "") for k in range(window.inspector.count())]
+            if tab not in names:
+                raise InputError(f"--tab: no inspector tab {tab!r} (there are {', '.join(names)})")
+            window.inspector.setCurrentIndex(names.index(tab))
+        if select:
+            window.select_annotation(select)
+            for _ in range(3):
+                app.processEvents()
+            window.view.centerCursor()  # the selection with the lines around it, not at an edge
+        for _ in range(5):
             app.processEvents()
-        window.view.centerCursor()  # the selection with the lines around it, not at an edge
-    for _ in range(5):
-        app.processEvents()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(out)):
-        raise OSError(f"could not write {out}")
-    window.close()
+        window.corpus.count_if_not_yet()  # on a screen, counted after the first paint; the picture shows it
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(out)):
+            raise OSError(f"could not write {out}")
+    finally:
+        window.close()
     return out

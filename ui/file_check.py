@@ -25,7 +25,7 @@ def watch(window, store) -> None:
     if check is None:
         return
     after_first_paint(window, check.start)
-    QTimer.singleShot(START_AT_LATEST_MS, window, check.start)
+    QTimer.singleShot(START_AT_LATEST_MS, window, lambda: window.isVisible() and check.start())
     timer = QTimer(window, interval=POLL_MS)
 
     def look() -> None:
