@@ -5,6 +5,7 @@ The text goes in through ``setPlainText`` only: it is never parsed as HTML or ri
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
@@ -19,6 +20,14 @@ from .line_painter import paint as paint_lines
 from .offsets import OffsetMap
 from .span_marks import SpanMarks
 from .theme import LIGHT, Theme, article_font
+
+
+#: Characters with which a line may not read left to right a character per cluster: combining
+#: marks, the right-to-left scripts and everything from U+0590 on but Latin Extended Additional,
+#: Greek Extended and general punctuation (its bidi controls excepted). Lines holding none have
+#: their fills drawn by ui.line_painter from cursor positions.
+_NOT_SIMPLE = re.compile("[\u0300-\u036f\u0483-\u0489\u0590-\u1dff\u200e\u200f\u202a-\u202e\u2066-\u2069"
+                         "\u2070-\U0010ffff]")
 
 
 class ArticleView(QPlainTextEdit):
@@ -234,7 +243,11 @@ class ArticleView(QPlainTextEdit):
         # Qt's own paint, a line at a time, each line with the highlights found for it now; then
         # the tags and underlines of the lines painted.
         self.marks.start_paint()
-        self.painted = paint_lines(self, event, self.highlighter.ranges_in, self.marks.draw_line)
+        self.painted = paint_lines(self, event, self.highlighter.ranges_in, self.marks.draw_line, self._left_to_right)
+
+    def _left_to_right(self, qt_start: int, qt_end: int) -> bool:
+        offsets = self.offsets
+        return _NOT_SIMPLE.search(self.text, offsets.from_qt(qt_start), offsets.from_qt(qt_end)) is None
 
     def changeEvent(self, event) -> None:  # noqa: N802
         marks = getattr(self, "marks", None)  # a font is set before the marks exist

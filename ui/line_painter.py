@@ -20,13 +20,19 @@ _EDGE = 1 / 32
 #: Lines with no highlight, mark or selection are drawn a run at a time (False: each alone, the
 #: reference the tests compare the runs' pixels with).
 PLAIN_RUNS = True
+#: Lines whose highlights only fill are filled here and their text drawn with the plain runs
+#: (False: by Qt's selection drawing, the reference the tests compare the pixels with).
+OWN_FILLS = True
+_BACKGROUND = QTextFormat.Property.BackgroundBrush
 
 
-def paint(view, event, highlights, decorate=None) -> list[tuple[int, int, object]]:
+def paint(view, event, highlights, decorate=None, left_to_right=None) -> list[tuple[int, int, object]]:
     """Paint ``view``'s viewport for ``event``, with ``highlights(qt_start, qt_end)`` giving
     each line's (Qt start, Qt end, format) ranges; returns the ranges drawn. ``decorate(painter,
     layout, line, origin, line top, qt start, qt end, block position)`` then draws over each line
-    painted, once all are (a mark may reach into the room between lines)."""
+    painted, once all are (a mark may reach into the room between lines). ``left_to_right(qt
+    start, qt end)`` says whether a stretch of text is laid out in one direction, a character per
+    cluster, as its fills are then drawn here (see _fills); without it Qt draws them all."""
     viewport = view.viewport()
     painter = QPainter(viewport)
     offset = view.contentOffset()
@@ -50,7 +56,7 @@ def paint(view, event, highlights, decorate=None) -> list[tuple[int, int, object
     while block.isValid():
         rect = view.blockBoundingRect(block).translated(offset)
         if block.isVisible() and rect.bottom() >= clip.top() and rect.top() <= clip.bottom():
-            _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines)
+            _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines, left_to_right)
             position, length = block.position(), block.length()
             if position <= caret < position + length:
                 block.layout().drawCursor(painter, offset, caret - position, view.cursorWidth())
@@ -66,7 +72,8 @@ def paint(view, event, highlights, decorate=None) -> list[tuple[int, int, object
     return drawn
 
 
-def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines=None) -> None:
+def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_lines=None,
+                 left_to_right=None) -> None:
     layout = block.layout()
     count = layout.lineCount()
     if not count:
@@ -80,6 +87,8 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
     position = block.position()
     # The lines on screen, each with its ranges: (line, its top, Qt start, Qt end, ranges).
     lines = []
+    fills = {}  # line index in ``lines``: its fills, drawn here (see _fills)
+    left = offset.x() + layout.position().x()
     index = first_line_below(layout, clip.top() - top)
     while index < count:
         line = layout.lineAt(index)
@@ -96,6 +105,11 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         for qt_start, qt_end, fmt in over:
             if qt_start < end and start < qt_end:
                 ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
+        if ranges and OWN_FILLS and left_to_right is not None:
+            own = _fills(line, line_top, left, clip, ranges, index == count - 1, left_to_right, position)
+            if own is not None:
+                fills[len(lines)] = own
+                ranges = []
         lines.append((line, line_top, start, end, ranges))
         index += 1
     if not lines:
@@ -114,6 +128,9 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         painter.save()
         painter.setClipRect(QRectF(clip.left(), min(run_top, above), clip.width(), bottom - min(run_top, above)),
                             Qt.ClipOperation.IntersectClip)
+        for i in range(first, last + 1):
+            for rect, brush in fills.get(i, ()):
+                painter.fillRect(rect, brush)
         layout.draw(painter, offset, lines[first][4],
                     QRectF(clip.left(), run_top + _EDGE, clip.width(), bottom - run_top - 2 * _EDGE))
         painter.restore()
@@ -122,6 +139,49 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         origin = QPointF(offset.x() + layout.position().x(), top)
         for line, line_top, start, end, _ranges in lines:
             painted_lines.append((layout, line, origin, line_top, start, end, position))
+
+
+def _fills(line, line_top, left, clip, ranges, last, left_to_right, position):
+    """The (rect, brush) fills Qt's selection drawing would make of ``ranges`` on ``line``, when
+    each only fills (no text colour, line or outline) and the line reads left to right; else None.
+    Qt fills each range's x-extent over the line's height, cut to the line's text and to the clip
+    ``_paint_block`` hands it for a line drawn alone; the text is then drawn once, with the plain
+    lines, instead of again under each range's clip path (50 us a line and 14 us a range)."""
+    line_start = line.textStart()
+    line_end = line_start + line.textLength()
+    if not left_to_right(position + line_start, position + line_end):
+        return None
+    natural = line.naturalTextRect()
+    height = line.height()
+    # The line's rect cut to the clip of a line drawn alone (QRectF &: the larger top-left, the
+    # smaller bottom-right).
+    box_left = max(left + natural.x(), float(clip.left()))
+    box_right = min(left + natural.x() + natural.width(), float(clip.left() + clip.width()))
+    box_top = line_top + _EDGE
+    box_bottom = line_top + height - _EDGE
+    text_end = left + natural.x() + line.horizontalAdvance()  # where its trailing white space starts
+    own = []
+    for fmt_range in ranges:
+        fmt = fmt_range.format
+        if fmt.propertyCount() != 1 or not fmt.hasProperty(_BACKGROUND):
+            return None
+        start, end = fmt_range.start, fmt_range.start + fmt_range.length
+        if start < line_start or end > line_end:  # the paragraph separator: Qt adds a mark after it
+            return None
+        x_start = left + line.cursorToX(start)[0]
+        x_end = left + line.cursorToX(end)[0]
+        if x_end > text_end:  # into the white space a line ends with: Qt leaves it unfilled...
+            if last:  # ...but for a mark after the paragraph's text
+                return None
+            x_end = text_end
+        if x_end <= x_start:
+            continue
+        x0, x1 = max(x_start, box_left), min(x_end, box_right)
+        if x1 <= x0 or box_bottom <= box_top:
+            continue
+        # Grown to whole pixels, as Qt does (QRectF.toAlignedRect).
+        own.append((QRectF(x0, box_top, x1 - x0, box_bottom - box_top).toAlignedRect(), fmt.background()))
+    return own
 
 
 def _draws(lines) -> list[tuple[int, int]]:

@@ -1,0 +1,150 @@
+"""Lines whose highlights only fill have the fills drawn by ui.line_painter and their text drawn
+with the plain runs (ui.line_painter.OWN_FILLS): the viewport's pixels are the same as Qt's
+selection drawing of the same ranges, whatever else is on screen."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage, QRegion, QTextCursor
+
+from annotate.model import CLAIM, Relation, Span
+from ui import line_painter
+from ui.article_view import ArticleView
+from ui.theme import DARK, LIGHT
+
+COLORS = {"GPE": "#009E73", "PERSON": "#E69F00", "ORG": "#56B4E9"}
+WORDS = ("the ministry said talks between the delegations on a ceasefire would continue despite "
+         "disagreements over the methodology of Çavuşoğlu's negotiations in İstanbul").split()
+NAMES = [("Turkey", "GPE"), ("Russia", "GPE"), ("Libya", "GPE"), ("Khalifa Haftar", "PERSON"), ("NATO", "ORG")]
+
+
+def article() -> tuple[str, dict[str, Span]]:
+    """Paragraphs dense with entities (suggested ones striped), nested and crossing spans, spans
+    that take the space after them (so some end in a line's trailing space) or run over a
+    paragraph break, a claim, and a right-to-left line (left to Qt)."""
+    rng = random.Random(5)
+    parts, spans, length = [], [], 0
+    for n in range(700):
+        if rng.random() < 0.3:
+            word, label = rng.choice(NAMES)
+            end = length + len(word) + (1 if rng.random() < 0.3 else 0)
+            spans.append(Span(f"e{n}", length, end, label, decision=rng.choice(["suggested", "accepted"]),
+                              score=0.8))
+        else:
+            word = rng.choice(WORDS)
+        sep = "\n\n" if n % 120 == 119 else " "
+        parts.append(word + sep)
+        length += len(word) + len(sep)
+    text = "".join(parts)
+    first = spans[3]
+    spans.append(Span("outer", first.start - 12, first.end + 9, "ORG"))  # nests one: underlines
+    spans.append(Span("cross", first.end - 2, first.end + 20, "PERSON"))  # crosses it
+    at = text.index("\n\n")
+    spans.append(Span("over-break", at - 8, at + 10, "GPE"))
+    spans.append(Span("claim", spans[20].start, spans[24].end, "CLAIM", layer=CLAIM))
+    text += "ثم قال «مرحبا» to Turkey and Russia.\n"
+    at = text.index("Turkey", len(text) - 30)
+    spans.append(Span("rtl-line", at, at + 6, "GPE"))
+    return text, {s.id: s for s in spans}
+
+
+def image(view: ArticleView, region: QRegion | None = None) -> QImage:
+    shot = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+    shot.fill(0)
+    if region is None:
+        view.viewport().render(shot)
+    else:
+        view.viewport().render(shot, QPoint(), region)
+    return shot
+
+
+def both_ways(view: ArticleView, monkeypatch, region: QRegion | None = None) -> tuple[QImage, QImage, int, int]:
+    """The viewport with fills drawn here and by Qt; and how many lines took each way here."""
+    taken = []
+    fills = line_painter._fills
+
+    def spied(*args):
+        found = fills(*args)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(line_painter, "_fills", spied)
+    monkeypatch.setattr(line_painter, "OWN_FILLS", True)
+    own = image(view, region)
+    monkeypatch.setattr(line_painter, "OWN_FILLS", False)
+    qt = image(view, region)
+    monkeypatch.setattr(line_painter, "OWN_FILLS", True)
+    return own, qt, taken.count(True), taken.count(False)
+
+
+@pytest.fixture
+def view(qtbot):
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.configure(LIGHT, COLORS)
+    view.resize(700, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    text, spans = article()
+    view.show_document(text, list(spans.values()))
+    view.spans_by_id = spans
+    return view
+
+
+def scroll_to(view: ArticleView, span_id: str) -> None:
+    cursor = view.textCursor()
+    cursor.setPosition(view.highlighter.qt_range(span_id)[0])
+    view.setTextCursor(cursor)
+    view.centerCursor()
+
+
+def test_own_fills_paint_the_pixels_of_qts_selection_drawing(view, monkeypatch):
+    own, qt, mine, left = both_ways(view, monkeypatch)
+    assert mine > 10, "the fills were not drawn here: the fast path was not taken"
+    assert own == qt
+    without = QImage(own)
+    monkeypatch.setattr(view.highlighter, "ranges_in", lambda start, end: [])
+    view.viewport().update()
+    assert image(view) != without, "an empty comparison: no highlight on screen"
+
+
+def test_lines_qt_must_draw_are_left_to_it(view, monkeypatch):
+    # The claim (an underline), a paragraph break inside a span, the right-to-left line.
+    for span_id in ("claim", "over-break", "rtl-line"):
+        scroll_to(view, span_id)
+        own, qt, mine, left = both_ways(view, monkeypatch)
+        assert left and mine, span_id
+        assert own == qt, span_id
+
+
+def test_with_selection_marks_tags_arcs_dark_theme_zoom_and_a_partial_update(view, monkeypatch):
+    cursor = view.textCursor()
+    cursor.setPosition(300)
+    cursor.setPosition(900, QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+    view.set_selected("e10", scroll=False)
+    view.set_marked(["e15", "outer"])
+    own, qt, mine, left = both_ways(view, monkeypatch)
+    assert mine and left and own == qt
+
+    view.set_tags(True)  # room above every line: lines no longer on whole pixels
+    own, qt, mine, left = both_ways(view, monkeypatch)
+    assert mine and own == qt
+
+    view.arcs.set_enabled(True)
+    view.show_arcs_of(view.spans_by_id, {"r1": Relation("r1", "e3", "cross", "MEETS", origin="test")}, {})
+    own, qt, mine, left = both_ways(view, monkeypatch)
+    assert mine and own == qt
+
+    view.configure(DARK, COLORS)
+    view.zoomIn(3)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)
+    own, qt, mine, left = both_ways(view, monkeypatch)
+    assert mine and own == qt
+
+    # Only part of the viewport repainted: a clip starting and ending inside lines and words.
+    part = QRegion(QRect(97, 57, 401, 213))
+    own, qt, mine, left = both_ways(view, monkeypatch, part)
+    assert mine and own == qt
