@@ -22,17 +22,24 @@ from .offsets import OffsetMap
 from .theme import LIGHT, Theme, segment_format
 
 
+_START, _END = attrgetter("start"), attrgetter("end")
+
+
 class SpanHighlighter:
     def __init__(self, view):
         self.view = view
         self.theme: Theme = LIGHT
         self.colors: dict[str, str] = {}
         self.offsets = OffsetMap("")
-        self._spans: dict[str, Span] = {}
-        # Parallel lists ordered by start: bisection over plain ints, no tuples to build.
+        # Parallel lists ordered by start: bisection over plain ints, the spans themselves beside.
+        # Rejected spans stay in them, skipped where found: dropping them on open would be one
+        # more pass over every span.
         self._starts: list[int] = []
-        self._ids: list[str] = []
+        self._sorted: list[Span] = []
         self._longest = 0
+        # By id: every span in the lists, and the shown ones; made when first asked for.
+        self._all: dict[str, Span] | None = None
+        self._shown: dict[str, Span] | None = None
         self._formats: dict[tuple, object] = {}
 
     def configure(self, theme: Theme, colors: dict[str, str]) -> None:
@@ -42,50 +49,62 @@ class SpanHighlighter:
 
     def set_spans(self, offsets: OffsetMap, spans: list[Span]) -> None:
         self.offsets = offsets
-        kept = [s for s in spans if s.decision != REJECTED]
-        # map/zip keep the loops in C: this runs for every document opened, 10,000 spans or not.
-        starts = list(map(attrgetter("start"), kept))
-        ids = list(map(attrgetter("id"), kept))
-        self._spans = dict(zip(ids, kept))
+        # Two passes over the spans, in C (map): this runs for every document opened, just after
+        # Qt laid its text out, when 10,000 spans are out of the CPU's caches and each pass over
+        # them costs a millisecond or more; the id table waits until something asks for it.
+        spans = list(spans)
+        starts = list(map(_START, spans))
         # Ordered by start only (ids within one start in any order); usually already sorted, O(n).
         if not all(map(le, starts, islice(starts, 1, None))):  # the store sends them in order
             order = sorted(range(len(starts)), key=starts.__getitem__)
-            starts, ids = [starts[i] for i in order], [ids[i] for i in order]
-        self._starts, self._ids = starts, ids
-        self._longest = max(map(sub, map(attrgetter("end"), kept), starts), default=0)
+            starts, spans = [starts[i] for i in order], [spans[i] for i in order]
+        self._starts, self._sorted = starts, spans
+        self._longest = max(map(sub, map(_END, spans), starts), default=0)
+        self._all = self._shown = None
         self.view.viewport().update()
 
     def spans(self) -> dict[str, Span]:
-        return self._spans
+        """The spans shown (all but the rejected ones), by id."""
+        if self._shown is None:
+            self._shown = {s.id: s for s in self._sorted if s.decision != REJECTED}
+        return self._shown
+
+    def _by_id(self) -> dict[str, Span]:
+        if self._all is None:
+            self._all = {s.id: s for s in self._sorted}
+        return self._all
 
     def qt_range(self, span_id: str) -> tuple[int, int] | None:
-        span = self._spans.get(span_id)
+        span = self.spans().get(span_id)
         return None if span is None else (self.offsets.to_qt(span.start), self.offsets.to_qt_end(span.end))
 
     def update_spans(self, changed: dict[str, Span | None]) -> None:
         """Apply changed spans (None: gone); the next paint draws them."""
+        shown = self.spans()
         if len(changed) > 64:  # accept-all, its undo: index the whole document again, in C
-            spans = dict(self._spans)
+            spans = dict(shown)
             for span_id, span in changed.items():
                 spans.pop(span_id, None)
                 if span is not None:
                     spans[span_id] = span
-            self.set_spans(self.offsets, sorted(spans.values(), key=attrgetter("start")))
+            self.set_spans(self.offsets, sorted(spans.values(), key=_START))
             return
+        listed = self._by_id()
         for span_id, span in changed.items():
-            old = self._spans.pop(span_id, None)
+            shown.pop(span_id, None)
+            old = listed.pop(span_id, None)
             if old is not None:
                 index = bisect_left(self._starts, old.start)
                 while index < len(self._starts) and self._starts[index] == old.start:
-                    if self._ids[index] == span_id:
-                        del self._starts[index], self._ids[index]
+                    if self._sorted[index].id == span_id:
+                        del self._starts[index], self._sorted[index]
                         break
                     index += 1
             if span is not None and span.decision != REJECTED:
-                self._spans[span_id] = span
+                shown[span_id] = listed[span_id] = span
                 index = bisect_right(self._starts, span.start)
                 self._starts.insert(index, span.start)
-                self._ids.insert(index, span_id)
+                self._sorted.insert(index, span)
                 self._longest = max(self._longest, span.end - span.start)
         self.view.viewport().update()
 
@@ -93,11 +112,13 @@ class SpanHighlighter:
         """(Qt start, Qt end, format) of the highlights between two Qt positions, cut to them."""
         to_qt, to_qt_end = self.offsets.to_qt, self.offsets.to_qt_end
         pieces = []
-        for span in self._spans_between(self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end) + 1):
+        found = self._spans_between(self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end) + 1)
+        for span in found:
             start, end = max(to_qt(span.start), qt_start), min(to_qt_end(span.end), qt_end)
             if start < end:
                 pieces.append((start, end, span.id))
-        return [(segment.start, segment.end, self._format([self._spans[i] for i in segment.covering]))
+        by_id = {span.id: span for span in found}
+        return [(segment.start, segment.end, self._format([by_id[i] for i in segment.covering]))
                 for segment in segments(pieces)]
 
     def _format(self, covering: list[Span]):
@@ -117,9 +138,4 @@ class SpanHighlighter:
     def _spans_between(self, start: int, end: int) -> list[Span]:
         low = bisect_left(self._starts, start - self._longest)
         high = bisect_left(self._starts, end)
-        found = []
-        for span_id in self._ids[low:high]:
-            span = self._spans[span_id]
-            if span.end > start:
-                found.append(span)
-        return found
+        return [span for span in self._sorted[low:high] if span.end > start and span.decision != REJECTED]

@@ -1,0 +1,65 @@
+"""The view's index of spans (ui.highlighter): rejected spans handed to it are never drawn,
+hovered or listed, before or after edits, one at a time or in bulk."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from annotate.model import Span
+from ui.article_view import ArticleView
+from ui.theme import LIGHT
+
+TEXT = "Turkey and Russia met in Libya. " * 40
+
+
+@pytest.fixture
+def view(qtbot):
+    view = ArticleView()
+    qtbot.addWidget(view)
+    view.configure(LIGHT, {"GPE": "#009E73"})
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def spans_of(text: str) -> list[Span]:
+    found, at, n = [], 0, 0
+    for word in ("Turkey", "Russia", "Libya") * 40:
+        at = text.index(word, at)
+        found.append(Span(f"s{n}", at, at + len(word), "GPE", decision="suggested", score=0.5))
+        at, n = at + len(word), n + 1
+    return found
+
+
+def drawn(view: ArticleView) -> list[tuple[int, int]]:
+    view.viewport().repaint()
+    return sorted((view.offsets.from_qt(a), view.offsets.from_qt(b)) for a, b, _ in view.painted)
+
+
+def test_rejected_spans_are_not_drawn_hovered_or_listed(view):
+    spans = spans_of(TEXT)
+    rejected = replace(spans[1], decision="rejected")
+    spans[1] = rejected
+    view.show_document(TEXT, list(reversed(spans)))  # out of order, too
+    shown = [(s.start, s.end) for s in spans if s is not rejected]
+    assert [r for r in drawn(view) if r[0] < 200] == [r for r in shown if r[0] < 200]
+    assert "s1" not in view.highlighter.spans() and "s0" in view.highlighter.spans()
+    assert view.spans_at(rejected.start + 1) == []
+    assert view.highlighter.qt_range("s1") is None
+
+    # Taken back (undo of the rejection): drawn once; rejected again: gone.
+    view.update_spans({"s1": replace(rejected, decision="suggested")})
+    assert drawn(view).count((rejected.start, rejected.end)) == 1
+    assert [s.id for s in view.spans_at(rejected.start + 1)] == ["s1"]
+    view.update_spans({"s1": rejected})
+    assert (rejected.start, rejected.end) not in drawn(view)
+    assert "s1" not in view.highlighter.spans()
+
+    # In bulk (accept-all and its undo index everything again).
+    everything = {s.id: replace(s, decision="accepted") for s in spans}
+    view.update_spans(everything)
+    assert drawn(view).count((rejected.start, rejected.end)) == 1
+    view.update_spans({s.id: (None if s.id == "s0" else replace(s, decision="rejected")) for s in spans})
+    assert drawn(view) == [] and view.highlighter.spans() == {}
