@@ -98,18 +98,19 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
         start = position + line.textStart()
         # The last line owns the paragraph separator, as in Qt's own selection drawing.
         end = start + line.textLength() + (1 if index == count - 1 else 0)
-        ranges = []
-        for qt_start, qt_end, fmt in highlights(start, end):
-            ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
-            drawn.append((qt_start, qt_end, fmt))
-        for qt_start, qt_end, fmt in over:
-            if qt_start < end and start < qt_end:
-                ranges.append(_format_range(qt_start - position, qt_end - qt_start, fmt))
-        if ranges and OWN_FILLS and left_to_right is not None:
-            own = _fills(line, line_top, left, clip, ranges, index == count - 1, left_to_right, position)
-            if own is not None:
-                fills[len(lines)] = own
-                ranges = []
+        found = highlights(start, end)
+        drawn += found
+        if over:
+            found = found + [(qt_start, qt_end, fmt) for qt_start, qt_end, fmt in over
+                             if qt_start < end and start < qt_end]
+        own = None
+        if found and OWN_FILLS and left_to_right is not None:
+            own = _fills(line, line_top, left, clip, found, index == count - 1, left_to_right, position)
+        if own is not None:
+            fills[len(lines)] = own
+            ranges = []
+        else:
+            ranges = [_format_range(qt_start - position, qt_end - qt_start, fmt) for qt_start, qt_end, fmt in found]
         lines.append((line, line_top, start, end, ranges))
         index += 1
     if not lines:
@@ -141,46 +142,44 @@ def _paint_block(painter, block, offset, clip, highlights, over, drawn, painted_
             painted_lines.append((layout, line, origin, line_top, start, end, position))
 
 
-def _fills(line, line_top, left, clip, ranges, last, left_to_right, position):
-    """The (rect, brush) fills Qt's selection drawing would make of ``ranges`` on ``line``, when
-    each only fills (no text colour, line or outline) and the line reads left to right; else None.
-    Qt fills each range's x-extent over the line's height, cut to the line's text and to the clip
-    ``_paint_block`` hands it for a line drawn alone; the text is then drawn once, with the plain
-    lines, instead of again under each range's clip path (50 us a line and 14 us a range)."""
-    line_start = line.textStart()
+def _fills(line, line_top, left, clip, found, last, left_to_right, position):
+    """The (rect, brush) fills Qt's selection drawing would make of the (Qt start, Qt end,
+    format) ranges ``found`` on ``line``, when each only fills (no text colour, line or outline)
+    and the line reads left to right; else None. Qt fills each range's x-extent over the line's
+    height, cut to the line's text and to the clip ``_paint_block`` hands it for a line drawn
+    alone; the text is then drawn once, with the plain lines, instead of again under each range's
+    clip path (50 us a line and 14 us a range)."""
+    line_start = position + line.textStart()
     line_end = line_start + line.textLength()
-    if not left_to_right(position + line_start, position + line_end):
+    if not left_to_right(line_start, line_end):
         return None
     natural = line.naturalTextRect()
+    text_left = left + natural.x()
     height = line.height()
     # The line's rect cut to the clip of a line drawn alone (QRectF &: the larger top-left, the
     # smaller bottom-right).
-    box_left = max(left + natural.x(), float(clip.left()))
-    box_right = min(left + natural.x() + natural.width(), float(clip.left() + clip.width()))
+    box_left = max(text_left, float(clip.left()))
+    box_right = min(text_left + natural.width(), float(clip.left() + clip.width()))
     box_top = line_top + _EDGE
-    box_bottom = line_top + height - _EDGE
-    text_end = left + natural.x() + line.horizontalAdvance()  # where its trailing white space starts
+    box_height = height - 2 * _EDGE
+    text_end = text_left + line.horizontalAdvance()  # where its trailing white space starts
+    x_at = line.cursorToX
     own = []
-    for fmt_range in ranges:
-        fmt = fmt_range.format
+    for start, end, fmt in found:
         if fmt.propertyCount() != 1 or not fmt.hasProperty(_BACKGROUND):
             return None
-        start, end = fmt_range.start, fmt_range.start + fmt_range.length
         if start < line_start or end > line_end:  # the paragraph separator: Qt adds a mark after it
             return None
-        x_start = left + line.cursorToX(start)[0]
-        x_end = left + line.cursorToX(end)[0]
+        x_start = left + x_at(start - position)[0]
+        x_end = left + x_at(end - position)[0]
         if x_end > text_end:  # into the white space a line ends with: Qt leaves it unfilled...
             if last:  # ...but for a mark after the paragraph's text
                 return None
             x_end = text_end
-        if x_end <= x_start:
-            continue
         x0, x1 = max(x_start, box_left), min(x_end, box_right)
-        if x1 <= x0 or box_bottom <= box_top:
-            continue
-        # Grown to whole pixels, as Qt does (QRectF.toAlignedRect).
-        own.append((QRectF(x0, box_top, x1 - x0, box_bottom - box_top).toAlignedRect(), fmt.background()))
+        if x1 > x0 and box_height > 0:
+            # Grown to whole pixels, as Qt does (QRectF.toAlignedRect).
+            own.append((QRectF(x0, box_top, x1 - x0, box_height).toAlignedRect(), fmt.background()))
     return own
 
 

@@ -63,3 +63,29 @@ def test_rejected_spans_are_not_drawn_hovered_or_listed(view):
     assert drawn(view).count((rejected.start, rejected.end)) == 1
     view.update_spans({s.id: (None if s.id == "s0" else replace(s, decision="rejected")) for s in spans})
     assert drawn(view) == [] and view.highlighter.spans() == {}
+
+
+def test_highlights_of_a_stretch_are_its_segments_whether_spans_overlap_or_not(view):
+    # ranges_in takes a shorter way where no two spans on the stretch overlap: the same answer
+    # as cutting every stretch into segments (annotate.overlaps) and formatting each.
+    from annotate.model import CLAIM
+    from annotate.overlaps import segments
+    spans = spans_of(TEXT)
+    at = TEXT.index("Russia")
+    spans += [Span("outer", at - 4, at + 10, "GPE", decision="accepted"),
+              Span("claim", at + 20, at + 90, "CLAIM", layer=CLAIM)]
+    view.show_document(TEXT, spans)
+    highlighter, offsets = view.highlighter, view.offsets
+    by_id = {s.id: s for s in spans}
+    apart = overlapping = 0
+    for start in range(0, 400, 7):
+        stretch = (offsets.to_qt(start), offsets.to_qt(start + 23))
+        pieces = [(max(offsets.to_qt(s.start), stretch[0]), min(offsets.to_qt(s.end), stretch[1]), s.id)
+                  for s in spans if s.start < start + 24 and s.end > start]
+        expected = [(g.start, g.end, highlighter._format([by_id[i] for i in g.covering])) for g in segments(pieces)]
+        assert highlighter.ranges_in(*stretch) == expected, start
+        if any(len(g.covering) > 1 for g in segments(pieces)):
+            overlapping += 1
+        elif expected:
+            apart += 1
+    assert apart and overlapping
