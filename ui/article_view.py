@@ -15,7 +15,7 @@ from annotate.model import CLAIM, SUGGESTED, Span
 
 from .arc_overlay import ArcOverlay, specs_from
 from .highlighter import SpanHighlighter
-from .line_painter import LONG_BLOCK, longest_paragraph
+from .line_painter import LONG_BLOCK, has_paragraph_of
 from .line_painter import paint as paint_lines
 from .offsets import OffsetMap
 from .span_marks import SpanMarks
@@ -81,7 +81,7 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self._selected, self._marked = None, []
         self._unshown = None
-        if longest_paragraph(self.offsets.shown) >= LONG_BLOCK:
+        if has_paragraph_of(self.offsets.shown, LONG_BLOCK):
             self.arcs.prepare_room()
             if not self.isVisible():
                 # Qt lays a paragraph out as soon as it is set, at the width the view has then: a

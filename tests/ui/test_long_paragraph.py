@@ -140,3 +140,19 @@ def test_a_long_paragraph_opened_before_the_view_shows_is_set_when_it_shows(qtbo
     shown = {(s.start, s.end) for s in spans}
     assert view.painted and {(start, end) for start, end, _ in view.painted} <= shown
     assert view.textCursor().position() == 0
+
+
+def test_a_long_paragraph_is_found_wherever_it_lies():
+    # has_paragraph_of looks at aligned windows only: the same answer as measuring every block.
+    from ui.line_painter import has_paragraph_of, longest_paragraph
+    for limit in (1, 2, 7, 10, 11):
+        for size in range(limit - 2, limit + 3):
+            for before in range(0, 12):
+                for brk in ("\n", "\u2029"):
+                    for text in ("ab\n" * 3 + "x" * before + brk + "y" * size + brk + "z",
+                                 "x" * before + brk + "y" * max(0, size),
+                                 "y" * max(0, size) + brk + "x" * before,
+                                 "é" * before + "y" * max(0, size)):
+                        assert has_paragraph_of(text, limit) == (longest_paragraph(text) >= limit), \
+                            (limit, size, before, repr(text))
+    assert has_paragraph_of("", 0) and not has_paragraph_of("", 1)
