@@ -12,8 +12,8 @@ Spans are kept sorted by start so the spans of any stretch of text are found by 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import islice
-from operator import attrgetter, le, sub
+from itertools import accumulate, islice
+from operator import attrgetter, le
 
 from annotate.model import CLAIM, REJECTED, Span
 from annotate.overlaps import segments
@@ -36,7 +36,9 @@ class SpanHighlighter:
         # more pass over every span.
         self._starts: list[int] = []
         self._sorted: list[Span] = []
-        self._longest = 0
+        self._owned = True  # False while _sorted is the caller's list: copied before a change
+        # _reach[i]: the furthest end among _sorted[:i + 1], made as far as a search needs it.
+        self._reach: list[int] = []
         # By id: every span in the lists, and the shown ones; made when first asked for.
         self._all: dict[str, Span] | None = None
         self._shown: dict[str, Span] | None = None
@@ -49,17 +51,20 @@ class SpanHighlighter:
 
     def set_spans(self, offsets: OffsetMap, spans: list[Span]) -> None:
         self.offsets = offsets
-        # Two passes over the spans, in C (map): this runs for every document opened, just after
+        # One pass over the spans, in C (map): this runs for every document opened, just after
         # Qt laid its text out, when 10,000 spans are out of the CPU's caches and each pass over
-        # them costs a millisecond or more; the id table waits until something asks for it.
-        spans = list(spans)
+        # them costs a millisecond or more. The id tables and how far the spans reach wait until
+        # something asks for them (at the top of a document, a paint needs none of the reach).
         starts = list(map(_START, spans))
         # Ordered by start only (ids within one start in any order); usually already sorted, O(n).
-        if not all(map(le, starts, islice(starts, 1, None))):  # the store sends them in order
+        if all(map(le, starts, islice(starts, 1, None))):  # the store sends them in order
+            self._owned = False
+        else:
             order = sorted(range(len(starts)), key=starts.__getitem__)
             starts, spans = [starts[i] for i in order], [spans[i] for i in order]
+            self._owned = True
         self._starts, self._sorted = starts, spans
-        self._longest = max(map(sub, map(_END, spans), starts), default=0)
+        self._reach = []
         self._all = self._shown = None
         self.view.viewport().update()
 
@@ -90,6 +95,8 @@ class SpanHighlighter:
             self.set_spans(self.offsets, sorted(spans.values(), key=_START))
             return
         listed = self._by_id()
+        if not self._owned:
+            self._sorted, self._owned = list(self._sorted), True
         for span_id, span in changed.items():
             shown.pop(span_id, None)
             old = listed.pop(span_id, None)
@@ -97,7 +104,7 @@ class SpanHighlighter:
                 index = bisect_left(self._starts, old.start)
                 while index < len(self._starts) and self._starts[index] == old.start:
                     if self._sorted[index].id == span_id:
-                        del self._starts[index], self._sorted[index]
+                        del self._starts[index], self._sorted[index], self._reach[index:]
                         break
                     index += 1
             if span is not None and span.decision != REJECTED:
@@ -105,7 +112,7 @@ class SpanHighlighter:
                 index = bisect_right(self._starts, span.start)
                 self._starts.insert(index, span.start)
                 self._sorted.insert(index, span)
-                self._longest = max(self._longest, span.end - span.start)
+                del self._reach[index:]
         self.view.viewport().update()
 
     def ranges_in(self, qt_start: int, qt_end: int) -> list[tuple[int, int, object]]:
@@ -147,6 +154,15 @@ class SpanHighlighter:
         return [s for s in self._spans_between(offset, offset + 1) if s.start <= offset]
 
     def _spans_between(self, start: int, end: int) -> list[Span]:
-        low = bisect_left(self._starts, start - self._longest)
+        low = bisect_left(self._starts, start)  # the spans from here on start at or after start
         high = bisect_left(self._starts, end)
-        return [span for span in self._sorted[low:high] if span.end > start and span.decision != REJECTED]
+        # Of those starting before, the ones reaching past start: from the first whose running
+        # furthest end does.
+        reach = self._reach
+        if len(reach) < low:
+            done = len(reach)
+            running = accumulate(map(_END, self._sorted[done:low]), max, initial=reach[-1] if reach else -1)
+            next(running)  # the initial value: reach[-1], there already
+            reach += running
+        first = bisect_right(reach, start, 0, low)
+        return [span for span in self._sorted[first:high] if span.end > start and span.decision != REJECTED]

@@ -89,3 +89,35 @@ def test_highlights_of_a_stretch_are_its_segments_whether_spans_overlap_or_not(v
         elif expected:
             apart += 1
     assert apart and overlapping
+
+
+def test_spans_of_any_stretch_are_found_through_edits_in_any_order(view):
+    # Long spans reaching over many short ones, stretches asked for in random order (the index's
+    # reach is made only as far as asked), changes in between; the list handed over is not changed.
+    import random
+    rng = random.Random(11)
+    text = "x" * 5000
+    spans = sorted((Span(f"s{i}", a, a + rng.choice([1, 3, 8, 40, 900]), "GPE", decision=rng.choice(
+        ["suggested", "accepted", "rejected"])) for i, a in enumerate(rng.randrange(0, 4000) for _ in range(400))),
+        key=lambda s: s.start)
+    handed = list(spans)
+    view.show_document(text, handed)
+    live = {s.id: s for s in spans}
+    for step in range(300):
+        if step % 5 == 0:
+            span_id = rng.choice(sorted(live))
+            if rng.random() < 0.3:
+                live.pop(span_id)
+                view.update_spans({span_id: None})
+            else:
+                a = rng.randrange(0, 4900)
+                live[span_id] = Span(span_id, a, a + rng.choice([1, 5, 60, 700]), "ORG")
+                view.update_spans({span_id: live[span_id]})
+        start = rng.randrange(0, 5000)
+        end = start + rng.choice([1, 2, 30, 400])
+        found = view.highlighter._spans_between(start, end)
+        expected = {s.id for s in live.values() if s.start < end and s.end > start and s.decision != "rejected"}
+        assert sorted(s.id for s in found) == sorted(expected), (step, start, end)
+        assert len(found) == len(expected)
+        assert [s.start for s in found] == sorted(s.start for s in found)
+    assert handed == spans
