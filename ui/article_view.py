@@ -246,6 +246,8 @@ class ArticleView(QPlainTextEdit):
         self.painted = paint_lines(self, event, self.highlighter.ranges_in, self.marks.draw_line, self._left_to_right)
 
     def _left_to_right(self, qt_start: int, qt_end: int) -> bool:
+        if self.text.isascii():  # a flag Python keeps on the string
+            return True
         offsets = self.offsets
         return _NOT_SIMPLE.search(self.text, offsets.from_qt(qt_start), offsets.from_qt(qt_end)) is None
 

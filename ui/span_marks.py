@@ -89,7 +89,10 @@ class SpanMarks:
             relative = max(qt_start, min(offsets.to_qt(offset), qt_end)) - block_position
             return x0 + line.cursorToX(relative)[0]
 
+        alone = _alone(spans, start, end)
         for span in spans:
+            if span.id in alone:
+                continue
             level = self.level(span)
             if level < 0:
                 continue
@@ -143,6 +146,20 @@ class SpanMarks:
         if width is None:
             width = self._widths[label] = self.metrics.horizontalAdvance(label) + 6
         return width
+
+
+def _alone(spans: list, start: int, end: int) -> set[str]:
+    """Ids of the ``spans`` (ordered by start, every entity on the stretch ``start``-``end``)
+    that lie inside the stretch and overlap none of the others: so none at all, and their level
+    is -1 without a search (most spans on most lines)."""
+    alone = set()
+    reach = -1  # the furthest end of the spans before
+    for i, span in enumerate(spans):
+        following = spans[i + 1].start if i + 1 < len(spans) else end
+        if start <= span.start and span.end <= end and reach <= span.start and span.end <= following:
+            alone.add(span.id)
+        reach = max(reach, span.end)
+    return alone
 
 
 def _order(span) -> tuple:

@@ -121,3 +121,32 @@ def test_spans_of_any_stretch_are_found_through_edits_in_any_order(view):
         assert len(found) == len(expected)
         assert [s.start for s in found] == sorted(s.start for s in found)
     assert handed == spans
+
+
+def test_underlines_are_those_of_each_spans_own_level(view, monkeypatch):
+    # SpanMarks skips the level search for a span alone on its line (most of them): the same
+    # underlines as searching every span's level, over spans nested, crossing, at line ends.
+    import random
+
+    from ui import span_marks
+    rng = random.Random(3)
+    words = TEXT.split()
+    spans, at = [], 0
+    for n, word in enumerate(words):
+        at = TEXT.index(word, at)
+        if rng.random() < 0.5:
+            spans.append(Span(f"w{n}", at, at + len(word), "GPE", decision=rng.choice(["suggested", "accepted"])))
+        if rng.random() < 0.15:  # over this word and the next few: across lines too
+            spans.append(Span(f"o{n}", at, min(len(TEXT), at + rng.choice([12, 30, 90])), "GPE"))
+        at += len(word)
+    view.show_document(TEXT, spans)
+    view.set_tags(True)
+    for value in (0, view.verticalScrollBar().maximum() // 2):
+        view.verticalScrollBar().setValue(value)
+        view.viewport().repaint()
+        quick = sorted(view.marks.drawn_underlines)
+        monkeypatch.setattr(span_marks, "_alone", lambda spans, start, end: set())
+        view.viewport().repaint()
+        searched = sorted(view.marks.drawn_underlines)
+        monkeypatch.undo()
+        assert quick == searched and len(quick) > 5

@@ -148,3 +148,14 @@ def test_with_selection_marks_tags_arcs_dark_theme_zoom_and_a_partial_update(vie
     part = QRegion(QRect(97, 57, 401, 213))
     own, qt, mine, left = both_ways(view, monkeypatch, part)
     assert mine and own == qt
+
+
+def test_an_ascii_article_too(view, monkeypatch):
+    # ASCII text is known to read left to right without a search: the same pixels there.
+    text, spans = article()
+    ascii_text = "".join(c if c.isascii() else "?" for c in text)  # one for one: offsets hold
+    view.show_document(ascii_text, list(spans.values()))
+    for value in (0, view.verticalScrollBar().maximum()):
+        view.verticalScrollBar().setValue(value)
+        own, qt, mine, left = both_ways(view, monkeypatch)
+        assert mine > 10 and own == qt
