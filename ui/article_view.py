@@ -23,11 +23,12 @@ from .theme import LIGHT, Theme, article_font
 
 
 #: Characters with which a line may not read left to right a character per cluster: combining
-#: marks, the right-to-left scripts and everything from U+0590 on but Latin Extended Additional,
-#: Greek Extended and general punctuation (its bidi controls excepted). Lines holding none have
-#: their fills drawn by ui.line_painter from cursor positions.
-_NOT_SIMPLE = re.compile("[\u0300-\u036f\u0483-\u0489\u0590-\u1dff\u200e\u200f\u202a-\u202e\u2066-\u2069"
-                         "\u2070-\U0010ffff]")
+#: marks, the soft hyphen (a hyphen drawn where it breaks a line), the right-to-left scripts and
+#: everything from U+0590 on but Latin Extended Additional, Greek Extended and general
+#: punctuation (its bidi controls excepted). Lines holding none have their fills drawn by
+#: ui.line_painter from cursor positions.
+_NOT_SIMPLE = re.compile("[\u00ad\u0300-\u036f\u0483-\u0489\u0590-\u1dff\u200e\u200f\u202a-\u202e"
+                         "\u2066-\u2069\u2070-\U0010ffff]")
 
 
 class ArticleView(QPlainTextEdit):

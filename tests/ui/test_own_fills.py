@@ -159,3 +159,20 @@ def test_an_ascii_article_too(view, monkeypatch):
         view.verticalScrollBar().setValue(value)
         own, qt, mine, left = both_ways(view, monkeypatch)
         assert mine > 10 and own == qt
+
+
+def test_a_token_too_long_to_break_and_its_invisible_breaks(view, monkeypatch):
+    # The view puts invisible breaks (U+200B, not in the stored text) into a very long token:
+    # spans over and across them fill as Qt fills them.
+    token = "x" * 2600
+    text = f"the ministry said {token} Turkey and Russia met. " * 3
+    spans = []
+    for n, at in enumerate(i for i in range(len(text)) if text.startswith(token, i)):
+        spans += [Span(f"a{n}", at + 995, at + 1010, "GPE"), Span(f"b{n}", at + 1990, at + 2004, "ORG"),
+                  Span(f"c{n}", at + 10, at + 700, "PERSON", decision="suggested", score=0.5)]
+    view.show_document(text, spans)
+    assert view.offsets.break_positions, "no invisible break: the case is not made"
+    for value in (0, view.verticalScrollBar().maximum() // 2):
+        view.verticalScrollBar().setValue(value)
+        own, qt, mine, left = both_ways(view, monkeypatch)
+        assert mine and own == qt
