@@ -150,8 +150,8 @@ class SpanMarks:
 
 def _alone(spans: list, start: int, end: int) -> set[str]:
     """Ids of the ``spans`` (ordered by start, every entity on the stretch ``start``-``end``)
-    that lie inside the stretch and overlap none of the others: so none at all, and their level
-    is -1 without a search (most spans on most lines)."""
+    that lie inside the stretch and overlap none of the others there: then they overlap no
+    entity anywhere, and their level is -1 without a search (most spans on most lines)."""
     alone = set()
     reach = -1  # the furthest end of the spans before
     for i, span in enumerate(spans):
