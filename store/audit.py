@@ -9,13 +9,13 @@ last wrote it.
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from dataclasses import dataclass
 
 from annotate.changes import RowChange
 from annotate.model import text_sha256
 
+from . import audit_body
 from .rows import ADDED_COLUMNS, KEYS, dumps
 
 GENESIS = "0" * 64
@@ -27,11 +27,8 @@ def event_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, doc_i
 
 
 def event_body(changes: list[RowChange], detail: dict | None = None) -> str:
-    """What an event records of its rows (and detail), as the chain hashes it."""
-    payload = {"rows": [c.to_json() for c in changes]}
-    if detail:
-        payload["detail"] = detail
-    return dumps(payload)
+    """What an event records of its rows (and detail), as the chain hashes it (see audit_body)."""
+    return audit_body.encode(changes, detail)
 
 
 def append_event(conn: sqlite3.Connection, *, at: str, actor: str, action: str, doc_id: str | None,
@@ -85,9 +82,8 @@ def events(conn: sqlite3.Connection, doc_id: str | None = None):
         sql += " WHERE doc_id = ?"
         args.append(doc_id)
     for seq, at, actor, action, row_doc, body in conn.execute(sql + " ORDER BY seq", args):
-        payload = json.loads(body)
-        yield Event(seq, at, actor, action, row_doc, [RowChange.from_json(r) for r in payload["rows"]],
-                    payload.get("detail", {}))
+        payload, rows = audit_body.decode(body)
+        yield Event(seq, at, actor, action, row_doc, rows, payload.get("detail", {}))
 
 
 @dataclass
@@ -133,8 +129,7 @@ def _verify(conn: sqlite3.Connection, max_problems: int) -> VerifyResult:
         expected_prev = digest
         expected_seq = seq + 1 if isinstance(seq, int) else expected_seq + 1
         try:
-            payload = json.loads(body)
-            rows = [RowChange.from_json(raw) for raw in payload["rows"]]
+            payload, rows = audit_body.decode(body)
             keys = [(change.table, tuple(change.key)) for change in rows]
             hash(tuple(keys))
             if not all(change.table in KEYS for change in rows):

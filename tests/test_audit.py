@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import main
+from annotate.changes import RowChange
 from annotate.model import AnnotatedDocument, Annotations, Document, Span
-from store import Store
+from store import Store, audit_body
 from store.audit import event_hash
 
 TEXT = "Turkey is against Haftar, whom the United Arab Emirates back. Kalın said a truce is possible."
@@ -22,9 +23,13 @@ def run(argv: list[str]) -> int:
         return exc.code
 
 
-@pytest.fixture
-def session(tmp_path) -> dict:
-    """A realistic session through the store; returns the path and the events of interest."""
+@pytest.fixture(params=["v1", "v2"])
+def session(tmp_path, request, monkeypatch) -> dict:
+    """A realistic session through the store; returns the path and the events of interest.
+    Run with both event body versions: a file written before version 2 must verify, and be
+    caught when tampered with, as one written now."""
+    if request.param == "v1":
+        monkeypatch.setattr(audit_body, "encode", audit_body.encode_v1)
     path = tmp_path / "audited.db"
     with Store.open(str(path), "ana") as store:
         store.import_documents([AnnotatedDocument(Document("d", TEXT, {"title": "Truce"}),
@@ -48,8 +53,26 @@ def session(tmp_path) -> dict:
         store.set_status("d", "done")
         last_event = store.add_entity("d", 68, 72, "DATE").event
         events = store.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    monkeypatch.undo()
     return {"path": path, "uae": uae, "uae_event": relabel_event, "kalin": kalin, "claim": claim,
-            "events": events, "last": last_event}
+            "events": events, "last": last_event, "version": request.param}
+
+
+def test_the_session_wrote_the_body_version_it_was_asked_for(session):
+    conn = sqlite3.connect(session["path"])
+    bodies = [json.loads(body) for (body,) in conn.execute("SELECT changes FROM audit")]
+    conn.close()
+    assert bodies and all(("v" in body) == (session["version"] == "v2") for body in bodies)
+    rows = [row for body in bodies for row in body["rows"]]
+    states = [state for row in rows for state in row[2:] if state is not None]
+    assert all(isinstance(state, list if session["version"] == "v2" else dict) for state in states)
+
+
+def encode_like(original: str, rows, detail=None) -> str:
+    """A body with ``rows`` written in the version of ``original`` (a forger's or an editor's)."""
+    if "v" in json.loads(original):
+        return audit_body.encode(rows, detail)
+    return audit_body.encode_v1(rows, detail)
 
 
 def raw(path: Path, sql: str, args=()) -> None:
@@ -127,10 +150,12 @@ def test_deleting_the_last_audit_row_is_found(session, capsys):
 def test_edited_audit_changes_are_found(session, capsys):
     path = session["path"]
     seq = session["uae_event"]
-    body = json.loads(_audit_row(path, seq)[5])
-    body["rows"][0][3]["label"] = "LOC"
-    raw(path, "UPDATE audit SET changes = ? WHERE seq = ?",
-        [json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")), seq])
+    original = _audit_row(path, seq)[5]
+    payload, rows = audit_body.decode(original)
+    rows[0].after["label"] = "LOC"
+    edited = encode_like(original, rows, payload.get("detail"))
+    assert edited != original and audit_body.decode(edited)[1][0].after["label"] == "LOC"
+    raw(path, "UPDATE audit SET changes = ? WHERE seq = ?", [edited, seq])
     code, out = verify_cli(path, capsys)
     assert code == 1
     assert f"event #{seq}" in out and "altered" in out
@@ -177,8 +202,7 @@ def test_a_forged_event_that_claims_rows_it_did_not_write_is_found(session, caps
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     conn.close()
     after = {**row, "label": "ORG", "annotator": "mallory"}
-    body = json.dumps({"rows": [["spans", ["d", session["kalin"]], row, after]]}, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
+    body = encode_like(last[5], [RowChange("spans", ("d", session["kalin"]), row, after)])
     digest = event_hash(last[7], n + 1, last[1], "mallory", "relabel", "d", body)
     raw(path, "INSERT INTO audit (seq, at, actor, action, doc_id, changes, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [n + 1, last[1], "mallory", "relabel", "d", body, last[7], digest])

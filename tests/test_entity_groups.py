@@ -2,7 +2,6 @@
 builtin rules that propose groups, stances and relations (issue 17)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -99,18 +98,18 @@ def _as_written_before_groups(path) -> None:
     column, every hash recomputed (what an old database holds after the migration)."""
     import sqlite3
 
+    from store import audit_body
     from store.audit import GENESIS, event_hash
     conn = sqlite3.connect(path)
     prev = GENESIS
     for seq, at, actor, action, doc_id, body in conn.execute(
             "SELECT seq, at, actor, action, doc_id, changes FROM audit ORDER BY seq").fetchall():
-        data = json.loads(body)
-        for row in data["rows"]:
-            for state in (row[2], row[3]):
-                if row[0] == "spans" and state is not None:
+        payload, rows = audit_body.decode(body)
+        for row in rows:
+            for state in (row.before, row.after):
+                if row.table == "spans" and state is not None:
                     state.pop("cluster", None)
-        from store.rows import dumps
-        body = dumps(data)
+        body = audit_body.encode_v1(rows, payload.get("detail"))
         digest = event_hash(prev, seq, at, actor, action, doc_id, body)
         conn.execute("UPDATE audit SET changes = ?, prev_hash = ?, hash = ? WHERE seq = ?", [body, prev, digest, seq])
         prev = digest
