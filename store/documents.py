@@ -14,6 +14,7 @@ from annotate.errors import ValidationError
 from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from annotate.schema import Schema
 
+from .collector import cycle_collector_paused
 from .rows import (cluster_from_row, cluster_row, dict_rows, dumps, relation_from_row, relation_row, span_from_row,
                    span_row, stance_from_row, stance_row)
 
@@ -64,9 +65,10 @@ class Documents:
         store = self.store
         result = ImportResult()
         # Converted, validated and serialised outside the write lock; written in one transaction.
-        plan = import_batch.prepare(store, items, schema if schema is not None else store.schema,
-                                    as_suggestions=as_suggestions, origin=origin, source=source,
-                                    on_progress=on_progress, not_unicode=NOT_UNICODE)
+        with cycle_collector_paused():
+            plan = import_batch.prepare(store, items, schema if schema is not None else store.schema,
+                                        as_suggestions=as_suggestions, origin=origin, source=source,
+                                        on_progress=on_progress, not_unicode=NOT_UNICODE)
         import_batch.commit(store, plan, result, schema, source)
         return result
 

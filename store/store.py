@@ -13,7 +13,6 @@ hand over to them, so callers need not know which manager does what.
 from __future__ import annotations
 
 import contextlib
-import gc
 import sqlite3
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -24,6 +23,7 @@ from annotate.schema import Schema, default_schema
 
 from . import audit
 from .apply import apply_changes, fetch_row
+from .collector import cycle_collector_paused
 from .database import close_database, open_database, read_snapshot
 from .clusters import Clusters
 from .decisions import Decisions
@@ -44,21 +44,6 @@ _UNCHANGED = UNCHANGED
 #: last read it is a conflict (see ``Store._check_fresh``).
 _SEEN_TABLES = ("spans", "stances", "relations")
 _SEEN_DOCUMENTS = 64
-
-
-@contextlib.contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the length of a transaction: it walks every object the
-    process holds each few hundred allocations, and a bulk write (an import, accept-all, a
-    pre-annotation batch) allocates hundreds of thousands of rows, none of them in a cycle
-    (an eighth of an import's time went to it)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class Store:
@@ -131,7 +116,7 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with _cycle_collector_paused():
+        with cycle_collector_paused():
             with self._transaction() as conn:
                 yield conn
 
