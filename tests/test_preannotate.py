@@ -160,6 +160,20 @@ def test_the_engine_streams_batches_with_progress_and_stops_when_cancelled(built
     assert sum(len(b.items) for b in seen) == 3 and seen[-1].progress.done == 3
 
 
+def test_the_engine_converts_with_the_texts_it_fed_the_same_as_from_doc_text(builtin):
+    texts = [SAMPLE.read_text(encoding="utf-8"), TRAP_TEXT, "  leading spaces, Ankara.  \n\n", "x", "\n"]
+    docs = [(text, f"d{k}") for k, text in enumerate(texts)]
+    fed = [item for batch in preannotate(builtin, docs, batch_size=2) for item in batch.items]
+    from_doc = [builtin.suggestions(builtin.nlp(text), doc_id) for text, doc_id in docs]
+    assert [item.text for item in fed] == texts
+    assert [(i.doc_id, i.spans, i.clusters, i.stances, i.relations) for i in fed] == [
+        (i.doc_id, i.spans, i.clusters, i.stances, i.relations) for i in from_doc]
+    assert any(item.relations or item.stances for item in fed) and any(item.spans for item in fed)
+    # A text the Doc was not made from (another length) is not taken for the Doc's.
+    doc = builtin.nlp("Turkey and Russia met.")
+    assert builtin.suggestions(doc, "d", "Turkey and Russia met. And more.").text == "Turkey and Russia met."
+
+
 def test_the_engine_accepts_a_bare_language():
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")

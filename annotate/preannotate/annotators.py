@@ -84,9 +84,11 @@ class Annotator:
     def origin(self) -> str:
         return f"model:{self.name}@{self.version}"
 
-    def suggestions(self, doc, doc_id: str) -> DocSuggestions:
-        # Doc.text joins every token's text again at each call: read it once.
-        text = doc.text
+    def suggestions(self, doc, doc_id: str, text: str | None = None) -> DocSuggestions:
+        """``text``: the text ``doc`` was made from, when the caller has it (Doc.text joins every
+        token's text again); a text whose length is not the Doc's is not taken."""
+        if text is None or not _spans_text(doc, text):
+            text = doc.text
         origin = self.origin
         schema = self.schema
         spans: list[Span] = []
@@ -208,6 +210,15 @@ class Annotator:
             result.spans.append(Span(suggestion_id(self.origin, ENTITY, label, found.start, found.end), found.start,
                                      found.end, label, ENTITY, origin=self.origin, decision=SUGGESTED, score=0.5,
                                      attrs={"mention": DESCRIPTION}))
+
+
+def _spans_text(doc, text: str) -> bool:
+    """Whether ``doc``'s tokens end where ``text`` ends (spaCy keeps every character: a Doc made
+    from a text is that text, unless a custom tokenizer changed it)."""
+    if not len(doc):
+        return not text
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws) == len(text)
 
 
 def claim_rules_type(verb: str | None, schema: Schema, claim=None) -> str:

@@ -7,7 +7,7 @@ the command line runs it with a progress bar. Writing is the caller's business (
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -56,16 +56,22 @@ def preannotate(annotator, docs: Iterable[tuple[str, str]], *, batch_size: int =
     unmapped: Counter = Counter()
     stop = cancelled or (lambda: False)
 
+    # The texts handed to the pipeline, in order, for the conversion: reading Doc.text makes a
+    # Token of every token again (a fifth of the conversion). nlp.pipe keeps the order.
+    fed: deque = deque()
+
     def source():
-        for pair in docs:
+        for text, doc_id in docs:
             if stop():
                 return
-            yield pair
+            fed.append((doc_id, text))
+            yield text, doc_id
 
     stream = annotator.nlp.pipe(source(), as_tuples=True, batch_size=batch_size, n_process=n_process)
     try:
         for doc, doc_id in stream:
-            item = annotator.suggestions(doc, doc_id)
+            fed_id, text = fed.popleft()
+            item = annotator.suggestions(doc, doc_id, text if fed_id == doc_id else None)
             items.append(item)
             unmapped.update(item.unmapped)
             done += 1
