@@ -92,25 +92,31 @@ def floor_rows(docs: list[AnnotatedDocument]) -> tuple[list, list]:
     return doc_rows, span_rows
 
 
-def floor_import(path: Path, doc_rows: list, span_rows: list) -> float:
+def floor_import(path: Path, doc_rows: list, span_rows: list, cpu: list | None = None) -> float:
+    """Seconds of wall time; the CPU seconds are appended to ``cpu`` when given."""
     conn = floor_connection(path)
     columns = ", ".join(f'"{c}"' for c in span_row("d", Span("x", 0, 1, "GPE"), "t"))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany("INSERT INTO documents (id, text, sha256, meta, created_at) VALUES (?, ?, ?, ?, ?)", doc_rows)
     conn.executemany(f"INSERT INTO spans ({columns}) VALUES ({', '.join('?' * len(span_rows[0]))})", span_rows)
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - started
+    if cpu is not None:
+        cpu.append(time.process_time() - cpu_started)
     conn.close()
     return elapsed
 
 
-def store_import(path: Path, docs: list[AnnotatedDocument]) -> tuple[float, int]:
+def store_import(path: Path, docs: list[AnnotatedDocument], cpu: list | None = None) -> tuple[float, int]:
+    """Seconds of wall time and the spans written; the CPU seconds are appended to ``cpu`` when given."""
     with Store.open(str(path), "bench") as store:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = store.import_documents(docs, source="bench")
         elapsed = time.perf_counter() - started
+        if cpu is not None:
+            cpu.append(time.process_time() - cpu_started)
         assert result.documents == len(docs)
     return elapsed, result.spans
 
@@ -212,10 +218,10 @@ def measure(n_docs: int, n_actions: int, repeats: int, scratch_parent: Path) -> 
         n_spans = sum(len(d.annotations.spans) for d in docs)
         doc_rows, span_rows = floor_rows(docs)
 
-        store_times, floor_times = [], []
+        store_times, floor_times, store_cpu, floor_cpu = [], [], [], []
         for r in range(repeats):
-            floor_times.append(floor_import(scratch / f"floor-import-{r}.db", doc_rows, span_rows))
-            store_times.append(store_import(scratch / f"store-import-{r}.db", docs)[0])
+            floor_times.append(floor_import(scratch / f"floor-import-{r}.db", doc_rows, span_rows, floor_cpu))
+            store_times.append(store_import(scratch / f"store-import-{r}.db", docs, store_cpu)[0])
             for leftover in scratch.glob("*import*"):
                 leftover.unlink()
         store_s, floor_s = statistics.median(store_times), statistics.median(floor_times)
@@ -237,6 +243,7 @@ def measure(n_docs: int, n_actions: int, repeats: int, scratch_parent: Path) -> 
                    "store_best_s": min(store_times), "floor_best_s": min(floor_times),
                    "ratio_best": min(store_times) / min(floor_times),
                    "store_runs_s": store_times, "floor_runs_s": floor_times,
+                   "store_cpu_s": statistics.median(store_cpu), "floor_cpu_s": statistics.median(floor_cpu),
                    "store_docs_per_s": n_docs / store_s},
         "action": {"store": action, "by_kind": {k: summary(v) for k, v in store_lat.items()}, "floor": floor,
                    "ratio_median": action["median_ms"] / floor["median_ms"],
