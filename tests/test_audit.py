@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -252,3 +253,32 @@ def test_edited_status_and_labels_are_found(session, capsys):
     raw(path, "DELETE FROM doc_labels WHERE doc_id = 'd'")
     code, out = verify_cli(path, capsys)
     assert code == 1 and "doc_status d/ana" in out and "doc_labels d/politics/ana" in out
+
+
+def test_a_version_2_body_reads_back_every_row_exactly():
+    # What a document's rows share is written once; numbers equal in Python but not the same
+    # value (1, 1.0 and True; 0.0 and -0.0) are never taken for one.
+    rows = [RowChange("spans", ("d", f"e{k}"), None,
+                      {"doc_id": "d", "id": f"e{k}", "score": score, "n": n, "flag": flag, "note": None, "at": "t"})
+            for k, (score, n, flag) in enumerate([(0.0, 1, True), (-0.0, 1.0, 1), (0.5, 1, True)])]
+    rows.append(RowChange("spans", ("d", "e0"), rows[0].after, {**rows[0].after, "note": "x"}))
+    rows.append(RowChange("spans", ("d", "odd"), None, {"id": "odd", "doc_id": "d"}))  # other columns: an object
+    rows.append(RowChange("doc_status", ("d", "ana"), None, {"doc_id": "d", "annotator": "ana", "status": "done"}))
+    body = audit_body.encode(rows, {"source": "file.jsonl"})
+    payload, back = audit_body.decode(body)
+    assert payload["detail"] == {"source": "file.jsonl"} and back == rows
+    for original, read in zip(rows, back):
+        for state, state_back in ((original.before, read.before), (original.after, read.after)):
+            assert state is None or (list(state.items()) == list(state_back.items())
+                                     and [type(v) for v in state.values()] == [type(v) for v in state_back.values()])
+    assert [math.copysign(1, r.after["score"]) for r in back[:2]] == [1, -1]
+    assert json.loads(body)["same"]["spans"] == {"doc_id": "d", "at": "t"}
+    assert len(body) < len(audit_body.encode_v1(rows, {"source": "file.jsonl"}))
+
+
+@pytest.mark.parametrize("same", ['{"spans":{"nowhere":1}}', '{"spans":[1]}', '[]'])
+def test_a_version_2_body_whose_shared_values_do_not_fit_is_refused(same):
+    body = ('{"v":2,"columns":{"spans":["doc_id","id"]},"same":' + same
+            + ',"rows":[["spans",["d","x"],null,["x"]]]}')
+    with pytest.raises((ValueError, KeyError, TypeError, AttributeError)):
+        audit_body.decode(body)

@@ -162,11 +162,14 @@ def test_a_database_with_a_foreign_trigger_is_not_written_but_can_be_rescued(ses
     '{"rows": [["nowhere", ["d", "x"], null, {"a": 1}]]}', '{"rows": [["spans", ["d", "x"], null, [1, 2]]]}',
     '{"rows": [["spans", null, null, null]]}', '{"detail": {"version": [1]}, "rows": []}',
     # version 2: a row that does not fit its table's columns, columns missing or not names, a version unknown
-    '{"v":2,"columns":{"spans":["doc_id"]},"rows":[["spans",["d","x"],null,["d","x"]]]}',
-    '{"v":2,"rows":[["spans",["d","x"],null,["d","x"]]]}', '{"v":2,"columns":5,"rows":[["spans",["d","x"],null,[1]]]}',
-    '{"v":2,"columns":{"spans":[1,2]},"rows":[["spans",["d","x"],null,["d","x"]]]}',
-    '{"v":2,"columns":{},"rows":[["spans",["d","x"],null,["d","x"]]]}', '{"v":3,"rows":[]}',
-    '{"v":2,"columns":{"spans":["doc_id","id"]},"rows":[["spans",["d","x"],null,"d"]]}',
+    '{"v":2,"columns":{"spans":["doc_id"]},"same":{},"rows":[["spans",["d","x"],null,["d","x"]]]}',
+    '{"v":2,"same":{},"rows":[["spans",["d","x"],null,["d","x"]]]}',
+    '{"v":2,"columns":5,"same":{},"rows":[["spans",["d","x"],null,[1]]]}',
+    '{"v":2,"columns":{"spans":[1,2]},"same":{},"rows":[["spans",["d","x"],null,["d","x"]]]}',
+    '{"v":2,"columns":{},"same":{},"rows":[["spans",["d","x"],null,["d","x"]]]}', '{"v":3,"rows":[]}',
+    '{"v":2,"columns":{"spans":["doc_id","id"]},"same":{},"rows":[["spans",["d","x"],null,"d"]]}',
+    '{"v":2,"columns":{"spans":["doc_id","id"]},"same":{"spans":{"doc_id":"d"}},"rows":[["spans",["d","x"],null,'
+    '["d","x"]]]}',
 ])
 def test_a_malformed_audit_row_is_named_never_a_crash(session, capsys, changes):
     path = session["path"]
