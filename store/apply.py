@@ -13,7 +13,7 @@ from operator import itemgetter
 from annotate.changes import RowChange
 from annotate.errors import ConflictError
 
-from .rows import KEYS
+from .rows import COLUMNS, KEYS, Insert
 
 
 def _where(table: str) -> str:
@@ -118,14 +118,23 @@ def _kind(change: RowChange) -> str:
     return "delete" if change.after is None else "update"
 
 
-def _insert_many(conn, table: str, run: list[RowChange], documents_text: dict | None) -> None:
-    columns = list(run[0].after)
+def _insert_many(conn, table: str, run: list, documents_text: dict | None) -> None:
+    for is_insert, part in groupby(run, key=lambda c: type(c) is Insert):
+        _insert_part(conn, table, list(part), is_insert, documents_text)
+
+
+def _insert_part(conn, table: str, run: list, values_given: bool, documents_text: dict | None) -> None:
+    """Rows given as :class:`Insert` (their values in the table's order) or as changes from no row."""
+    columns = list(COLUMNS[table] if values_given else run[0].after)
     if table == "documents":
         columns.append("text")
     placeholders = ", ".join("?" for _ in columns)
     names = ", ".join(f'"{c}"' for c in columns)
+    if values_given:
+        values = ([(*c.values, documents_text[c.key[0]]) for c in run] if table == "documents"
+                  else [c.values for c in run])
     # itemgetter reads a row's columns in one C call (an import writes 100,000 rows and more)
-    if table == "documents":
+    elif table == "documents":
         get = itemgetter(*columns[:-1])
         values = [(*get(c.after), documents_text[c.key[0]]) for c in run]
     else:

@@ -25,7 +25,7 @@ from operator import itemgetter
 
 from annotate.changes import RowChange
 
-from .rows import dumps
+from .rows import COLUMNS, Insert, dumps
 
 VERSION = 2
 
@@ -39,8 +39,17 @@ def encode(changes: list[RowChange], detail: dict | None = None) -> str:
     rows = []
     listed: dict[str, list[tuple]] = {}  # per table, the states written as lists
     for change in changes:
-        table, before, after = change.table, change.before, change.after
+        table = change.table
         header = columns.get(table)
+        if type(change) is Insert:
+            if header is None:
+                header = columns[table] = COLUMNS[table]
+                listed[table] = []
+            if header == COLUMNS[table]:
+                listed[table].append(change.values)
+                rows.append([table, change.key, None, change.values])
+                continue
+        before, after = change.before, change.after
         if header is None:
             header = columns[table] = tuple(after if after is not None else before or ())
             listed[table] = []

@@ -9,14 +9,13 @@ import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from annotate.changes import RowChange
 from annotate.errors import ValidationError
 from annotate.model import NEW, SUGGESTED, AnnotatedDocument, Annotations, Cluster, Document, Relation, Span, Stance
 from annotate.schema import Schema
 
 from .collector import cycle_collector_paused
-from .rows import (cluster_from_row, cluster_row, dict_rows, dumps, relation_from_row, relation_row, span_from_row,
-                   span_row, stance_from_row, stance_row)
+from .rows import (Insert, cluster_from_row, cluster_values, dict_rows, dumps, relation_from_row, relation_values,
+                   span_from_row, span_values, stance_from_row, stance_values)
 
 if TYPE_CHECKING:
     from .store import Store
@@ -72,24 +71,19 @@ class Documents:
         import_batch.commit(store, plan, result, schema, source)
         return result
 
-    def document_rows(self, doc: Document, ann: Annotations, at: str, annotator: str) -> list[RowChange]:
-        doc_row = {"id": doc.id, "sha256": doc.sha256, "meta": dumps(doc.meta or {}), "created_at": at}
-        rows = [RowChange("documents", (doc.id,), None, doc_row)]
-        for span in ann.spans:
-            rows.append(RowChange("spans", (doc.id, span.id), None, span_row(doc.id, span, at)))
-        for cluster in ann.clusters:
-            rows.append(RowChange("clusters", (doc.id, cluster.id), None, cluster_row(doc.id, cluster, at)))
-        for stance in ann.stances:
-            rows.append(RowChange("stances", (doc.id, stance.id), None, stance_row(doc.id, stance, at)))
-        for relation in ann.relations:
-            rows.append(RowChange("relations", (doc.id, relation.id), None, relation_row(doc.id, relation, at)))
-        for label in ann.labels:
-            rows.append(RowChange("doc_labels", (doc.id, label, annotator), None,
-                                  {"doc_id": doc.id, "label": label, "annotator": annotator, "created_at": at}))
+    def document_rows(self, doc: Document, ann: Annotations, at: str, annotator: str) -> list[Insert]:
+        """The rows an import adds for a document (``Insert``: no dict per row, see store.rows)."""
+        doc_id = doc.id
+        rows = [Insert("documents", (doc_id,), (doc_id, doc.sha256, dumps(doc.meta or {}), at))]
+        rows += [Insert("spans", (doc_id, span.id), span_values(doc_id, span, at)) for span in ann.spans]
+        rows += [Insert("clusters", (doc_id, c.id), cluster_values(doc_id, c, at)) for c in ann.clusters]
+        rows += [Insert("stances", (doc_id, s.id), stance_values(doc_id, s, at)) for s in ann.stances]
+        rows += [Insert("relations", (doc_id, r.id), relation_values(doc_id, r, at)) for r in ann.relations]
+        rows += [Insert("doc_labels", (doc_id, label, annotator), (doc_id, label, annotator, at))
+                 for label in ann.labels]
         if ann.status != NEW:
-            rows.append(RowChange("doc_status", (doc.id, annotator), None,
-                                  {"doc_id": doc.id, "annotator": annotator, "status": ann.status,
-                                   "reason": ann.status_reason, "updated_at": at}))
+            rows.append(Insert("doc_status", (doc_id, annotator),
+                               (doc_id, annotator, ann.status, ann.status_reason, at)))
         return rows
 
     # ---- reading ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ class Prepared:
     doc_id: str
     sha256: str
     text: str
-    rows: list[RowChange]
+    rows: list  # Insert, and RowChange for comments
     body: str
     line: int | None
     counts: tuple[int, int, int]  # spans, stances, relations

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from annotate.model import Cluster, Relation, Span, Stance
 
@@ -32,6 +33,36 @@ STANCE_COLUMNS = ("doc_id", "id", "holder", "target", "polarity", "evidence", "o
                   "created_at", "updated_at")
 RELATION_COLUMNS = ("doc_id", "id", "head", "tail", "label", "origin", "decision", "annotator", "score",
                     "created_at", "updated_at")
+CLUSTER_COLUMNS = ("doc_id", "id", "origin", "decision", "annotator", "score", "created_at", "updated_at")
+#: A document as the audit log records it (its text is represented by its hash).
+DOCUMENT_COLUMNS = ("id", "sha256", "meta", "created_at")
+DOC_LABEL_COLUMNS = ("doc_id", "label", "annotator", "created_at")
+DOC_STATUS_COLUMNS = ("doc_id", "annotator", "status", "reason", "updated_at")
+#: The columns of the tables a bulk write adds rows to as :class:`Insert`, in the tables' order.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": DOCUMENT_COLUMNS, "spans": SPAN_COLUMNS, "stances": STANCE_COLUMNS,
+    "relations": RELATION_COLUMNS, "clusters": CLUSTER_COLUMNS, "doc_labels": DOC_LABEL_COLUMNS,
+    "doc_status": DOC_STATUS_COLUMNS,
+}
+
+
+class Insert(NamedTuple):
+    """A row added, as the values of its table's :data:`COLUMNS` in order: what a bulk write
+    (an import, a pre-annotation batch) makes of each of its tens of thousands of new rows,
+    written and audited without a dict per row. Read as a change, it is one from no row."""
+
+    table: str
+    key: tuple
+    values: tuple
+
+    before = None
+
+    @property
+    def after(self) -> dict:
+        return dict(zip(COLUMNS[self.table], self.values))
+
+    def to_json(self) -> list:
+        return [self.table, list(self.key), None, self.after]
 
 
 def now() -> str:
@@ -52,16 +83,16 @@ def dumps(value) -> str:
     return _ENCODER.encode(value)
 
 
+def span_values(doc_id: str, span: Span, at: str) -> tuple:
+    """A span's row as the values of :data:`SPAN_COLUMNS`."""
+    return (doc_id, span.id, span.layer, span.start, span.end, span.label, span.origin, span.decision,
+            span.annotator, None if span.score is None else float(span.score), span.claimant,
+            span.claimant_text, span.claim_type, None if span.checkworthy is None else int(bool(span.checkworthy)),
+            span.replaces, dumps(span.attrs) if span.attrs else "{}", at, at, span.cluster)
+
+
 def span_row(doc_id: str, span: Span, at: str) -> dict:
-    return {
-        "doc_id": doc_id, "id": span.id, "layer": span.layer, "start": span.start, "end": span.end,
-        "label": span.label, "origin": span.origin, "decision": span.decision, "annotator": span.annotator,
-        "score": None if span.score is None else float(span.score),
-        "claimant": span.claimant, "claimant_text": span.claimant_text, "claim_type": span.claim_type,
-        "checkworthy": None if span.checkworthy is None else int(bool(span.checkworthy)),
-        "replaces": span.replaces, "attrs": dumps(span.attrs) if span.attrs else "{}", "created_at": at,
-        "updated_at": at, "cluster": span.cluster,
-    }
+    return dict(zip(SPAN_COLUMNS, span_values(doc_id, span, at)))
 
 
 def span_from_row(row: dict) -> Span:
@@ -77,10 +108,13 @@ def _attrs(text: str | None) -> dict:
     return json.loads(text) if text and text != "{}" else {}
 
 
+def stance_values(doc_id: str, stance: Stance, at: str) -> tuple:
+    return (doc_id, stance.id, stance.holder, stance.target, stance.polarity, stance.evidence, stance.origin,
+            stance.decision, stance.annotator, at, at)
+
+
 def stance_row(doc_id: str, stance: Stance, at: str) -> dict:
-    return {"doc_id": doc_id, "id": stance.id, "holder": stance.holder, "target": stance.target,
-            "polarity": stance.polarity, "evidence": stance.evidence, "origin": stance.origin,
-            "decision": stance.decision, "annotator": stance.annotator, "created_at": at, "updated_at": at}
+    return dict(zip(STANCE_COLUMNS, stance_values(doc_id, stance, at)))
 
 
 def stance_from_row(row: dict) -> Stance:
@@ -89,11 +123,13 @@ def stance_from_row(row: dict) -> Stance:
                   annotator=row["annotator"])
 
 
+def relation_values(doc_id: str, relation: Relation, at: str) -> tuple:
+    return (doc_id, relation.id, relation.head, relation.tail, relation.label, relation.origin, relation.decision,
+            relation.annotator, None if relation.score is None else float(relation.score), at, at)
+
+
 def relation_row(doc_id: str, relation: Relation, at: str) -> dict:
-    return {"doc_id": doc_id, "id": relation.id, "head": relation.head, "tail": relation.tail,
-            "label": relation.label, "origin": relation.origin, "decision": relation.decision,
-            "annotator": relation.annotator, "score": None if relation.score is None else float(relation.score),
-            "created_at": at, "updated_at": at}
+    return dict(zip(RELATION_COLUMNS, relation_values(doc_id, relation, at)))
 
 
 def relation_from_row(row: dict) -> Relation:
@@ -101,10 +137,13 @@ def relation_from_row(row: dict) -> Relation:
                     decision=row["decision"], annotator=row["annotator"], score=row["score"])
 
 
+def cluster_values(doc_id: str, cluster: Cluster, at: str) -> tuple:
+    return (doc_id, cluster.id, cluster.origin, cluster.decision, cluster.annotator,
+            None if cluster.score is None else float(cluster.score), at, at)
+
+
 def cluster_row(doc_id: str, cluster: Cluster, at: str) -> dict:
-    return {"doc_id": doc_id, "id": cluster.id, "origin": cluster.origin, "decision": cluster.decision,
-            "annotator": cluster.annotator, "score": None if cluster.score is None else float(cluster.score),
-            "created_at": at, "updated_at": at}
+    return dict(zip(CLUSTER_COLUMNS, cluster_values(doc_id, cluster, at)))
 
 
 def cluster_from_row(row: dict) -> Cluster:

@@ -27,7 +27,8 @@ from annotate.preannotate import Annotator, DocSuggestions, preannotate
 
 from . import audit
 from .apply import apply_changes
-from .rows import cluster_row, dict_rows, now, relation_row, span_from_row, span_row, stance_row
+from .rows import (COLUMNS, Insert, cluster_values, dict_rows, now, relation_values, span_from_row, span_row,
+                   span_values, stance_values)
 from .store import Store
 
 ACTION = "preannotate"
@@ -128,16 +129,17 @@ def _plan_document(item: DocSuggestions, origin: str, existing: list[dict], refe
         keep.append(span)
     produced = {span.id for span in keep}
     link_rows, grouped = _plan_links(item, origin, links, redirect, produced, at, stats)
-    rows: list[RowChange] = []
+    rows: list = []
     for span in keep:
         if span.cluster is not None and span.cluster not in grouped:
             span.cluster = None
-        after = span_row(doc_id, span, at)
         before = own_pending.get(span.id)
         if before is None:
-            rows.append(RowChange("spans", (doc_id, span.id), None, after))
+            rows.append(Insert("spans", (doc_id, span.id), span_values(doc_id, span, at)))
             stats.added += 1
-        elif _comparable(before) != _comparable(after):
+            continue
+        after = span_row(doc_id, span, at)
+        if _comparable(before) != _comparable(after):
             after["created_at"] = before["created_at"]
             rows.append(RowChange("spans", (doc_id, span.id), before, after))
             stats.updated += 1
@@ -178,36 +180,39 @@ def _plan_links(item: DocSuggestions, origin: str, links: dict, redirect: dict, 
     def end(ref: str) -> str | None:
         return redirect[ref] if ref in redirect else ref
 
-    wanted: dict[str, list[tuple[str, dict]]] = {"clusters": [], "stances": [], "relations": []}
+    # Each link as the values of its table's columns (a dict only to compare with a row there).
+    wanted: dict[str, list[tuple[str, tuple]]] = {"clusters": [], "stances": [], "relations": []}
     for cluster in item.clusters:
         if members.get(cluster.id, 0) >= 2:
-            wanted["clusters"].append((cluster.id, cluster_row(doc_id, cluster, at)))
+            wanted["clusters"].append((cluster.id, cluster_values(doc_id, cluster, at)))
     for stance in item.stances:
         holder, target = end(stance.holder), end(stance.target)
         if holder and target:
             stance.holder, stance.target = holder, target
-            wanted["stances"].append((stance.id, stance_row(doc_id, stance, at)))
+            wanted["stances"].append((stance.id, stance_values(doc_id, stance, at)))
     for relation in item.relations:
         head, tail = end(relation.head), end(relation.tail)
         if head and tail:
             relation.head, relation.tail = head, tail
-            wanted["relations"].append((relation.id, relation_row(doc_id, relation, at)))
+            wanted["relations"].append((relation.id, relation_values(doc_id, relation, at)))
     keep_clusters = set()
     for table, items in wanted.items():
         existing = {row["id"]: row for row in links[table]}
         pending = {i: row for i, row in existing.items() if same_model(row["origin"], origin)
                    and row["decision"] == SUGGESTED}
         made = set()
-        for link_id, after in items:
+        for link_id, values in items:
             before = existing.get(link_id)
             if before is not None and link_id not in pending:
                 stats.skipped_rejected += 1
                 continue  # a person decided about it: never suggested again
             made.add(link_id)
             if before is None:
-                rows.append(RowChange(table, (doc_id, link_id), None, after))
+                rows.append(Insert(table, (doc_id, link_id), values))
                 stats.added += 1
-            elif _comparable(before) != _comparable(after):
+                continue
+            after = dict(zip(COLUMNS[table], values))
+            if _comparable(before) != _comparable(after):
                 after["created_at"] = before["created_at"]
                 rows.append(RowChange(table, (doc_id, link_id), before, after))
                 stats.updated += 1
