@@ -123,10 +123,15 @@ class _Present:
     def __init__(self, conn):
         self.conn = conn
         self.added: dict[str, str] = {}
+        # A file with no documents yet (the first import of a project): nothing to look up for
+        # each document (10,000 queries); what another process adds meanwhile is found at commit.
+        self.empty = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM documents)").fetchone()[0]
 
     def sha256(self, doc_id: str) -> str | None:
         if doc_id in self.added:
             return self.added[doc_id]
+        if self.empty:
+            return None
         row = self.conn.execute("SELECT sha256 FROM documents WHERE id = ?", [doc_id]).fetchone()
         return row[0] if row else None
 

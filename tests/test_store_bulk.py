@@ -102,3 +102,28 @@ def test_an_import_written_in_batches_still_sees_its_own_documents_and_names_the
         store.import_documents([doc(1000 + i, "bad \ud800 text" if i == 50 else None) for i in range(300)])
     assert info.value.line == 1051
     assert store.document_count() == 600
+
+
+def test_documents_another_process_imports_while_an_import_into_an_empty_file_is_read_are_found(tmp_path):
+    # Read with no lookups (the file had no documents), then checked again when it is written.
+    from store import Store, import_batch
+    from store.documents import ImportResult
+
+    for text, expected in (("Libya and Turkey, document 1.", "skipped"), ("Another text.", "refused")):
+        path = tmp_path / f"{expected}.db"
+        with Store.open(str(path), "ana") as reader, Store.open(str(path), "bo") as other:
+            items = [_Line(Document(f"d{i}", f"Libya and Turkey, document {i}."),
+                           Annotations([Span("e1", 0, 5, "GPE")]), line=i + 1) for i in range(3)]
+            plan = import_batch.prepare(reader, items, reader.schema, as_suggestions=False, origin=None,
+                                        source=None, on_progress=None, not_unicode="not unicode")
+            other.import_documents([AnnotatedDocument(Document("d1", text))])
+            result = ImportResult()
+            if expected == "skipped":
+                import_batch.commit(reader, plan, result, None, None)
+                assert (result.documents, result.skipped) == (2, 1) and reader.document_count() == 3
+            else:
+                with pytest.raises(ValidationError, match="'d1' is already in the database with a different "
+                                                          "text") as info:
+                    import_batch.commit(reader, plan, result, None, None)
+                assert info.value.line == 2 and reader.document_count() == 1
+            assert reader.verify().ok
