@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage, QRegion, QTextCursor
 
 from annotate.model import CLAIM, Relation, Span
-from ui import line_painter
+from tests.helpers.viewport_pixels import painted_both_ways, shown_view, viewport_image
 from ui.article_view import ArticleView
-from ui.theme import DARK, LIGHT
+from ui.theme import DARK
 
 COLORS = {"GPE": "#009E73", "PERSON": "#E69F00", "ORG": "#56B4E9"}
 WORDS = ("the ministry said talks between the delegations on a ceasefire would continue despite "
@@ -50,47 +50,17 @@ def article() -> tuple[str, dict[str, Span]]:
     return text, {s.id: s for s in spans}
 
 
-def image(view: ArticleView, region: QRegion | None = None) -> QImage:
-    shot = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
-    shot.fill(0)
-    if region is None:
-        view.viewport().render(shot)
-    else:
-        view.viewport().render(shot, QPoint(), region)
-    return shot
-
-
 def both_ways(view: ArticleView, monkeypatch, region: QRegion | None = None) -> tuple[QImage, QImage, int, int]:
     """The viewport with fills drawn here and by Qt; and how many lines took each way here."""
     taken = []
-    fills = line_painter._fills
-
-    def spied(*args):
-        found = fills(*args)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(line_painter, "_fills", spied)
-    monkeypatch.setattr(line_painter, "OWN_FILLS", True)
-    own = image(view, region)
-    monkeypatch.setattr(line_painter, "OWN_FILLS", False)
-    qt = image(view, region)
-    monkeypatch.setattr(line_painter, "OWN_FILLS", True)
+    own, qt = painted_both_ways(view, monkeypatch, "OWN_FILLS", "_fills", lambda found: taken.append(found is not None),
+                                region)
     return own, qt, taken.count(True), taken.count(False)
 
 
 @pytest.fixture
 def view(qtbot):
-    view = ArticleView()
-    qtbot.addWidget(view)
-    view.configure(LIGHT, COLORS)
-    view.resize(700, 760)
-    view.show()
-    qtbot.waitExposed(view)
-    text, spans = article()
-    view.show_document(text, list(spans.values()))
-    view.spans_by_id = spans
-    return view
+    return shown_view(qtbot, (700, 760), COLORS, *article())
 
 
 def scroll_to(view: ArticleView, span_id: str) -> None:
@@ -107,7 +77,7 @@ def test_own_fills_paint_the_pixels_of_qts_selection_drawing(view, monkeypatch):
     without = QImage(own)
     monkeypatch.setattr(view.highlighter, "ranges_in", lambda start, end: [])
     view.viewport().update()
-    assert image(view) != without, "an empty comparison: no highlight on screen"
+    assert viewport_image(view) != without, "an empty comparison: no highlight on screen"
 
 
 def test_lines_qt_must_draw_are_left_to_it(view, monkeypatch):

@@ -3,14 +3,13 @@ the viewport's pixels are the same as drawing every line alone, whatever else is
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QImage, QRegion, QTextCursor
 
 from annotate.model import CLAIM, Relation, Span
-from ui import line_painter
-from ui.arc_overlay import specs_from
+from tests.helpers.viewport_pixels import painted_both_ways, shown_view, viewport_image
 from ui.article_view import ArticleView
-from ui.theme import DARK, LIGHT
+from ui.theme import DARK
 
 COLORS = {"GPE": "#009E73", "PERSON": "#E69F00", "ORG": "#56B4E9"}
 PLAIN = ("the ministry said talks on a ceasefire would continue despite disagreements over the "
@@ -36,46 +35,18 @@ def article() -> tuple[str, dict[str, Span]]:
     return text, spans
 
 
-def image(view: ArticleView, region: QRegion | None = None) -> QImage:
-    shot = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
-    shot.fill(0)
-    if region is None:
-        view.viewport().render(shot)
-    else:  # a paint event for part of the viewport only, as an update of one rectangle sends
-        view.viewport().render(shot, QPoint(), region)
-    return shot
-
-
 def both_ways(view: ArticleView, monkeypatch, region: QRegion | None = None) -> tuple[QImage, QImage, list]:
+    """The viewport with runs of plain lines drawn at once, and with every line drawn alone; and
+    the runs drawn."""
     runs: list[tuple[int, int]] = []
-    draws = line_painter._draws
-
-    def spied(lines):
-        found = draws(lines)
-        runs.extend(d for d in found if d[1] > d[0])
-        return found
-
-    monkeypatch.setattr(line_painter, "_draws", spied)
-    monkeypatch.setattr(line_painter, "PLAIN_RUNS", True)
-    fast = image(view, region)
-    monkeypatch.setattr(line_painter, "PLAIN_RUNS", False)
-    alone = image(view, region)
-    monkeypatch.setattr(line_painter, "PLAIN_RUNS", True)
+    fast, alone = painted_both_ways(view, monkeypatch, "PLAIN_RUNS", "_draws",
+                                    lambda found: runs.extend(d for d in found if d[1] > d[0]), region)
     return fast, alone, runs
 
 
 @pytest.fixture
 def view(qtbot):
-    view = ArticleView()
-    qtbot.addWidget(view)
-    view.configure(LIGHT, COLORS)
-    view.resize(640, 720)
-    view.show()
-    qtbot.waitExposed(view)
-    text, spans = article()
-    view.show_document(text, list(spans.values()))
-    view.spans_by_id = spans
-    return view
+    return shown_view(qtbot, (640, 720), COLORS, *article())
 
 
 def test_runs_of_plain_lines_paint_the_pixels_of_lines_drawn_alone(view, monkeypatch):
@@ -89,7 +60,7 @@ def test_runs_of_plain_lines_paint_the_pixels_of_lines_drawn_alone(view, monkeyp
 def image_without_spans(view: ArticleView) -> QImage:
     spans = list(view.spans_by_id.values())
     view.highlighter.set_spans(view.offsets, [])
-    shot = image(view)
+    shot = viewport_image(view)
     view.highlighter.set_spans(view.offsets, spans)
     return shot
 
