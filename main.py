@@ -459,7 +459,7 @@ def cmd_preannotate(args) -> int:
 
 def cmd_train(args) -> int:
     from annotate.training import summary, train_pipeline
-    from store.suggestions import gold_documents
+    from store.decided import gold_documents
 
     with _open_store(args, create=False, only_reads=True, needs_one=True) as store, store.snapshot():
         gold = gold_documents(store)

@@ -7,7 +7,7 @@ from annotate.evaluation import acceptance_rates
 
 from . import assign, work_time
 from .gold import agreement as agreement_of
-from .suggestions import suggestion_outcomes
+from .decided import suggestion_outcomes
 
 
 def dashboard_data(store, *, include_unfinished: bool = False) -> dict:

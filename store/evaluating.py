@@ -11,7 +11,7 @@ from annotate.evaluation import acceptance_rates, evaluate_annotator
 from annotate.preannotate import load_annotator
 from annotate.training import trained_on
 
-from .suggestions import gold_documents, suggestion_outcomes
+from .decided import gold_documents, suggestion_outcomes
 
 
 def evaluate_model(store, model: str, *, held_out: bool = False) -> dict:

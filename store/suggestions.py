@@ -1,4 +1,5 @@
-"""Storing a model's suggestions, and reading back what people decided about them.
+"""Storing a model's suggestions (what people then decided about them is read by
+:mod:`store.decided`).
 
 :func:`write_suggestions` writes one batch of documents in one ``BEGIN IMMEDIATE`` transaction,
 with one audit event per changed document (action ``preannotate``, actor = the model's origin).
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from annotate.changes import RowChange
-from annotate.model import ACCEPTED, CLAIM, DONE, ENTITY, MANUAL, REJECTED, SUGGESTED, Document, Span
+from annotate.model import ACCEPTED, ENTITY, MANUAL, REJECTED, SUGGESTED, Span
 from annotate.preannotate import Annotator, DocSuggestions, preannotate
 
 from . import audit
@@ -403,28 +404,4 @@ class _Writer:
             raise error
 
 
-# ---- reading gold and decisions --------------------------------------------------------------
-
-def gold_documents(store: Store) -> list[tuple[Document, list[Span]]]:
-    """Documents this annotator marked done, with their gold spans (accepted or manual)."""
-    result = []
-    for item in store.iter_annotated(only_done=True):
-        result.append((item.document, [s for s in item.annotations.spans if s.is_gold]))
-    return result
-
-
-def suggestion_outcomes(store: Store) -> list[dict]:
-    """One row per model suggestion ever stored: origin, layer, label, decision, corrected."""
-    sql = ("SELECT s.origin, s.layer, s.label, s.decision, EXISTS (SELECT 1 FROM spans m WHERE m.doc_id = s.doc_id "
-           "AND m.replaces = s.id) FROM spans s WHERE s.origin LIKE 'model:%'")
-    return [{"origin": o, "layer": layer, "label": label if layer == ENTITY else CLAIM.upper(), "decision": d,
-             "corrected": bool(c)} for o, layer, label, d, c in store.conn.execute(sql)]
-
-
-def done_count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM doc_status WHERE annotator = ? AND status = ?",
-                              [store.annotator, DONE]).fetchone()[0]
-
-
-__all__ = ["RunResult", "WriteStats", "done_count", "gold_documents", "iter_texts", "run_preannotation",
-           "span_from_row", "suggestion_outcomes", "write_suggestions"]
+__all__ = ["RunResult", "WriteStats", "iter_texts", "run_preannotation", "span_from_row", "write_suggestions"]

@@ -98,7 +98,7 @@ def _repeats() -> int:
 def test_claims_train_a_spancat_over_the_claim_cues(store, tmp_path):
     from annotate.preannotate import load_annotator
     from annotate.training import train_pipeline
-    from store.suggestions import gold_documents
+    from store.decided import gold_documents
     _make_gold(store, 10, claims=True)
     result = train_pipeline(gold_documents(store), tmp_path / "m", max_steps=30, seed=0)
     assert result.with_claims and result.claims == 20
@@ -114,7 +114,8 @@ def test_claims_train_a_spancat_over_the_claim_cues(store, tmp_path):
 def test_acceptance_rates_count_accepted_corrected_rejected_and_pending(store):
     from annotate.model import Span
     from annotate.preannotate import DocSuggestions
-    from store.suggestions import suggestion_outcomes, write_suggestions
+    from store.decided import suggestion_outcomes
+    from store.suggestions import write_suggestions
     text = "Turkey and Russia met in Libya while Egypt watched."
     store.import_documents([AnnotatedDocument(Document("d", text))])
     origin = "model:test@1"

@@ -54,7 +54,7 @@ class ModelActions:
         def work(task):
             from annotate.training import train_pipeline
             from store import Store
-            from store.suggestions import gold_documents
+            from store.decided import gold_documents
             from annotate.paths import refuse_database_paths
             refuse_database_paths(db_path, [("the training folder", Path(choices["out"]))])
             task.report(0, steps or 0, "Reading the gold…")
