@@ -6,6 +6,18 @@ import pytest
 from annotate.model import AnnotatedDocument, Annotations, Document, Span
 
 
+@pytest.fixture(autouse=True)
+def _deleted_after_each_test(qapp):
+    """Widgets a test's teardown handed to deleteLater (a closed window, its progress dialog) are
+    deleted before the next test. Left for the next test's first event loop, an offscreen dialog
+    that was the active window takes the activation with it when it goes, from whichever window
+    that test has just activated (random order found it: a window closed during an import, then
+    the adjudication view never active)."""
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 @pytest.fixture
 def make_window(qtbot, store):
     """Open the window on documents (text, suggestions) added to the test database."""
