@@ -34,10 +34,7 @@ class DocumentListModel(QAbstractTableModel):
 
     COLUMNS = ("Document", "Status", "Suggestions")
 
-    def __init__(self, store, parent=None, *, count_later: bool = False):
-        """``count_later``: the corpus is counted by ``count`` (the window calls it after its
-        first paint: a count over a large cold file is a read of a whole index), or when the
-        progress is first needed."""
+    def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
         self.rows: list[queries.DocumentRow] = []
